@@ -1,0 +1,466 @@
+/**
+ * The one rule table of mmguard: the locking rules of the kernel document "Process Addresses"
+ * (../shared/spec/RULES.md) as data. core's types, sim's run-time checker and the tutor's judge
+ * are all computed from this module; nothing else restates a rule.
+ *
+ * Shape: an operation needs a conjunction of *clauses*; a clause is a disjunction of lock
+ * requirements ("the mmap lock OR the VMA lock, read or write"). Each clause has a stable name,
+ * which core turns into a requirement type such as `LockRequired<"MmapWriteLock", "proc1">`.
+ *
+ * @since 0.1.0
+ */
+
+/** Every lock a rule can name. `rmap` requirements name `anonVma` or `iMmap` explicitly. */
+export const LockKinds = [
+  "mmap",
+  "vma",
+  "anonVma",
+  "iMmap",
+  "pageTableLock",
+  "pmdLock",
+  "pteLock",
+  "rcu",
+  "swapLock",
+  "numabLock",
+  "vmaSetup",
+] as const
+
+/** A lock kind named by the rules. */
+export type LockKind = (typeof LockKinds)[number]
+
+/** How a lock is held: rwsems in read or write mode, spinlocks / RCU / setup simply held. */
+export type LockMode = "read" | "write" | "held"
+
+/** One lock requirement: `read` is met by read or write, `write` only by write, `held` by any. */
+export interface LockRequirement {
+  readonly lock: LockKind
+  readonly mode: LockMode
+}
+
+/** A named disjunction of lock requirements: holding any one of them satisfies the clause. */
+export interface Clause {
+  readonly text: string
+  readonly anyOf: ReadonlyArray<LockRequirement>
+}
+
+/** Which locks one context (one task, one mm, one VMA, one table) holds, and how. */
+export type LockState = { readonly [K in LockKind]?: LockMode }
+
+const r = (lock: LockKind): LockRequirement => ({ lock, mode: "read" })
+const w = (lock: LockKind): LockRequirement => ({ lock, mode: "write" })
+const h = (lock: LockKind): LockRequirement => ({ lock, mode: "held" })
+
+/**
+ * The clauses. Their names become type names in compiler messages, so each reads as the lock
+ * a kernel developer would say is missing.
+ */
+export const Clauses = {
+  MmapReadLock: { text: "the mmap lock, read or write (mmap_read_lock)", anyOf: [r("mmap")] },
+  MmapWriteLock: { text: "the mmap lock in write mode (mmap_write_lock)", anyOf: [w("mmap")] },
+  VmaWriteLock: { text: "the VMA write lock (vma_start_write)", anyOf: [w("vma")] },
+  MmapOrVmaLock: {
+    text: "the mmap lock or the VMA lock, read or write (an rmap lock is not enough)",
+    anyOf: [r("mmap"), r("vma")],
+  },
+  StableVmaLock: {
+    text: "a lock that keeps the VMA stable: mmap lock, VMA read lock or an rmap lock",
+    anyOf: [r("mmap"), r("vma"), r("anonVma"), r("iMmap")],
+  },
+  RmapWriteLock: {
+    text: "the rmap write lock (i_mmap_lock_write or anon_vma_lock_write)",
+    anyOf: [w("iMmap"), w("anonVma")],
+  },
+  RmapReadLock: {
+    text: "an rmap lock, read or write (i_mmap_lock_read or anon_vma_lock_read)",
+    anyOf: [r("iMmap"), r("anonVma")],
+  },
+  IMmapReadLock: { text: "the i_mmap lock, read or write (i_mmap_lock_read)", anyOf: [r("iMmap")] },
+  IMmapWriteLock: {
+    text: "the i_mmap lock in write mode (i_mmap_lock_write)",
+    anyOf: [w("iMmap")],
+  },
+  AnonVmaWriteLock: {
+    text: "the anon_vma lock in write mode (anon_vma_lock_write)",
+    anyOf: [w("anonVma")],
+  },
+  MmPageTableLock: { text: "mm->page_table_lock", anyOf: [h("pageTableLock")] },
+  PmdLock: { text: "the PMD table's split lock (pmd_lock)", anyOf: [h("pmdLock")] },
+  PteLock: { text: "the PTE table's lock (pte_offset_map_lock)", anyOf: [h("pteLock")] },
+  PageTableEntryLock: {
+    text: "the lock of the table whose entry changes (pte/pmd split lock or mm->page_table_lock)",
+    anyOf: [h("pteLock"), h("pmdLock"), h("pageTableLock")],
+  },
+  RcuReadLock: {
+    text: "the RCU read lock (rcu_read_lock), or the PTE lock taken under it",
+    anyOf: [h("rcu"), h("pteLock")],
+  },
+  SwapReadaheadLock: { text: "the swap readahead lock, used atomically", anyOf: [h("swapLock")] },
+  NumabLock: { text: "the NUMA balancing lock of task_numa_work", anyOf: [h("numabLock")] },
+  VmaSetup: {
+    text: "initial VMA setup, before the VMA is visible (no later write is allowed)",
+    anyOf: [h("vmaSetup")],
+  },
+} as const satisfies Record<string, Clause>
+
+/** The name of a clause, e.g. `"MmapWriteLock"`. */
+export type ClauseName = keyof typeof Clauses
+
+/** Section titles of the kernel document, for citations. */
+export type Section =
+  | "Lock usage"
+  | "VMA fields"
+  | "Page tables"
+  | "Lock ordering"
+  | "Page table locking details"
+  | "Page table freeing"
+  | "Page table moving"
+  | "VMA lock internals"
+  | "mmap write lock downgrading"
+  | "Stack expansion"
+
+/** One checked rule: an operation, the rule it comes from and the clauses it needs. */
+export interface Rule {
+  readonly id: string
+  readonly section: Section
+  readonly title: string
+  readonly requires: ReadonlyArray<ClauseName>
+  /** Locks that must NOT be held by the same task when this operation starts. */
+  readonly forbids?: ReadonlyArray<LockRequirement>
+}
+
+/**
+ * The operations and the rule that governs each. Every key is an operation name used by core's
+ * API, sim's checker and the tutor's palette.
+ */
+export const Operations = {
+  // Lock acquisition preconditions (L)
+  mmapLock: {
+    id: "L9",
+    section: "Lock usage",
+    title: "take the mmap lock (never while holding a VMA read lock)",
+    requires: [],
+    forbids: [r("vma")],
+  },
+  vmaStartWrite: {
+    id: "L3",
+    section: "Lock usage",
+    title: "write-lock a VMA (vma_start_write)",
+    requires: ["MmapWriteLock"],
+  },
+  lockVmaUnderRcu: {
+    id: "L2",
+    section: "Lock usage",
+    title: "read-lock a VMA (lock_vma_under_rcu)",
+    requires: [],
+  },
+  // Reading VMA metadata (L6)
+  readVma: {
+    id: "L6",
+    section: "Lock usage",
+    title: "read VMA fields",
+    requires: ["StableVmaLock"],
+  },
+  // VMA field writes (F)
+  writeVmStart: {
+    id: "F1",
+    section: "VMA fields",
+    title: "write vm_start, vm_end or vm_pgoff",
+    requires: ["MmapWriteLock", "VmaWriteLock", "RmapWriteLock"],
+  },
+  writeSetupField: {
+    id: "F2",
+    section: "VMA fields",
+    title: "write vm_mm, vm_file or vm_ops",
+    requires: ["VmaSetup"],
+  },
+  writeVmFlags: {
+    id: "F3",
+    section: "VMA fields",
+    title: "write vm_flags or vm_page_prot",
+    requires: ["MmapWriteLock", "VmaWriteLock"],
+  },
+  writePrivateData: {
+    id: "F4",
+    section: "VMA fields",
+    title: "write vm_private_data (driver-owned)",
+    requires: [],
+  },
+  writeConfigField: {
+    id: "F5",
+    section: "VMA fields",
+    title: "write anon_name, vm_policy or vm_userfaultfd_ctx",
+    requires: ["MmapWriteLock", "VmaWriteLock"],
+  },
+  writeSwapReadahead: {
+    id: "F6",
+    section: "VMA fields",
+    title: "write swap_readahead_info",
+    requires: ["MmapReadLock", "SwapReadaheadLock"],
+  },
+  writeNumabState: {
+    id: "F6",
+    section: "VMA fields",
+    title: "write numab_state",
+    requires: ["MmapReadLock", "NumabLock"],
+  },
+  writeSharedRb: {
+    id: "F7",
+    section: "VMA fields",
+    title: "write shared.rb / shared.rb_subtree_last",
+    requires: ["MmapWriteLock", "VmaWriteLock", "IMmapWriteLock"],
+  },
+  writeAnonVmaChain: {
+    id: "F8",
+    section: "VMA fields",
+    title: "write anon_vma_chain",
+    requires: ["MmapReadLock", "AnonVmaWriteLock"],
+  },
+  setAnonVma: {
+    id: "F9",
+    section: "VMA fields",
+    title: "set anon_vma from NULL (anon_vma_prepare)",
+    requires: ["MmapReadLock", "MmPageTableLock"],
+  },
+  clearAnonVma: {
+    id: "F9",
+    section: "VMA fields",
+    title: "set anon_vma back to NULL",
+    requires: ["MmapWriteLock", "VmaWriteLock", "AnonVmaWriteLock"],
+  },
+  // Page tables (P)
+  traverse: {
+    id: "P2",
+    section: "Page tables",
+    title: "traverse page tables",
+    requires: ["StableVmaLock"],
+  },
+  traverseNoVma: {
+    id: "P6",
+    section: "Page tables",
+    title: "traverse page tables not covered by a VMA (walk_page_range_novma)",
+    requires: ["MmapWriteLock"],
+  },
+  install: {
+    id: "P3",
+    section: "Page tables",
+    title: "install a page table entry",
+    requires: ["MmapOrVmaLock"],
+  },
+  zap: {
+    id: "P4",
+    section: "Page tables",
+    title: "zap leaf entries (keep the tables)",
+    requires: ["StableVmaLock"],
+  },
+  changeAccessDirty: {
+    id: "P5",
+    section: "Page tables",
+    title: "change accessed/dirty bits or set a migration entry",
+    requires: ["StableVmaLock"],
+  },
+  freePgtables: {
+    id: "P7",
+    section: "Page table freeing",
+    title: "free page tables (free_pgtables)",
+    requires: ["MmapWriteLock"],
+  },
+  changeEntry: {
+    id: "P8",
+    section: "Page table locking details",
+    title: "change a page table entry",
+    requires: ["PageTableEntryLock"],
+  },
+  accessPteTable: {
+    id: "P10",
+    section: "Page table locking details",
+    title: "access a PTE table (it may be freed after an RCU grace period)",
+    requires: ["RcuReadLock"],
+  },
+  movePageTables: {
+    id: "P14",
+    section: "Page table moving",
+    title: "move page tables (move_page_tables)",
+    requires: ["MmapWriteLock", "VmaWriteLock", "RmapWriteLock"],
+  },
+  retractPteTable: {
+    id: "P15",
+    section: "Page table freeing",
+    title: "retract an empty PTE table (retract_page_tables)",
+    requires: ["IMmapReadLock", "PmdLock", "PteLock"],
+  },
+} as const satisfies Record<string, Rule>
+
+/** The name of an operation, e.g. `"install"`. */
+export type OperationName = keyof typeof Operations
+
+/** The clause names an operation needs, as a union type. */
+export type ClausesOf<Op extends OperationName> = (typeof Operations)[Op]["requires"][number]
+
+/** The rule ID of an operation, as a literal type. */
+export type RuleIdOf<Op extends OperationName> = (typeof Operations)[Op]["id"]
+
+/** The lock classes of the ordering rules (O1, O2). */
+export const LockClasses = [
+  "i_rwsem",
+  "mmap_lock",
+  "invalidate_lock",
+  "folio_lock",
+  "hugetlbfs_i_mmap_rwsem",
+  "vma_lock",
+  "i_mmap_rwsem",
+  "anon_vma_rwsem",
+  "page_table_lock",
+  "swap_lock",
+  "mmlist_lock",
+  "private_lock",
+  "i_pages_lock",
+  "lru_lock",
+  "i_lock",
+  "wb_list_lock",
+  "sb_lock",
+] as const
+
+/** A lock class in the ordering rules. */
+export type LockClass = (typeof LockClasses)[number]
+
+/** One ordering rule: chains of lock classes, each taken before the next. */
+export interface OrderRule {
+  readonly id: "O1" | "O2"
+  readonly source: string
+  readonly chains: ReadonlyArray<ReadonlyArray<LockClass>>
+}
+
+/**
+ * Lock ordering, outer to inner. `page_table_lock` stands for mm->page_table_lock and the split
+ * PMD/PTE locks, which sit at the same place in the order.
+ */
+export const Ordering: ReadonlyArray<OrderRule> = [
+  {
+    id: "O1",
+    source: "mm/rmap.c",
+    chains: [
+      [
+        "i_rwsem",
+        "mmap_lock",
+        "invalidate_lock",
+        "folio_lock",
+        "hugetlbfs_i_mmap_rwsem",
+        "vma_lock",
+        "i_mmap_rwsem",
+        "anon_vma_rwsem",
+        "page_table_lock",
+        "swap_lock",
+      ],
+      ["swap_lock", "mmlist_lock"],
+      ["swap_lock", "private_lock", "i_pages_lock", "lru_lock"],
+      ["swap_lock", "i_lock"],
+      ["swap_lock", "wb_list_lock", "sb_lock"],
+      ["wb_list_lock", "i_pages_lock"],
+    ],
+  },
+  {
+    id: "O2",
+    source: "mm/filemap.c",
+    chains: [
+      ["i_mmap_rwsem", "anon_vma_rwsem"],
+      ["i_rwsem", "invalidate_lock", "i_mmap_rwsem"],
+      ["mmap_lock", "invalidate_lock", "folio_lock"],
+      ["i_rwsem", "mmap_lock"],
+    ],
+  },
+]
+
+/** The lock a rule's lock kind belongs to in the ordering (O1). */
+export const LockClassOf: { readonly [K in LockKind]?: LockClass } = {
+  mmap: "mmap_lock",
+  vma: "vma_lock",
+  anonVma: "anon_vma_rwsem",
+  iMmap: "i_mmap_rwsem",
+  pageTableLock: "page_table_lock",
+  pmdLock: "page_table_lock",
+  pteLock: "page_table_lock",
+  swapLock: "swap_lock",
+}
+
+/** A row of the L8 table: a lock state and what it permits. `null` means "not held". */
+export interface ValidStateRow {
+  readonly mmap: ReadonlyArray<"read" | "write" | null>
+  readonly vma: ReadonlyArray<"read" | "write" | null>
+  readonly rmap: ReadonlyArray<"read" | "write" | null>
+  readonly stable: boolean
+  readonly read: boolean
+  readonly writeMost: boolean
+  readonly writeAll: boolean
+}
+
+/**
+ * L8, the document's table "Examining all valid lock states". Each row lists the modes it
+ * covers per lock; the verdicts must agree with evaluating readVma (L6), writeVmFlags (F3,
+ * "most fields") and writeVmStart (F1, "all fields") on every covered state; a test proves it.
+ */
+export const ValidStates: ReadonlyArray<ValidStateRow> = [
+  {
+    mmap: [null],
+    vma: [null],
+    rmap: [null],
+    stable: false,
+    read: false,
+    writeMost: false,
+    writeAll: false,
+  },
+  {
+    mmap: [null],
+    vma: ["read"],
+    rmap: [null],
+    stable: true,
+    read: true,
+    writeMost: false,
+    writeAll: false,
+  },
+  {
+    mmap: [null],
+    vma: [null],
+    rmap: ["read", "write"],
+    stable: true,
+    read: true,
+    writeMost: false,
+    writeAll: false,
+  },
+  {
+    mmap: ["read", "write"],
+    vma: [null, "read"],
+    rmap: [null, "read", "write"],
+    stable: true,
+    read: true,
+    writeMost: false,
+    writeAll: false,
+  },
+  {
+    mmap: ["write"],
+    vma: ["write"],
+    rmap: [null, "read"],
+    stable: true,
+    read: true,
+    writeMost: true,
+    writeAll: false,
+  },
+  {
+    mmap: ["write"],
+    vma: ["write"],
+    rmap: ["write"],
+    stable: true,
+    read: true,
+    writeMost: true,
+    writeAll: true,
+  },
+]
+
+/** The exclusion table of V5: does holder mode `a` exclude a concurrent holder in mode `b`? */
+export const DowngradeExclusion = {
+  "R/R": false,
+  "R/D": false,
+  "R/W": true,
+  "D/D": true,
+  "D/W": true,
+  "W/W": true,
+} as const
