@@ -1,3 +1,3 @@
-import { defineConfig } from "vitest/config"
+import { packageConfig } from "../../vitest.shared.ts"
 
-export default defineConfig({ test: { include: ["test/**/*.test.ts"] } })
+export default packageConfig(["test/**/*.test.ts"])

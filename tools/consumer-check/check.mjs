@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// `pnpm check:packages`: proves @mmguard/core and @mmguard/sim work as published. Packs both
+// with `pnpm pack`, runs publint and attw on them, then installs the tarballs (and their real
+// dependencies from the registry) into throwaway projects OUTSIDE the workspace and type-checks
+// and runs a consumer for each: core alone, sim alone, both together.
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { dirname, join, resolve } from "node:path"
+import { parseArgs } from "node:util"
+import { attw, pack, publint, root, run } from "./lib.mjs"
+
+const { values } = parseArgs({ options: { report: { type: "string" } } })
+const results = []
+const record = (name, r) => {
+  results.push({ name, ok: r.ok })
+  console.log(`${r.ok ? "✓" : "✗"} ${name}`)
+  if (!r.ok) console.log(r.out.replace(/^/gm, "    "))
+  return r.ok
+}
+
+const built = run("pnpm", ["exec", "turbo", "run", "build", "--filter=@mmguard/sim..."], root)
+record("build @mmguard/core and @mmguard/sim", built)
+
+const tarballs = {}
+for (const [name, dir] of [
+  ["@mmguard/core", "packages/core"],
+  ["@mmguard/sim", "packages/sim"],
+]) {
+  const packed = pack(join(root, dir))
+  if (!record(`pack ${name}`, packed)) continue
+  tarballs[name] = packed.tarball
+  record(`publint ${name}`, publint(join(root, dir)))
+  record(`attw ${name}`, attw(packed.tarball))
+}
+
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc")
+const consumers = { core: ["@mmguard/core"], sim: ["@mmguard/sim"], both: ["@mmguard/core", "@mmguard/sim"] }
+for (const [consumer, deps] of Object.entries(consumers)) {
+  if (!deps.every((d) => tarballs[d]) || !tarballs["@mmguard/core"]) {
+    record(`consumer ${consumer}`, { ok: false, out: "a tarball is missing" })
+    continue
+  }
+  const dir = mkdtempSync(join(tmpdir(), `mmguard-consumer-${consumer}-`))
+  cpSync(join(import.meta.dirname, "consumers", consumer), dir, { recursive: true })
+  const file = (t) => `file:${t}`
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({
+      name: `consumer-${consumer}`,
+      private: true,
+      type: "module",
+      dependencies: Object.fromEntries(deps.map((d) => [d, file(tarballs[d])])),
+      // sim depends on @mmguard/core, which the registry does not serve: point it at our tarball.
+      overrides: { "@mmguard/core": file(tarballs["@mmguard/core"]) },
+    }),
+  )
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "es2023",
+        module: "nodenext",
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        allowImportingTsExtensions: true,
+        types: [],
+      },
+      include: ["*.ts"],
+    }),
+  )
+  const ok =
+    record(
+      `consumer ${consumer}: npm install`,
+      run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], dir),
+    ) &&
+    record(`consumer ${consumer}: tsc`, run(process.execPath, [tsc, "-p", dir], dir)) &&
+    record(`consumer ${consumer}: run`, run(process.execPath, [join(dir, "index.ts")], dir))
+  if (ok) rmSync(dir, { recursive: true, force: true })
+}
+
+const passed = results.filter((r) => r.ok).length
+const failed = results.length - passed
+console.log(`check:packages: ${passed} passed, ${failed} failed`)
+if (values.report) {
+  const report = resolve(root, values.report)
+  mkdirSync(dirname(report), { recursive: true })
+  writeFileSync(report, JSON.stringify({ passed, failed, results }, null, 2))
+}
+process.exit(failed === 0 ? 0 : 1)

@@ -1,0 +1,1 @@
+import "@mmguard/sim"; import "@mmguard/core"
