@@ -41,7 +41,8 @@ for (const { dir, file } of files) {
     const r = JSON.parse(line.slice("BENCH ".length))
     if (typeof r.baseline === "number" && r.baseline !== 0) r.ratio = r.value / r.baseline
     results.push(r)
-    const base = r.baseline === undefined ? "" : `  baseline ${fmt(r.baseline)}  ratio ${fmt(r.ratio)}`
+    const base =
+      r.baseline === undefined ? "" : `  baseline ${fmt(r.baseline)}  ratio ${fmt(r.ratio)}`
     console.log(`  ${r.name.padEnd(24)} ${fmt(r.value)} ${r.unit}${base}`)
   }
 }

@@ -34,7 +34,11 @@ for (const [name, dir] of [
 }
 
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc")
-const consumers = { core: ["@mmguard/core"], sim: ["@mmguard/sim"], both: ["@mmguard/core", "@mmguard/sim"] }
+const consumers = {
+  core: ["@mmguard/core"],
+  sim: ["@mmguard/sim"],
+  both: ["@mmguard/core", "@mmguard/sim"],
+}
 for (const [consumer, deps] of Object.entries(consumers)) {
   if (!deps.every((d) => tarballs[d]) || !tarballs["@mmguard/core"]) {
     record(`consumer ${consumer}`, { ok: false, out: "a tarball is missing" })
@@ -72,7 +76,11 @@ for (const [consumer, deps] of Object.entries(consumers)) {
   const ok =
     record(
       `consumer ${consumer}: npm install`,
-      run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], dir),
+      run(
+        "npm",
+        ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
+        dir,
+      ),
     ) &&
     record(`consumer ${consumer}: tsc`, run(process.execPath, [tsc, "-p", dir], dir)) &&
     record(`consumer ${consumer}: run`, run(process.execPath, [join(dir, "index.ts")], dir))

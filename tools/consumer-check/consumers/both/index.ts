@@ -1,1 +1,2 @@
-import "@mmguard/sim"; import "@mmguard/core"
+import "@mmguard/sim"
+import "@mmguard/core"
