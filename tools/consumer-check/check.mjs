@@ -87,6 +87,8 @@ for (const [consumer, deps] of Object.entries(consumers)) {
   if (ok) rmSync(dir, { recursive: true, force: true })
 }
 
+for (const tarball of Object.values(tarballs))
+  rmSync(dirname(tarball), { recursive: true, force: true })
 const passed = results.filter((r) => r.ok).length
 const failed = results.length - passed
 console.log(`check:packages: ${passed} passed, ${failed} failed`)

@@ -1,6 +1,6 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { attw, pack, publint, root } from "../lib.mjs"
 
@@ -24,6 +24,7 @@ describe("check:packages building blocks", () => {
     const packed = pack(dir)
     expect(packed.ok).toBe(true)
     expect(attw(packed.tarball).ok).toBe(true)
+    rmSync(dirname(packed.tarball), { recursive: true, force: true })
   })
 
   it("a broken export path fails publint and attw, naming the missing file", () => {
@@ -35,5 +36,6 @@ describe("check:packages building blocks", () => {
     expect(packed.ok).toBe(true)
     const types = attw(packed.tarball)
     expect(types.ok).toBe(false)
+    for (const d of [dir, dirname(packed.tarball)]) rmSync(d, { recursive: true, force: true })
   })
 })

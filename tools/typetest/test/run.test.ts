@@ -1,18 +1,21 @@
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, readFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 
 const runner = join(import.meta.dirname, "..", "run.mjs")
 const run = (fixture: string) => {
-  const report = join(mkdtempSync(join(tmpdir(), "typetest-")), "r.json")
+  const dir = mkdtempSync(join(tmpdir(), "typetest-"))
+  const report = join(dir, "r.json")
   const p = spawnSync(
     process.execPath,
     [runner, join(import.meta.dirname, "fixtures", fixture), "--report", report],
     { encoding: "utf8" },
   )
-  return { code: p.status, out: p.stdout, report: JSON.parse(readFileSync(report, "utf8")) }
+  const parsed = JSON.parse(readFileSync(report, "utf8"))
+  rmSync(dir, { recursive: true, force: true })
+  return { code: p.status, out: p.stdout, report: parsed }
 }
 
 describe("typetest runner", () => {
