@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm check:packages`: proves @mmguard/core and @mmguard/sim work as published. Packs both
+// `pnpm check:packages` (turbo task `consumer-check`, after the builds): proves @mmguard/core and @mmguard/sim work as published. Packs both
 // with `pnpm pack`, runs publint and attw on them, then installs the tarballs (and their real
 // dependencies from the registry) into throwaway projects OUTSIDE the workspace and type-checks
 // and runs a consumer for each: core alone, sim alone, both together.
@@ -17,9 +17,6 @@ const record = (name, r) => {
   if (!r.ok) console.log(r.out.replace(/^/gm, "    "))
   return r.ok
 }
-
-const built = run("pnpm", ["exec", "turbo", "run", "build", "--filter=@mmguard/sim..."], root)
-record("build @mmguard/core and @mmguard/sim", built)
 
 const tarballs = {}
 for (const [name, dir] of [
