@@ -46,9 +46,10 @@ export interface Clause {
 /** Which locks one context (one task, one mm, one VMA, one table) holds, and how. */
 export type LockState = { readonly [K in LockKind]?: LockMode }
 
-const r = (lock: LockKind): LockRequirement => ({ lock, mode: "read" })
-const w = (lock: LockKind): LockRequirement => ({ lock, mode: "write" })
-const h = (lock: LockKind): LockRequirement => ({ lock, mode: "held" })
+// Generic so that the literal lock kinds survive into the types that core computes.
+const r = <L extends LockKind>(lock: L) => ({ lock, mode: "read" }) as const
+const w = <L extends LockKind>(lock: L) => ({ lock, mode: "write" }) as const
+const h = <L extends LockKind>(lock: L) => ({ lock, mode: "held" }) as const
 
 /**
  * The clauses. Their names become type names in compiler messages, so each reads as the lock
@@ -96,7 +97,7 @@ export const Clauses = {
   },
   SwapReadaheadLock: { text: "the swap readahead lock, used atomically", anyOf: [h("swapLock")] },
   NumabLock: { text: "the NUMA balancing lock of task_numa_work", anyOf: [h("numabLock")] },
-  VmaSetup: {
+  VmaSetupOnly: {
     text: "initial VMA setup, before the VMA is visible (no later write is allowed)",
     anyOf: [h("vmaSetup")],
   },
@@ -171,7 +172,7 @@ export const Operations = {
     id: "F2",
     section: "VMA fields",
     title: "write vm_mm, vm_file or vm_ops",
-    requires: ["VmaSetup"],
+    requires: ["VmaSetupOnly"],
   },
   writeVmFlags: {
     id: "F3",
@@ -289,6 +290,29 @@ export const Operations = {
     requires: ["IMmapReadLock", "PmdLock", "PteLock"],
   },
 } as const satisfies Record<string, Rule>
+
+/** The VMA fields a program can write, each with the operation (row) that governs it. */
+export const VmaFields = {
+  vm_start: "writeVmStart",
+  vm_end: "writeVmStart",
+  vm_pgoff: "writeVmStart",
+  vm_mm: "writeSetupField",
+  vm_file: "writeSetupField",
+  vm_ops: "writeSetupField",
+  vm_flags: "writeVmFlags",
+  vm_page_prot: "writeVmFlags",
+  vm_private_data: "writePrivateData",
+  anon_name: "writeConfigField",
+  vm_policy: "writeConfigField",
+  vm_userfaultfd_ctx: "writeConfigField",
+  swap_readahead_info: "writeSwapReadahead",
+  numab_state: "writeNumabState",
+  shared_rb: "writeSharedRb",
+  anon_vma_chain: "writeAnonVmaChain",
+} as const satisfies Record<string, keyof typeof Operations>
+
+/** A writable VMA field, e.g. `"vm_start"`. */
+export type VmaField = keyof typeof VmaFields
 
 /** The name of an operation, e.g. `"install"`. */
 export type OperationName = keyof typeof Operations

@@ -1,0 +1,18 @@
+import * as Core from "@mmguard/core"
+import { Kernel, Mm } from "@mmguard/core"
+import { Effect } from "effect"
+
+const mm = Mm.make("proc1")
+const addr = 0x7f3a_0000_0000n
+declare const kernel: Kernel.KernelShape
+declare const vma: Core.Vma.Vma<"proc1">
+const run = <A, E>(program: Effect.Effect<A, E, never>) => Effect.runPromise(program)
+const provide = Effect.provide(Kernel.layer(kernel))
+
+// 2. install a PTE holding only an rmap lock (P3): the rmap lock is not enough.
+const program = Core.anonVmaLockWrite(
+  vma,
+  Core.pteOffsetMapLock(vma, addr, Core.installPte(vma, addr, 1n)),
+)
+// @expect-error LockRequired<"MmapOrVmaLock", "proc1">
+run(program.pipe(provide))

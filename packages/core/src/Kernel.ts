@@ -1,0 +1,71 @@
+/**
+ * The kernel service: the primitive lock and page-table actions that core's typed API drives.
+ * `@mmguard/sim` implements it against the simulated world (its checker re-checks every action
+ * against the same rule table); anything else that implements this interface can too.
+ *
+ * @since 0.1.0
+ */
+import { Context, type Effect, Layer } from "effect"
+import type { KernelError } from "./KernelError.js"
+import type { MmapLockTaken } from "./Requirement.js"
+import type { LockKind, LockMode, OperationName } from "./Rules.js"
+import type { VmaInfo } from "./Vma.js"
+
+/** How to wait for a lock: block, try once (trylock), or block until killed (killable). */
+export type Attempt = "block" | "try" | "killable"
+
+/** One lock action on mm `mm`; `vma` / `addr` say which VMA or page table when it matters. */
+export interface LockRequest {
+  readonly mm: string
+  readonly lock: LockKind
+  readonly mode: LockMode
+  readonly attempt?: Attempt
+  readonly vma?: number
+  readonly addr?: bigint
+}
+
+/** Whether the lock was taken, and (lock_vma_under_rcu) the VMA it locked. */
+export interface LockOutcome {
+  readonly acquired: boolean
+  readonly vma?: VmaInfo
+}
+
+/** Arguments of a page-table or VMA operation; which ones apply depends on the operation. */
+export interface OperationArgs {
+  readonly vma?: number
+  readonly addr?: bigint
+  readonly end?: bigint
+  readonly to?: bigint
+  readonly pfn?: bigint
+  readonly field?: string
+  readonly value?: unknown
+  readonly bits?: { readonly accessed?: boolean; readonly dirty?: boolean }
+}
+
+/** The primitive actions. Every failure is a tagged error naming the rule. */
+export interface KernelShape {
+  /** Takes a lock (or tries to); `acquired: false` only for `try` and lock_vma_under_rcu. */
+  readonly lock: (req: LockRequest) => Effect.Effect<LockOutcome, KernelError>
+  /** Releases a lock held in exactly this mode. */
+  readonly unlock: (req: LockRequest) => Effect.Effect<void, KernelError>
+  /** mmap_write_downgrade: write -> read, ending every VMA write lock of the mm (V2, V5). */
+  readonly downgrade: (mm: string) => Effect.Effect<void, KernelError>
+  /** find_vma: the VMA covering `addr`. */
+  readonly findVma: (mm: string, addr: bigint) => Effect.Effect<VmaInfo, KernelError>
+  /** Performs a rule-table operation (install, zap, writeVmStart, ...) and returns its result. */
+  readonly operate: (
+    mm: string,
+    op: OperationName,
+    args: OperationArgs,
+  ) => Effect.Effect<unknown, KernelError>
+}
+
+/** The kernel service key. */
+export class Kernel extends Context.Service<Kernel, KernelShape>()("@mmguard/core/Kernel") {}
+
+/**
+ * A layer providing a kernel implementation. It also discharges the `MmapLockTaken` markers
+ * (they only exist for the L9 compile-time check), so a fully locked program runs.
+ */
+export const layer = (shape: KernelShape): Layer.Layer<Kernel | MmapLockTaken<string>> =>
+  Layer.succeed(Kernel)(shape) as unknown as Layer.Layer<Kernel | MmapLockTaken<string>>

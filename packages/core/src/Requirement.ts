@@ -1,0 +1,89 @@
+/**
+ * Lock requirements as types, computed from the rule table (Rules.ts).
+ *
+ * An operation on mm `Id` puts one `LockRequired<Clause, Id>` per clause of its rule into the
+ * Effect's `R` channel. A lock scope on mm `Id` removes every clause of that mm which the lock
+ * satisfies (the same `anyOf` data the run-time `Check.check` reads). A program whose `R` still
+ * holds a `LockRequired` cannot be run, and the compiler names the clause: e.g.
+ * `LockRequired<"MmapWriteLock", "proc1">`.
+ *
+ * @since 0.1.0
+ */
+import type { ClauseName, Clauses, LockKind, LockMode, OperationName, Operations } from "./Rules.js"
+
+declare const LockRequiredTypeId: unique symbol
+
+/**
+ * A lock the program must hold, named by its clause in the rule table, for mm `Id`. Purely a
+ * type: it is never provided at run time, only discharged by an enclosing lock scope.
+ */
+export interface LockRequired<Clause extends ClauseName, Id extends string> {
+  readonly [LockRequiredTypeId]: { readonly clause: Clause; readonly mm: Id }
+}
+
+declare const MmapLockTakenTypeId: unique symbol
+
+/**
+ * Marks a program that takes the mmap lock of mm `Id`. A VMA read scope of the same mm rejects
+ * a body carrying it (L9); the Kernel layer discharges it when the program is finally run.
+ */
+export interface MmapLockTaken<Id extends string> {
+  readonly [MmapLockTakenTypeId]: Id
+}
+
+/** Does holding a lock in mode `Held` meet a requirement in mode `Wanted`? (mirrors Check) */
+type ModeMeets<Held extends LockMode, Wanted> = Wanted extends "write"
+  ? Held extends "write"
+    ? true
+    : false
+  : true
+
+/** The requirements (`anyOf` members) of a clause, as a union of literal objects. */
+type RequirementsOf<C extends ClauseName> = (typeof Clauses)[C]["anyOf"][number]
+
+/** The clauses that holding lock `L` in mode `M` satisfies. */
+export type ClausesSatisfiedBy<L extends LockKind, M extends LockMode> = {
+  [C in ClauseName]: RequirementsOf<C> extends infer Q
+    ? Q extends { readonly lock: L; readonly mode: infer W }
+      ? ModeMeets<M, W> extends true
+        ? C
+        : never
+      : never
+    : never
+}[ClauseName]
+
+/** One `LockRequired` per clause of the union `C` (distributes). */
+export type EachRequired<C extends ClauseName, Id extends string> = C extends ClauseName
+  ? LockRequired<C, Id>
+  : never
+
+/** What operation `Op` on mm `Id` requires, straight from its row in `Rules.Operations`. */
+export type Requires<Op extends OperationName, Id extends string> = EachRequired<
+  (typeof Operations)[Op]["requires"][number],
+  Id
+>
+
+/** The requirements a lock `L` held in mode `M` on mm `Id` discharges. */
+export type Discharged<L extends LockKind, M extends LockMode, Id extends string> = EachRequired<
+  ClausesSatisfiedBy<L, M>,
+  Id
+>
+
+/** `R` with the requirements of mm `Id` that lock `L` in mode `M` satisfies removed. */
+export type Discharge<R, L extends LockKind, M extends LockMode, Id extends string> = Exclude<
+  R,
+  Discharged<L, M, Id>
+>
+
+/**
+ * The error a VMA read scope reports when its body takes the mmap lock of the same mm (L9).
+ * Its single property spells the rule out in the compiler's message.
+ */
+export interface L9MmapLockInsideVmaReadLock<Id extends string> {
+  readonly "L9: never take the mmap lock while holding a VMA read lock of the same mm": Id
+}
+
+/** `unknown` when `R` takes no mmap lock of mm `Id`; the L9 error type otherwise. */
+export type NoMmapLockInside<R, Id extends string> = [Extract<R, MmapLockTaken<Id>>] extends [never]
+  ? unknown
+  : L9MmapLockInsideVmaReadLock<Id>
