@@ -1,0 +1,411 @@
+/**
+ * Page tables of one mm for a given architecture (P1). Only unfolded levels have tables;
+ * folded levels are reported by the walk and pass through, as in the kernel. Page numbers
+ * (vpn = address >> PAGE_SHIFT) are plain numbers: 45 bits for a 57-bit address, exact in a
+ * double. Leaf entries are numbers too: `pfn * 256 + flags` (see `Pte`).
+ *
+ * @since 0.1.0
+ */
+import { type Arch, index, type Level, Levels } from "./Arch.js"
+import type { Frames } from "./Frames.js"
+import { SimError } from "./SimError.js"
+
+/** Leaf entry bits and helpers (P13: entries are read and written as whole values). */
+export const Pte = {
+  PRESENT: 1,
+  WRITE: 2,
+  USER: 4,
+  ACCESSED: 8,
+  DIRTY: 16,
+  SWAP: 32,
+  MIGRATION: 64,
+  /** Builds an entry for `pfn` with `flags`. */
+  make: (pfn: number, flags: number): number => pfn * 256 + flags,
+  /** The pfn (or swap offset) of an entry. */
+  pfn: (entry: number): number => Math.floor(entry / 256),
+  /** The flag bits of an entry. */
+  flags: (entry: number): number => entry % 256,
+} as const
+
+/** One page-table page: child tables (upper levels) or leaf entries (the PTE level). */
+interface Table {
+  readonly pfn: number
+  readonly children: Array<Table | undefined> | null
+  readonly leaves: Float64Array | null
+  used: number
+}
+
+/** One level as seen by a walk. */
+export interface WalkStep {
+  readonly level: Level
+  readonly index: number
+  readonly folded: boolean
+  readonly present: boolean
+}
+
+const empty = (pfn: number, leaf: boolean, ptrs: number): Table =>
+  leaf
+    ? { pfn, children: null, leaves: new Float64Array(ptrs), used: 0 }
+    : { pfn, children: new Array<Table | undefined>(ptrs), leaves: null, used: 0 }
+
+/** The page tables of one address space. */
+export class PageTable {
+  readonly arch: Arch
+  readonly frames: Frames
+  private root: Table
+  /** Page numbers covered by one entry, per real level. */
+  private readonly span: ReadonlyArray<number>
+  private readonly ptrs: ReadonlyArray<number>
+  private readonly depth: number
+  /** Page-table pages currently allocated (the PGD included). */
+  tables = 1
+
+  constructor(arch: Arch, frames: Frames) {
+    this.arch = arch
+    this.frames = frames
+    this.span = arch.real.map((l) => 2 ** (arch.shift[l] - arch.pageShift))
+    this.ptrs = arch.real.map((l) => arch.ptrs[l])
+    this.depth = arch.real.length
+    this.root = empty(frames.alloc(), this.depth === 1, this.ptrs[0] as number)
+  }
+
+  private idx(level: number, vpn: number): number {
+    return Math.floor(vpn / (this.span[level] as number)) % (this.ptrs[level] as number)
+  }
+
+  /** Checks that `vpn` is a user page of this architecture. */
+  check(vpn: number): SimError | undefined {
+    if (!Number.isInteger(vpn) || vpn < 0 || vpn >= this.arch.userPages)
+      return new SimError({
+        kind: "BadAddress",
+        rule: "P1",
+        message: `page ${vpn} is outside the ${this.arch.userBits}-bit user address space`,
+      })
+    return undefined
+  }
+
+  /** The leaf table holding `vpn`, or undefined when a table on the path is missing. */
+  private leafTable(vpn: number): Table | undefined {
+    let t: Table | undefined = this.root
+    for (let l = 0; l < this.depth - 1 && t !== undefined; l++)
+      t = (t.children as Array<Table | undefined>)[this.idx(l, vpn)]
+    return t
+  }
+
+  /** pte_offset + ptep_get: the leaf entry of `vpn`, 0 when none (a single read, P13). */
+  read(vpn: number): number {
+    const t = this.leafTable(vpn)
+    return t === undefined
+      ? 0
+      : ((t.leaves as Float64Array)[this.idx(this.depth - 1, vpn)] as number)
+  }
+
+  /** Walks `vpn` through all five levels, reporting each one and whether it is folded (P1, P2). */
+  walk(vpn: number): ReadonlyArray<WalkStep> {
+    const steps: Array<WalkStep> = []
+    let t: Table | undefined = this.root
+    let r = 0
+    for (const level of Levels) {
+      const folded = !this.arch.real.includes(level)
+      if (folded) {
+        steps.push({ level, index: 0, folded, present: t !== undefined })
+        continue
+      }
+      const i = this.idx(r, vpn)
+      const present =
+        t !== undefined &&
+        (r === this.depth - 1
+          ? ((t.leaves as Float64Array)[i] as number) !== 0
+          : (t.children as Array<Table | undefined>)[i] !== undefined)
+      steps.push({ level, index: index(this.arch, level, vpn), folded, present })
+      t = t !== undefined && r < this.depth - 1 ? (t.children as Array<Table | undefined>)[i] : t
+      r++
+    }
+    return steps
+  }
+
+  /**
+   * Allocates the missing tables on the path to `vpn` with the kernel's pattern (P12): look at
+   * the parent entry, allocate only if empty, check again before installing (here nothing can
+   * race, the concurrency layer models that), else free the new table.
+   */
+  private populate(vpn: number): Table {
+    let t = this.root
+    for (let l = 0; l < this.depth - 1; l++) {
+      const children = t.children as Array<Table | undefined>
+      const i = this.idx(l, vpn)
+      let next = children[i]
+      if (next === undefined) {
+        const fresh = empty(
+          this.frames.alloc(),
+          l + 1 === this.depth - 1,
+          this.ptrs[l + 1] as number,
+        )
+        if (children[i] === undefined) {
+          children[i] = fresh
+          t.used++
+          this.tables++
+          next = fresh
+        } else {
+          this.frames.put(fresh.pfn)
+          next = children[i] as Table
+        }
+      }
+      t = next
+    }
+    return t
+  }
+
+  /** set_pte_at: installs `entry` at `vpn`, which must be empty (P3). Takes a ref on its pfn. */
+  install(vpn: number, entry: number): SimError | undefined {
+    const bad = this.check(vpn)
+    if (bad) return bad
+    if (this.read(vpn) !== 0)
+      return new SimError({ kind: "AlreadyMapped", rule: "P3", message: `page ${vpn} is mapped` })
+    if (Pte.flags(entry) & Pte.PRESENT) {
+      const err = this.frames.get(Pte.pfn(entry))
+      if (err) return err
+    }
+    const t = this.populate(vpn)
+    ;(t.leaves as Float64Array)[this.idx(this.depth - 1, vpn)] = entry
+    t.used++
+    return undefined
+  }
+
+  /** Rewrites the flag bits of a present entry (accessed/dirty, P5), keeping its pfn. */
+  setFlags(vpn: number, flags: number): SimError | undefined {
+    const t = this.leafTable(vpn)
+    const i = this.idx(this.depth - 1, vpn)
+    const old = t === undefined ? 0 : ((t.leaves as Float64Array)[i] as number)
+    if (old === 0 || t === undefined)
+      return new SimError({ kind: "NotMapped", rule: "P5", message: `page ${vpn} is not mapped` })
+    ;(t.leaves as Float64Array)[i] = Pte.make(Pte.pfn(old), flags)
+    return undefined
+  }
+
+  /** ptep_get_and_clear: clears the entry atomically and returns the old value (P13). */
+  getAndClear(vpn: number): number {
+    const t = this.leafTable(vpn)
+    if (t === undefined) return 0
+    const leaves = t.leaves as Float64Array
+    const i = this.idx(this.depth - 1, vpn)
+    const old = leaves[i] as number
+    if (old !== 0) {
+      leaves[i] = 0
+      t.used--
+      if (Pte.flags(old) & Pte.PRESENT) this.frames.put(Pte.pfn(old))
+    }
+    return old
+  }
+
+  /** Zaps the leaves of [start, end) (P4): entries cleared, references dropped, tables kept. */
+  zap(start: number, end: number): number {
+    let cleared = 0
+    this.visit(this.root, 0, 0, start, end, (t, i) => {
+      const leaves = t.leaves as Float64Array
+      const old = leaves[i] as number
+      if (old === 0) return
+      leaves[i] = 0
+      t.used--
+      cleared++
+      if (Pte.flags(old) & Pte.PRESENT) this.frames.put(Pte.pfn(old))
+    })
+    return cleared
+  }
+
+  /** Calls `f` on every leaf slot of [start, end) whose table exists. */
+  private visit(
+    t: Table,
+    level: number,
+    base: number,
+    start: number,
+    end: number,
+    f: (t: Table, i: number) => void,
+  ): void {
+    const span = this.span[level] as number
+    const ptrs = this.ptrs[level] as number
+    const first = Math.max(0, Math.floor((start - base) / span))
+    const last = Math.min(ptrs - 1, Math.floor((end - 1 - base) / span))
+    for (let i = first; i <= last; i++) {
+      if (level === this.depth - 1) f(t, i)
+      else {
+        const child = (t.children as Array<Table | undefined>)[i]
+        if (child !== undefined && child.used > 0)
+          this.visit(child, level + 1, base + i * span, start, end, f)
+      }
+    }
+  }
+
+  /** Number of leaf entries present in [start, end). */
+  countLeaves(start: number, end: number): number {
+    let n = 0
+    this.visit(this.root, 0, 0, start, end, (t, i) => {
+      if (((t.leaves as Float64Array)[i] as number) !== 0) n++
+    })
+    return n
+  }
+
+  /**
+   * free_pgtables for [start, end) (P7): frees every table whose whole span lies in the range.
+   * Refuses, changing nothing, while leaves remain. Reachability through the rmap is checked by
+   * the caller (Mm), which knows the VMAs.
+   */
+  freeTables(start: number, end: number): SimError | number {
+    const left = this.countLeaves(start, end)
+    if (left > 0)
+      return new SimError({
+        kind: "LeavesRemain",
+        rule: "P7",
+        message: `${left} entries still mapped in the range: zap it first`,
+      })
+    const before = this.tables
+    this.prune(this.root, 0, 0, start, end)
+    return before - this.tables
+  }
+
+  private prune(t: Table, level: number, base: number, start: number, end: number): void {
+    if (level >= this.depth - 1) return
+    const children = t.children as Array<Table | undefined>
+    const span = this.span[level] as number
+    const first = Math.max(0, Math.floor((start - base) / span))
+    const last = Math.min((this.ptrs[level] as number) - 1, Math.floor((end - 1 - base) / span))
+    for (let i = first; i <= last; i++) {
+      const child = children[i]
+      if (child === undefined) continue
+      const lo = base + i * span
+      this.prune(child, level + 1, lo, start, end)
+      if (lo >= start && lo + span <= end && child.used === 0) {
+        children[i] = undefined
+        t.used--
+        this.tables--
+        this.frames.put(child.pfn)
+      }
+    }
+  }
+
+  /** Pages covered by one entry of the lowest upper level (a PMD entry when PMD is real). */
+  get tableSpan(): number {
+    return this.span[this.depth - 2] ?? this.arch.userPages
+  }
+
+  /**
+   * move_page_tables (P14): moves whole leaf tables of [from, from + pages) to `to` by moving
+   * the entries above them. All three must be aligned to `tableSpan`; the target must be empty.
+   */
+  moveTables(from: number, to: number, pages: number): SimError | undefined {
+    const span = this.tableSpan
+    if (this.depth < 2 || from % span || to % span || pages % span)
+      return new SimError({
+        kind: "Misaligned",
+        rule: "P14",
+        message: `moves go by whole leaf tables of ${span} pages`,
+      })
+    const bad = this.check(from) ?? this.check(to) ?? this.check(to + pages - 1)
+    if (bad) return bad
+    if (this.countLeaves(to, to + pages) > 0 || (to < from + pages && from < to + pages))
+      return new SimError({ kind: "AlreadyMapped", rule: "P14", message: "target range not empty" })
+    for (let off = 0; off < pages; off += span) {
+      const src = this.parentOf(from + off)
+      const moved = src?.children?.[this.idx(this.depth - 2, from + off)]
+      if (src === undefined || moved === undefined) continue
+      ;(src.children as Array<Table | undefined>)[this.idx(this.depth - 2, from + off)] = undefined
+      src.used--
+      const dst = this.populateParent(to + off)
+      ;(dst.children as Array<Table | undefined>)[this.idx(this.depth - 2, to + off)] = moved
+      dst.used++
+    }
+    return undefined
+  }
+
+  private parentOf(vpn: number): Table | undefined {
+    let t: Table | undefined = this.root
+    for (let l = 0; l < this.depth - 2 && t !== undefined; l++)
+      t = (t.children as Array<Table | undefined>)[this.idx(l, vpn)]
+    return t
+  }
+
+  private populateParent(vpn: number): Table {
+    let t = this.root
+    for (let l = 0; l < this.depth - 2; l++) {
+      const children = t.children as Array<Table | undefined>
+      const i = this.idx(l, vpn)
+      let next = children[i]
+      if (next === undefined) {
+        next = empty(this.frames.alloc(), false, this.ptrs[l + 1] as number)
+        children[i] = next
+        t.used++
+        this.tables++
+      }
+      t = next
+    }
+    return t
+  }
+
+  /**
+   * retract_page_tables (P10, P15): unlinks the empty leaf table of `vpn` from its parent and
+   * defers freeing it to an RCU grace period, so lockless walkers still inside RCU stay safe.
+   */
+  retract(vpn: number): SimError | undefined {
+    const parent = this.parentOf(vpn)
+    const i = this.idx(this.depth - 2, vpn)
+    const table = parent?.children?.[i]
+    if (this.depth < 2 || parent === undefined || table === undefined)
+      return new SimError({ kind: "NoTable", rule: "P15", message: `no leaf table at page ${vpn}` })
+    if (table.used > 0)
+      return new SimError({
+        kind: "TableNotEmpty",
+        rule: "P15",
+        message: `the leaf table still maps ${table.used} pages`,
+      })
+    ;(parent.children as Array<Table | undefined>)[i] = undefined
+    parent.used--
+    this.tables--
+    this.frames.deferFree(table.pfn)
+    return undefined
+  }
+
+  /** Every present leaf as [vpn, entry], in address order (for reference-model comparisons). */
+  entries(): Array<[number, number]> {
+    const out: Array<[number, number]> = []
+    const rec = (t: Table, level: number, base: number) => {
+      const span = this.span[level] as number
+      if (level === this.depth - 1) {
+        const leaves = t.leaves as Float64Array
+        for (let i = 0; i < leaves.length; i++)
+          if ((leaves[i] as number) !== 0) out.push([base + i * span, leaves[i] as number])
+        return
+      }
+      const children = t.children as Array<Table | undefined>
+      for (let i = 0; i < children.length; i++) {
+        const c = children[i]
+        if (c !== undefined) rec(c, level + 1, base + i * span)
+      }
+    }
+    rec(this.root, 0, 0)
+    return out
+  }
+
+  /** The pfns of every page-table page, the PGD included. */
+  tablePfns(): Array<number> {
+    const out: Array<number> = []
+    const rec = (t: Table) => {
+      out.push(t.pfn)
+      if (t.children) for (const c of t.children) if (c !== undefined) rec(c)
+    }
+    rec(this.root)
+    return out
+  }
+
+  /** A deep copy sharing nothing with this one, on the given frames (clone those first). */
+  clone(frames: Frames): PageTable {
+    const copy = (t: Table): Table => ({
+      pfn: t.pfn,
+      used: t.used,
+      leaves: t.leaves ? t.leaves.slice() : null,
+      children: t.children ? t.children.map((c) => (c === undefined ? c : copy(c))) : null,
+    })
+    const c = Object.create(PageTable.prototype) as PageTable
+    Object.assign(c, this, { frames, root: copy(this.root) })
+    return c
+  }
+}

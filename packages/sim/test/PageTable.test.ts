@@ -1,0 +1,186 @@
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { Arch, Frames, Mm, PageTable, Pte } from "../src/index.js"
+
+const fresh = (arch = Arch.x86_64_la57) => {
+  const frames = new Frames()
+  return { frames, pt: new PageTable(arch, frames) }
+}
+const page = (frames: Frames) => Pte.make(frames.alloc(), Pte.PRESENT | Pte.USER)
+
+describe("PageTable", () => {
+  it("walk reports all five levels, folded ones as folded (P1)", () => {
+    const { pt } = fresh(Arch.i386_pae)
+    expect(pt.walk(0x1234).map((s) => [s.level, s.folded])).toEqual([
+      ["pgd", false],
+      ["p4d", true],
+      ["pud", true],
+      ["pmd", false],
+      ["pte", false],
+    ])
+  })
+
+  it("install allocates only the tables on the path; a folded level never allocates (P12)", () => {
+    const { pt, frames } = fresh(Arch.x86_64)
+    expect(pt.install(5, page(frames))).toBeUndefined()
+    // PGD + PUD + PMD + PTE tables (P4D folded).
+    expect(pt.tables).toBe(4)
+    expect(pt.walk(5).every((s) => s.present || s.folded)).toBe(true)
+  })
+
+  it("is sparse: pages 2^40 apart cost one path each (x86-64 5-level)", () => {
+    const { pt, frames } = fresh()
+    for (let i = 0; i < 8; i++)
+      expect(pt.install((i * 2 ** 40) / 4096, page(frames))).toBeUndefined()
+    expect(pt.tables).toBeLessThanOrEqual(1 + 8 * 4)
+    expect(pt.entries()).toHaveLength(8)
+  })
+
+  it("rejects a non-user address with a P1 error and changes nothing", () => {
+    const { pt, frames } = fresh(Arch.x86_64)
+    const before = frames.inUse
+    expect(pt.install(2 ** 47 / 4096, page(frames))).toMatchObject({
+      kind: "BadAddress",
+      rule: "P1",
+    })
+    expect(pt.tables).toBe(1)
+    expect(frames.inUse).toBe(before + 1) // only the frame the test allocated
+  })
+
+  it("getAndClear returns the old entry and drops the page reference (P13)", () => {
+    const { pt, frames } = fresh()
+    const e = page(frames)
+    pt.install(7, e)
+    expect(frames.count(Pte.pfn(e))).toBe(2)
+    expect(pt.getAndClear(7)).toBe(e)
+    expect(pt.read(7)).toBe(0)
+    expect(frames.count(Pte.pfn(e))).toBe(1)
+  })
+
+  it("free_pgtables refuses while leaves remain (P7) and frees after a zap (P4)", () => {
+    const { pt, frames } = fresh(Arch.x86_64)
+    for (let v = 0; v < 600; v++) pt.install(v, page(frames))
+    expect(pt.freeTables(0, 1024)).toMatchObject({ kind: "LeavesRemain", rule: "P7" })
+    expect(pt.countLeaves(0, 1024)).toBe(600)
+    expect(pt.zap(0, 1024)).toBe(600)
+    expect(pt.tables).toBe(5)
+    // Only tables whose whole span is inside the range go: the two PTE tables.
+    expect(pt.freeTables(0, 1024)).toBe(2)
+  })
+
+  it("move_page_tables moves whole leaf tables (P14) and refuses misaligned moves", () => {
+    const { pt, frames } = fresh(Arch.x86_64)
+    const e = page(frames)
+    pt.install(3, e)
+    expect(pt.moveTables(0, 512 * 4, 100)).toMatchObject({ kind: "Misaligned", rule: "P14" })
+    expect(pt.moveTables(0, 512 * 4, 512)).toBeUndefined()
+    expect(pt.read(3)).toBe(0)
+    expect(pt.read(512 * 4 + 3)).toBe(e)
+  })
+
+  it("retract unlinks an empty PTE table and frees it only after a grace period (P10, P15)", () => {
+    const { pt, frames } = fresh(Arch.x86_64)
+    pt.install(3, page(frames))
+    expect(pt.retract(3)).toMatchObject({ kind: "TableNotEmpty", rule: "P15" })
+    pt.zap(0, 512)
+    const inUse = frames.inUse
+    expect(pt.retract(3)).toBeUndefined()
+    expect(frames.inUse).toBe(inUse)
+    expect(frames.pendingFrees).toHaveLength(1)
+    frames.gracePeriod()
+    expect(frames.inUse).toBe(inUse - 1)
+  })
+})
+
+describe("Mm", () => {
+  it("finds VMAs by address and refuses overlaps", () => {
+    const mm = new Mm("p", Arch.x86_64, new Frames())
+    const a = mm.insert({ start: 10, end: 20 })
+    mm.insert({ start: 30, end: 40 })
+    expect(mm.find(15)).toBe(a)
+    expect(mm.find(25)).toBeUndefined()
+    expect(mm.insert({ start: 15, end: 35 })).toMatchObject({ kind: "VmaOverlap" })
+    expect(mm.vmas).toHaveLength(2)
+  })
+
+  it("splits and merges back", () => {
+    const mm = new Mm("p", Arch.x86_64, new Frames())
+    const a = mm.insert({ start: 10, end: 20 })
+    if (!("id" in a)) throw new Error("insert failed")
+    const upper = mm.split(a, 15)
+    expect(mm.vmas.map((v) => [v.start, v.end])).toEqual([
+      [10, 15],
+      [15, 20],
+    ])
+    expect("id" in upper && upper.pgoff).toBe(15)
+    mm.mergeNext(a)
+    expect(mm.vmas.map((v) => [v.start, v.end])).toEqual([[10, 20]])
+  })
+})
+
+// Reference model: a flat Map from page number to entry.
+type Op =
+  | { op: "map"; vpn: number }
+  | { op: "zap"; vpn: number; len: number }
+  | { op: "free"; vpn: number; len: number }
+  | { op: "move"; from: number; to: number }
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ op: fc.constant("map" as const), vpn: fc.integer({ min: 0, max: 4095 }) }),
+  fc.record({
+    op: fc.constant("zap" as const),
+    vpn: fc.integer({ min: 0, max: 4095 }),
+    len: fc.integer({ min: 1, max: 1024 }),
+  }),
+  fc.record({
+    op: fc.constant("free" as const),
+    vpn: fc.integer({ min: 0, max: 7 }).map((i) => i * 512),
+    len: fc.integer({ min: 1, max: 4 }).map((i) => i * 512),
+  }),
+  fc.record({
+    op: fc.constant("move" as const),
+    from: fc.integer({ min: 0, max: 7 }).map((i) => i * 512),
+    to: fc.integer({ min: 0, max: 7 }).map((i) => i * 512),
+  }),
+)
+
+describe("PageTable against a reference model (fast-check)", () => {
+  it("random map/zap/free/move keep entries equal to a flat map and leak nothing", () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 60 }), (ops) => {
+        const { pt, frames } = fresh(Arch.x86_64)
+        const model = new Map<number, number>()
+        for (const o of ops) {
+          const before = JSON.stringify(pt.entries())
+          const tables = pt.tables
+          if (o.op === "map") {
+            const e = page(frames)
+            const err = pt.install(o.vpn, e)
+            if (err === undefined) model.set(o.vpn, e)
+            frames.put(Pte.pfn(e)) // the page is now owned by the mapping only
+          } else if (o.op === "zap") {
+            pt.zap(o.vpn, o.vpn + o.len)
+            for (const k of [...model.keys()]) if (k >= o.vpn && k < o.vpn + o.len) model.delete(k)
+          } else if (o.op === "free") {
+            const r = pt.freeTables(o.vpn, o.vpn + o.len)
+            if (typeof r !== "number") {
+              expect(JSON.stringify(pt.entries())).toBe(before)
+              expect(pt.tables).toBe(tables)
+            }
+          } else {
+            const err = pt.moveTables(o.from, o.to, 512)
+            if (err === undefined) {
+              const moved = [...model].filter(([k]) => k >= o.from && k < o.from + 512)
+              for (const [k] of moved) model.delete(k)
+              for (const [k, v] of moved) model.set(k - o.from + o.to, v)
+            } else expect(JSON.stringify(pt.entries())).toBe(before)
+          }
+          expect(pt.entries()).toEqual([...model].sort((a, b) => a[0] - b[0]))
+        }
+        // No leaks: frames in use are exactly the mapped pages plus the table pages.
+        expect(frames.inUse).toBe(model.size + pt.tablePfns().length)
+      }),
+      { numRuns: 200 },
+    )
+  })
+})
