@@ -57,6 +57,9 @@ export class PageTable {
   private readonly span: ReadonlyArray<number>
   private readonly ptrs: ReadonlyArray<number>
   private readonly depth: number
+  /** Per real level: the index's bit offset in the page number, and its mask (fast path). */
+  private readonly bitShift: Int32Array
+  private readonly mask: Int32Array
   /** Page-table pages currently allocated (the PGD included). */
   tables = 1
 
@@ -66,6 +69,8 @@ export class PageTable {
     this.span = arch.real.map((l) => 2 ** (arch.shift[l] - arch.pageShift))
     this.ptrs = arch.real.map((l) => arch.ptrs[l])
     this.depth = arch.real.length
+    this.bitShift = Int32Array.from(arch.real, (l) => arch.shift[l] - arch.pageShift)
+    this.mask = Int32Array.from(arch.real, (l) => arch.ptrs[l] - 1)
     this.root = empty(frames.alloc(), this.depth === 1, this.ptrs[0] as number)
   }
 
