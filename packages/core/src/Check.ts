@@ -5,6 +5,8 @@
  * @since 0.1.0
  */
 import {
+  type ActionName,
+  Actions,
   type ClauseName,
   Clauses,
   type LockMode,
@@ -54,6 +56,10 @@ export const check = (op: OperationName, state: LockState): Verdict => {
     forbidden,
   }
 }
+
+/** Checks a kernel API call: every row it needs (`Rules.Actions`), failing verdicts first. */
+export const checkAction = (action: ActionName, state: LockState): ReadonlyArray<Verdict> =>
+  Actions[action].map((op) => check(op, state)).sort((a, b) => Number(a.ok) - Number(b.ok))
 
 /** A one-line explanation of a failed verdict, in a kernel developer's words. */
 export const explain = (verdict: Verdict): string => {

@@ -8,7 +8,7 @@
 import { Context, type Effect, Layer } from "effect"
 import type { KernelError } from "./KernelError.js"
 import type { MmapLockTaken } from "./Requirement.js"
-import type { LockKind, LockMode, OperationName } from "./Rules.js"
+import type { ActionName, LockKind, LockMode } from "./Rules.js"
 import type { VmaInfo } from "./Vma.js"
 
 /** How to wait for a lock: block, try once (trylock), or block until killed (killable). */
@@ -52,10 +52,10 @@ export interface KernelShape {
   readonly downgrade: (mm: string) => Effect.Effect<void, KernelError>
   /** find_vma: the VMA covering `addr`. */
   readonly findVma: (mm: string, addr: bigint) => Effect.Effect<VmaInfo, KernelError>
-  /** Performs a rule-table operation (install, zap, writeVmStart, ...) and returns its result. */
+  /** Performs a kernel API call of `Rules.Actions` (or a VMA field write) and returns its result. */
   readonly operate: (
     mm: string,
-    op: OperationName,
+    action: ActionName | "writeVma",
     args: OperationArgs,
   ) => Effect.Effect<unknown, KernelError>
 }

@@ -9,8 +9,8 @@ import { Effect } from "effect"
 import { Kernel, type OperationArgs } from "./Kernel.js"
 import type { KernelError } from "./KernelError.js"
 import type { Mm } from "./Mm.js"
-import type { Requires } from "./Requirement.js"
-import { type OperationName, type VmaField, VmaFields } from "./Rules.js"
+import type { Requires, RequiresAction } from "./Requirement.js"
+import type { ActionName, OperationName, VmaField, VmaFields } from "./Rules.js"
 import { handle, type Vma, type VmaInfo } from "./Vma.js"
 
 /** An operation's Effect type: its result, kernel errors, and what its rule requires. */
@@ -20,8 +20,8 @@ export type Operation<A, Op extends OperationName, Id extends string> = Effect.E
   Requires<Op, Id> | Kernel
 >
 
-const operate = <A>(mm: string, op: OperationName, args: OperationArgs) =>
-  Effect.flatMap(Effect.service(Kernel), (k) => k.operate(mm, op, args)) as Effect.Effect<
+const operate = <A>(mm: string, action: ActionName | "writeVma", args: OperationArgs) =>
+  Effect.flatMap(Effect.service(Kernel), (k) => k.operate(mm, action, args)) as Effect.Effect<
     A,
     KernelError,
     Kernel
@@ -47,7 +47,7 @@ export const writeVma = <Id extends string, F extends VmaField>(
   field: F,
   value: unknown,
 ): Operation<void, (typeof VmaFields)[F], Id> =>
-  operate<void>(vma.mm.id, VmaFields[field], { vma: vma.info.id, field, value }) as never
+  operate<void>(vma.mm.id, "writeVma", { vma: vma.info.id, field, value }) as never
 
 /** anon_vma_prepare's store: sets anon_vma from NULL on first fault (F9: mmap read + page_table_lock). */
 export const setAnonVma = <Id extends string>(vma: Vma<Id>): Operation<void, "setAnonVma", Id> =>
@@ -72,7 +72,7 @@ export const walk = <Id extends string>(
   vma: Vma<Id>,
   addr: bigint,
 ): Operation<ReadonlyArray<WalkStep>, "traverse", Id> =>
-  operate<ReadonlyArray<WalkStep>>(vma.mm.id, "traverse", { vma: vma.info.id, addr }) as never
+  operate<ReadonlyArray<WalkStep>>(vma.mm.id, "walk", { vma: vma.info.id, addr }) as never
 
 /**
  * Installs a PTE mapping `addr` to `pfn` (P3: mmap or VMA lock, never an rmap lock alone), under
@@ -82,11 +82,8 @@ export const installPte = <Id extends string>(
   vma: Vma<Id>,
   addr: bigint,
   pfn: bigint,
-): Effect.Effect<
-  void,
-  KernelError,
-  Requires<"install", Id> | Requires<"changeEntry", Id> | Requires<"accessPteTable", Id> | Kernel
-> => operate<void>(vma.mm.id, "install", { vma: vma.info.id, addr, pfn }) as never
+): Effect.Effect<void, KernelError, RequiresAction<"installPte", Id> | Kernel> =>
+  operate<void>(vma.mm.id, "installPte", { vma: vma.info.id, addr, pfn }) as never
 
 /** Zaps the leaf entries of [addr, end), keeping the tables (P4: stability suffices). */
 export const zapRange = <Id extends string>(
@@ -94,18 +91,15 @@ export const zapRange = <Id extends string>(
   addr: bigint,
   end: bigint,
 ): Operation<void, "zap", Id> =>
-  operate<void>(vma.mm.id, "zap", { vma: vma.info.id, addr, end }) as never
+  operate<void>(vma.mm.id, "zapRange", { vma: vma.info.id, addr, end }) as never
 
 /** Changes the accessed/dirty bits of the PTE at `addr` (P5, under the PTE lock: P8). */
 export const changeAccessDirty = <Id extends string>(
   vma: Vma<Id>,
   addr: bigint,
   bits: { readonly accessed?: boolean; readonly dirty?: boolean },
-): Effect.Effect<
-  void,
-  KernelError,
-  Requires<"changeAccessDirty", Id> | Requires<"changeEntry", Id> | Kernel
-> => operate<void>(vma.mm.id, "changeAccessDirty", { vma: vma.info.id, addr, bits }) as never
+): Effect.Effect<void, KernelError, RequiresAction<"changeAccessDirty", Id> | Kernel> =>
+  operate<void>(vma.mm.id, "changeAccessDirty", { vma: vma.info.id, addr, bits }) as never
 
 /** free_pgtables for [addr, end) (P7: mmap write; the range zapped and unreachable). */
 export const freePgtables = <Id extends string>(
@@ -123,6 +117,10 @@ export const movePageTables = <Id extends string>(
   to: bigint,
 ): Operation<void, "movePageTables", Id> =>
   operate<void>(vma.mm.id, "movePageTables", { vma: vma.info.id, addr, end, to }) as never
+
+/** Detaches `vma` from the mm's VMA tree, as munmap does before zapping (L7). */
+export const detachVma = <Id extends string>(vma: Vma<Id>): Operation<void, "detachVma", Id> =>
+  operate<void>(vma.mm.id, "detachVma", { vma: vma.info.id }) as never
 
 /** retract_page_tables: unlinks the empty PTE table of `addr` (P15: i_mmap read + PMD + PTE lock). */
 export const retractPteTable = <Id extends string>(

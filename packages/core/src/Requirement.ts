@@ -9,7 +9,16 @@
  *
  * @since 0.1.0
  */
-import type { ClauseName, Clauses, LockKind, LockMode, OperationName, Operations } from "./Rules.js"
+import type {
+  ActionName,
+  Actions,
+  ClauseName,
+  Clauses,
+  LockKind,
+  LockMode,
+  OperationName,
+  Operations,
+} from "./Rules.js"
 
 declare const LockRequiredTypeId: unique symbol
 
@@ -60,6 +69,12 @@ export type EachRequired<C extends ClauseName, Id extends string> = C extends Cl
 /** What operation `Op` on mm `Id` requires, straight from its row in `Rules.Operations`. */
 export type Requires<Op extends OperationName, Id extends string> = EachRequired<
   (typeof Operations)[Op]["requires"][number],
+  Id
+>
+
+/** What a kernel API call on mm `Id` requires: the union over its rows in `Rules.Actions`. */
+export type RequiresAction<Act extends ActionName, Id extends string> = Requires<
+  (typeof Actions)[Act][number],
   Id
 >
 

@@ -283,6 +283,12 @@ export const Operations = {
     title: "move page tables (move_page_tables)",
     requires: ["MmapWriteLock", "VmaWriteLock", "RmapWriteLock"],
   },
+  detachVma: {
+    id: "L7",
+    section: "Lock usage",
+    title: "detach a VMA from the mm's tree (munmap)",
+    requires: ["MmapWriteLock", "VmaWriteLock"],
+  },
   retractPteTable: {
     id: "P15",
     section: "Page table freeing",
@@ -313,6 +319,29 @@ export const VmaFields = {
 
 /** A writable VMA field, e.g. `"vm_start"`. */
 export type VmaField = keyof typeof VmaFields
+
+/**
+ * The kernel API calls that core exposes and sim programs perform, each with the operation
+ * rows it must satisfy together (an install is also an entry change under the PTE lock, P8,
+ * inside RCU, P10).
+ */
+export const Actions = {
+  findVma: ["readVma"],
+  readVma: ["readVma"],
+  walk: ["traverse"],
+  installPte: ["install", "changeEntry", "accessPteTable"],
+  zapRange: ["zap"],
+  changeAccessDirty: ["changeAccessDirty", "changeEntry"],
+  freePgtables: ["freePgtables"],
+  movePageTables: ["movePageTables"],
+  retractPteTable: ["retractPteTable"],
+  setAnonVma: ["setAnonVma"],
+  clearAnonVma: ["clearAnonVma"],
+  detachVma: ["detachVma"],
+} as const satisfies Record<string, ReadonlyArray<keyof typeof Operations>>
+
+/** A kernel API call named in `Actions`. */
+export type ActionName = keyof typeof Actions
 
 /** The name of an operation, e.g. `"install"`. */
 export type OperationName = keyof typeof Operations
