@@ -235,6 +235,12 @@ export const Operations = {
     title: "traverse page tables",
     requires: ["StableVmaLock"],
   },
+  traverseLockless: {
+    id: "P13",
+    section: "Page tables",
+    title: "walk page tables locklessly (GUP-fast: lockless reads inside RCU)",
+    requires: ["RcuReadLock"],
+  },
   traverseNoVma: {
     id: "P6",
     section: "Page tables",
@@ -329,6 +335,7 @@ export const Actions = {
   findVma: ["readVma"],
   readVma: ["readVma"],
   walk: ["traverse"],
+  walkLockless: ["traverseLockless"],
   installPte: ["install", "changeEntry", "accessPteTable"],
   zapRange: ["zap"],
   changeAccessDirty: ["changeAccessDirty", "changeEntry"],

@@ -92,8 +92,11 @@ export class Mm {
     return vma
   }
 
-  /** Removes a VMA from the mm and the rmap (its pages must be zapped by the caller). */
-  remove(vma: Vma): SimError | undefined {
+  /**
+   * Detaches a VMA from the mm's tree, leaving it in the rmap (munmap does this first; the
+   * rmap unlink comes with free_pgtables, P7).
+   */
+  detach(vma: Vma): SimError | undefined {
     const i = this.vmas.indexOf(vma)
     if (i < 0)
       return new SimError({
@@ -102,8 +105,14 @@ export class Mm {
         message: `VMA ${vma.id} is not in ${this.name}`,
       })
     this.vmas.splice(i, 1)
-    Rmap.unlink(vma)
     return undefined
+  }
+
+  /** Removes a VMA from the mm and from the rmap (its pages must be zapped by the caller). */
+  remove(vma: Vma): SimError | undefined {
+    const err = this.detach(vma)
+    if (err === undefined) Rmap.unlink(vma)
+    return err
   }
 
   /** Splits `vma` at page `at` (strictly inside it); returns the new upper part. */

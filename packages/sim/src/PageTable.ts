@@ -97,12 +97,25 @@ export class PageTable {
     return t
   }
 
-  /** pte_offset + ptep_get: the leaf entry of `vpn`, 0 when none (a single read, P13). */
+  /**
+   * pte_offset + ptep_get: the leaf entry of `vpn`, 0 when none (a single read, P13). The hot
+   * path splits the page number into 32-bit halves once; each index is then a shift and a mask.
+   */
   read(vpn: number): number {
-    const t = this.leafTable(vpn)
-    return t === undefined
-      ? 0
-      : ((t.leaves as Float64Array)[this.idx(this.depth - 1, vpn)] as number)
+    const lo = vpn >>> 0
+    const hi = (vpn - lo) / 4294967296
+    const last = this.depth - 1
+    let t: Table | undefined = this.root
+    for (let l = 0; l <= last; l++) {
+      const s = this.bitShift[l] as number
+      const i =
+        (s >= 32 ? hi >>> (s - 32) : s === 0 ? lo : (lo >>> s) | (hi << (32 - s))) &
+        (this.mask[l] as number)
+      if (l === last) return (t.leaves as Float64Array)[i] as number
+      t = (t.children as Array<Table | undefined>)[i]
+      if (t === undefined) return 0
+    }
+    return 0
   }
 
   /** Walks `vpn` through all five levels, reporting each one and whether it is folded (P1, P2). */

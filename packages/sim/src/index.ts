@@ -8,17 +8,40 @@
 // --- data side (address spaces, rmap, page tables) ---
 /** Architectures and their folding (P1). */
 export * as Arch from "./Arch.js"
+/** The interleaving explorer. */
+export * as Explorer from "./Explorer.js"
 /** Reference-counted physical frames. */
 export { Frames } from "./Frames.js"
+/** The simulator as core's Effect kernel layer. */
+export * as KernelLayer from "./KernelLayer.js"
 /** The mm: page tables plus sorted VMAs. */
 export { Mm, type VmaSpec } from "./Mm.js"
 /** Page tables and leaf entries. */
 export { PageTable, Pte, type WalkStep } from "./PageTable.js"
+/** Task programs as data. */
+export * as Program from "./Program.js"
 /** The reverse map. */
 export * as Rmap from "./Rmap.js"
+// --- concurrency side (locks, tasks, scheduler, checker, explorer, scenarios) ---
+/** Read/write semaphores with kernel semantics (L10). */
+export * as Rwsem from "./Rwsem.js"
+/** The kernel scenario library. */
+export * as Scenarios from "./Scenarios.js"
+/** The deterministic scheduler. */
+export * as Scheduler from "./Scheduler.js"
 /** The simulator's error value. */
 export { isSimError, SimError, type SimErrorKind } from "./SimError.js"
 /** VMAs and their single field-write entry point. */
 export * as Vma from "./Vma.js"
-
-// --- concurrency side (locks, tasks, scheduler, checker, explorer, scenarios) ---
+/** The world state machine, its checker and replay. */
+export {
+  type Held,
+  orderedBefore,
+  replay,
+  type StepOutcome,
+  type Task,
+  type Violation,
+  type VmaSetup,
+  World,
+  type WorldSpec,
+} from "./World.js"

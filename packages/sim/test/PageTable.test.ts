@@ -184,3 +184,30 @@ describe("PageTable against a reference model (fast-check)", () => {
     )
   })
 })
+
+describe("read (the walk fast path) on every architecture", () => {
+  for (const arch of Arch.all) {
+    it(`${arch.name}: reads back exactly what was installed, anywhere in user space`, () => {
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(fc.integer({ min: 0, max: arch.userPages - 1 }), {
+            minLength: 1,
+            maxLength: 20,
+          }),
+          (vpns) => {
+            const { pt, frames } = fresh(arch)
+            const [probe, ...mapped] = vpns as [number, ...Array<number>]
+            const entries = mapped.map((v) => {
+              const e = page(frames)
+              expect(pt.install(v, e)).toBeUndefined()
+              return e
+            })
+            mapped.forEach((v, i) => expect(pt.read(v)).toBe(entries[i]))
+            expect(pt.read(probe)).toBe(0)
+          },
+        ),
+        { numRuns: 50 },
+      )
+    })
+  }
+})
