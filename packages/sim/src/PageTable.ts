@@ -322,6 +322,14 @@ export class PageTable {
     if (bad) return bad
     if (this.countLeaves(to, to + pages) > 0 || (to < from + pages && from < to + pages))
       return new SimError({ kind: "AlreadyMapped", rule: "P14", message: "target range not empty" })
+    // Like move_normal_pmd, a move needs every destination entry empty (not even an empty table).
+    for (let off = 0; off < pages; off += span)
+      if (this.parentOf(to + off)?.children?.[this.idx(this.depth - 2, to + off)] !== undefined)
+        return new SimError({
+          kind: "AlreadyMapped",
+          rule: "P14",
+          message: `a table is still installed at page ${to + off}`,
+        })
     for (let off = 0; off < pages; off += span) {
       const src = this.parentOf(from + off)
       const moved = src?.children?.[this.idx(this.depth - 2, from + off)]
