@@ -1,0 +1,115 @@
+// Type-check cost of the SDK: a generated user module of ~5,000 lines (hundreds of lock scopes
+// and operations over four mm handles) against @mmguard/core, and the same module against an
+// unbranded, lock-free baseline API, both checked by tsc 7 and tsc 6 in the same run.
+// Reports core.typecheck.ts7 / .ts6 (ms, baseline ms) and the instantiation counts.
+import { spawnSync } from "node:child_process"
+import { mkdirSync, rmSync, writeFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { dirname, join } from "node:path"
+
+const BLOCKS = 500
+const dir = join(import.meta.dirname, ".gen")
+const block = (api: string, i: number) => {
+  const mm = `mm${i % 4}`
+  const a = `0x${(0x7f00_0000_0000 + i * 0x20_0000).toString(16)}n`
+  return [
+    `export const w${i} = ${api}.mmapWriteLock(${mm}, Effect.gen(function* () {`,
+    `  const vma = yield* ${api}.findVma(${mm}, ${a})`,
+    `  yield* ${api}.vmaStartWrite(vma, ${api}.zapRange(vma, ${a}, ${a} + 4096n))`,
+    `  yield* ${api}.freePgtables(${mm}, ${a}, ${a} + 4096n)`,
+    "}))",
+    `export const r${i} = ${api}.mmapReadLock(${mm}, Effect.gen(function* () {`,
+    `  const vma = yield* ${api}.findVma(${mm}, ${a})`,
+    `  yield* ${api}.pteOffsetMapLock(vma, ${a}, ${api}.installPte(vma, ${a}, 1n))`,
+    `  return yield* ${api}.readVma(vma)`,
+    "}))",
+  ].join("\n")
+}
+const header = {
+  core: [
+    'import { Effect } from "effect"',
+    'import * as Core from "@mmguard/core"',
+    ...[0, 1, 2, 3].map((i) => `const mm${i} = Core.Mm.make("proc${i}")`),
+  ],
+  base: [
+    'import { Effect } from "effect"',
+    "interface Vma { readonly id: number }",
+    "declare const Base: {",
+    "  mmapWriteLock: <A, E, R>(mm: string, body: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>",
+    "  mmapReadLock: <A, E, R>(mm: string, body: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>",
+    "  vmaStartWrite: <A, E, R>(vma: Vma, body: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>",
+    "  pteOffsetMapLock: <A, E, R>(vma: Vma, addr: bigint, body: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>",
+    "  findVma: (mm: string, addr: bigint) => Effect.Effect<Vma>",
+    "  readVma: (vma: Vma) => Effect.Effect<Vma>",
+    "  zapRange: (vma: Vma, addr: bigint, end: bigint) => Effect.Effect<void>",
+    "  installPte: (vma: Vma, addr: bigint, pfn: bigint) => Effect.Effect<void>",
+    "  freePgtables: (mm: string, addr: bigint, end: bigint) => Effect.Effect<void>",
+    "}",
+    ...[0, 1, 2, 3].map((i) => `const mm${i} = "proc${i}"`),
+  ],
+}
+mkdirSync(dir, { recursive: true })
+for (const [name, api] of [
+  ["core", "Core"],
+  ["base", "Base"],
+] as const) {
+  const body = Array.from({ length: BLOCKS }, (_, i) => block(api, i))
+  writeFileSync(join(dir, `${name}.ts`), `${[...header[name], ...body].join("\n")}\n`)
+  writeFileSync(
+    join(dir, `${name}.tsconfig.json`),
+    JSON.stringify({
+      extends: "../../../../tsconfig.base.json",
+      compilerOptions: { composite: false, noEmit: true, types: [], skipLibCheck: true },
+      files: [`${name}.ts`],
+    }),
+  )
+}
+
+const require = createRequire(import.meta.url)
+const tscOf = (pkg: string) => join(dirname(require.resolve(`${pkg}/package.json`)), "bin", "tsc")
+const measure = (tsc: string, name: string) => {
+  const r = spawnSync(
+    process.execPath,
+    [tsc, "-p", join(dir, `${name}.tsconfig.json`), "--extendedDiagnostics"],
+    {
+      encoding: "utf8",
+    },
+  )
+  const out = r.stdout + r.stderr
+  if (r.status !== 0) throw new Error(`tsc failed on ${name}:\n${out.slice(0, 2000)}`)
+  // "Check time: 0.37s" (both compilers print seconds).
+  const check = /Check time:\s+([\d.]+)s/.exec(out)
+  const inst = /Instantiations:\s+(\d+)/.exec(out)
+  return {
+    checkMs: Number(check?.[1] ?? Number.NaN) * 1000,
+    instantiations: Number(inst?.[1] ?? Number.NaN),
+  }
+}
+const lines = BLOCKS * 10
+for (const [version, pkg] of [
+  ["ts7", "typescript"],
+  ["ts6", "typescript6"],
+] as const) {
+  const tsc = tscOf(pkg)
+  // Best of three runs each, alternating, after one warm-up run.
+  measure(tsc, "core")
+  const runs = [0, 1, 2].map(() => ({ core: measure(tsc, "core"), base: measure(tsc, "base") }))
+  const best = (k: "core" | "base") => ({
+    checkMs: Math.min(...runs.map((r) => r[k].checkMs)),
+    instantiations: runs[0]?.[k].instantiations ?? Number.NaN,
+  })
+  const core = best("core")
+  const base = best("base")
+  const report = (name: string, value: number, unit: string, baseline: number) =>
+    console.log(`BENCH ${JSON.stringify({ name, value, unit, baseline })}`)
+  report(`core.typecheck.${version}`, core.checkMs, "ms", base.checkMs)
+  if (!Number.isNaN(core.instantiations))
+    report(
+      `core.instantiations.${version}`,
+      core.instantiations,
+      "instantiations",
+      base.instantiations,
+    )
+}
+console.error(`typecheck bench: ${lines} generated lines per module`)
+rmSync(dir, { recursive: true, force: true })

@@ -1,0 +1,99 @@
+import { it } from "@effect/vitest"
+import { Effect, Exit } from "effect"
+import { describe, expect } from "vitest"
+import {
+  Kernel,
+  KernelError,
+  lockVmaUnderRcu,
+  Mm,
+  mmapReadTrylock,
+  mmapWriteDowngrade,
+  mmapWriteLock,
+  vmaStartWrite,
+  zapRange,
+} from "../src/index.js"
+
+/** A recording kernel: every call is logged; `busy` makes trylocks and lock_vma_under_rcu fail. */
+const recorder = (busy = false) => {
+  const log: Array<string> = []
+  const vma = { id: 1, start: 0n, end: 0x20_0000n, pgoff: 0n, anonymous: true, flags: [] }
+  const shape: Kernel.KernelShape = {
+    lock: (req) =>
+      Effect.sync(() => {
+        const acquired = !(busy && req.attempt === "try")
+        log.push(`${acquired ? "lock" : "busy"} ${req.lock} ${req.mode}`)
+        return acquired && req.lock === "vma" && req.mode === "read"
+          ? { acquired, vma }
+          : { acquired }
+      }),
+    unlock: (req) => Effect.sync(() => void log.push(`unlock ${req.lock} ${req.mode}`)),
+    downgrade: () => Effect.sync(() => void log.push("downgrade")),
+    findVma: () => Effect.succeed(vma),
+    operate: (_mm, action) =>
+      action === "zapRange"
+        ? Effect.fail(new KernelError.RuleViolation({ rule: "P4", message: "refused" }))
+        : Effect.sync(() => void log.push(action)),
+  }
+  return { log, layer: Kernel.layer(shape) }
+}
+const mm = Mm.make("proc1")
+
+describe("lock scopes release on every exit", () => {
+  it.effect("failure inside mmap_write_lock still unlocks", () =>
+    Effect.gen(function* () {
+      const { log, layer } = recorder()
+      const program = lockVmaUnderRcu(mm, 0n, {
+        onLocked: (v) => zapRange(v, 0n, 4096n),
+        onFallback: () => Effect.void,
+      })
+      const exit = yield* Effect.exit(program.pipe(Effect.provide(layer)))
+      expect(Exit.isFailure(exit)).toBe(true)
+      expect(log).toEqual(["lock vma read", "unlock vma read"])
+    }),
+  )
+
+  it.effect("interruption inside mmap_write_lock still unlocks", () =>
+    Effect.gen(function* () {
+      const { log, layer } = recorder()
+      const exit = yield* Effect.exit(
+        mmapWriteLock(mm, Effect.interrupt).pipe(Effect.provide(layer)),
+      )
+      expect(Exit.hasInterrupts(exit)).toBe(true)
+      expect(log).toEqual(["lock mmap write", "unlock mmap write"])
+    }),
+  )
+
+  it.effect("a busy trylock runs the fallback and takes nothing", () =>
+    Effect.gen(function* () {
+      const { log, layer } = recorder(true)
+      const r = yield* mmapReadTrylock(mm, Effect.succeed("locked"), Effect.succeed("busy")).pipe(
+        Effect.provide(layer),
+      )
+      expect(r).toBe("busy")
+      expect(log).toEqual(["busy mmap read"])
+    }),
+  )
+
+  it.effect("downgrade: write phase, downgrade, read phase, read unlock (V5)", () =>
+    Effect.gen(function* () {
+      const { log, layer } = recorder()
+      const program = mmapWriteDowngrade(mm, Effect.succeed(1), (n) => Effect.succeed(n + 1))
+      expect(yield* program.pipe(Effect.provide(layer))).toBe(2)
+      expect(log).toEqual(["lock mmap write", "downgrade", "unlock mmap read"])
+    }),
+  )
+
+  it.effect("vma_start_write has no unlock of its own (L3: it ends with the mmap write lock)", () =>
+    Effect.gen(function* () {
+      const { log, layer } = recorder()
+      const vma = {
+        _tag: "Vma",
+        mm,
+        via: "mmap",
+        info: { id: 1, start: 0n, end: 1n, pgoff: 0n, anonymous: true, flags: [] },
+      } as const
+      yield* mmapWriteLock(mm, vmaStartWrite(vma, Effect.void)).pipe(Effect.provide(layer))
+      expect(log).toEqual(["lock mmap write", "lock vma write", "unlock mmap write"])
+    }),
+  )
+})

@@ -1,0 +1,137 @@
+// The type-level rules and the run-time rules are one table: for generated lock states (every
+// combination of mmap, VMA, anon_vma and i_mmap modes — which covers all six rows of L8 — times
+// a set of spinlock / RCU states), the verdict of `Check.check` must equal the verdict the
+// compiler reaches through `Requirement.Requires` / `Discharged`. The test writes one TypeScript
+// file asserting the run-time verdicts as types and runs the real tsc on it.
+import { spawnSync } from "node:child_process"
+import { mkdirSync, rmSync, writeFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { dirname, join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { Check, Rules } from "../src/index.js"
+
+type Mode = Rules.LockMode
+const rw: ReadonlyArray<Mode | undefined> = [undefined, "read", "write"]
+const extras: ReadonlyArray<Rules.LockState> = [
+  {},
+  { pteLock: "held" },
+  { pmdLock: "held", pteLock: "held" },
+  { rcu: "held" },
+  { pageTableLock: "held" },
+  { swapLock: "held", numabLock: "held", vmaSetup: "held" },
+]
+
+/** Every generated state. */
+export const states = (): Array<Rules.LockState> => {
+  const out: Array<Rules.LockState> = []
+  for (const mmap of rw)
+    for (const vma of rw)
+      for (const anonVma of rw)
+        for (const iMmap of rw)
+          for (const extra of extras) {
+            const s: { -readonly [K in Rules.LockKind]?: Mode } = { ...extra }
+            if (mmap) s.mmap = mmap
+            if (vma) s.vma = vma
+            if (anonVma) s.anonVma = anonVma
+            if (iMmap) s.iMmap = iMmap
+            out.push(s)
+          }
+  return out
+}
+
+const typeOfState = (s: Rules.LockState): string => {
+  const parts = Object.entries(s).map(([k, m]) => `Requirement.Discharged<"${k}", "${m}", "m">`)
+  return parts.length === 0 ? "never" : parts.join(" | ")
+}
+
+describe("one rule table: types and run-time checks agree", () => {
+  it("the L8 table is the verdict of readVma (L6), writeVmFlags (F3) and writeVmStart (F1)", () => {
+    for (const row of Rules.ValidStates)
+      for (const mmap of row.mmap)
+        for (const vma of row.vma)
+          for (const rmap of row.rmap)
+            for (const rmapLock of ["anonVma", "iMmap"] as const) {
+              const s: Rules.LockState = {
+                ...(mmap ? { mmap } : {}),
+                ...(vma ? { vma } : {}),
+                ...(rmap ? { [rmapLock]: rmap } : {}),
+              }
+              expect(Check.check("readVma", s).ok, JSON.stringify(s)).toBe(row.read)
+              expect(Check.check("writeVmFlags", s).ok, JSON.stringify(s)).toBe(row.writeMost)
+              expect(Check.check("writeVmStart", s).ok, JSON.stringify(s)).toBe(row.writeAll)
+            }
+  })
+
+  it("tsc reaches the run-time verdict for every operation on every generated state", () => {
+    const ops = Object.keys(Rules.Operations) as Array<Rules.OperationName>
+    const all = states()
+    const lines = [
+      'import type { Requirement, Rules } from "../../src/index.js"',
+      "type Verdicts<S> = {",
+      '  [Op in Rules.OperationName]: [Exclude<Requirement.Requires<Op, "m">, S>] extends [never] ? true : false',
+      "}",
+      ...all.map((s, i) => {
+        // `forbids` (L9) is a separate compile-time mechanism with its own fixture.
+        const verdicts = ops.map((op) => `${op}: ${Check.check(op, s).missing.length === 0}`)
+        return `export const s${i}: Verdicts<${typeOfState(s)}> = { ${verdicts.join(", ")} }`
+      }),
+    ]
+    const dir = join(import.meta.dirname, ".generated")
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, "agreement.ts"), `${lines.join("\n")}\n`)
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        extends: "../../../../tsconfig.base.json",
+        compilerOptions: { composite: false, noEmit: true, types: [], rootDir: "../.." },
+        files: ["agreement.ts"],
+      }),
+    )
+    const require = createRequire(import.meta.url)
+    const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc")
+    const r = spawnSync(
+      process.execPath,
+      [tsc, "-p", join(dir, "tsconfig.json"), "--pretty", "false"],
+      {
+        encoding: "utf8",
+      },
+    )
+    rmSync(dir, { recursive: true, force: true })
+    expect(all.length).toBe(486)
+    expect(r.stdout + r.stderr).toBe("")
+    expect(r.status).toBe(0)
+  })
+
+  it("a deliberately wrong verdict is caught by the same generated check", () => {
+    // Guard against a check that cannot fail: flip one verdict and expect tsc to object.
+    const dir = join(import.meta.dirname, ".generated-wrong")
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(
+      join(dir, "wrong.ts"),
+      [
+        'import type { Requirement } from "../../src/index.js"',
+        'type Ok<Op extends Parameters<typeof import("../../src/Check.js").check>[0]> = [Exclude<Requirement.Requires<Op, "m">, Requirement.Discharged<"anonVma", "write", "m">>] extends [never] ? true : false',
+        'export const install: Ok<"install"> = true',
+      ].join("\n"),
+    )
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        extends: "../../../../tsconfig.base.json",
+        compilerOptions: { composite: false, noEmit: true, types: [], rootDir: "../.." },
+        files: ["wrong.ts"],
+      }),
+    )
+    const require = createRequire(import.meta.url)
+    const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc")
+    const r = spawnSync(
+      process.execPath,
+      [tsc, "-p", join(dir, "tsconfig.json"), "--pretty", "false"],
+      {
+        encoding: "utf8",
+      },
+    )
+    rmSync(dir, { recursive: true, force: true })
+    expect(r.stdout).toContain("Type 'true' is not assignable to type 'false'")
+  })
+})
