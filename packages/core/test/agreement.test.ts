@@ -22,7 +22,7 @@ const extras: ReadonlyArray<Rules.LockState> = [
 ]
 
 /** Every generated state. */
-export const states = (): Array<Rules.LockState> => {
+const states = (): Array<Rules.LockState> => {
   const out: Array<Rules.LockState> = []
   for (const mmap of rw)
     for (const vma of rw)
@@ -42,6 +42,32 @@ export const states = (): Array<Rules.LockState> => {
 const typeOfState = (s: Rules.LockState): string => {
   const parts = Object.entries(s).map(([k, m]) => `Requirement.Discharged<"${k}", "${m}", "m">`)
   return parts.length === 0 ? "never" : parts.join(" | ")
+}
+
+/** Type-checks one generated file (importing ../../src) with the native tsc; returns its output. */
+const typecheck = (name: string, source: string) => {
+  const dir = join(import.meta.dirname, `.generated-${name}`)
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, `${name}.ts`), source)
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      extends: "../../../../tsconfig.base.json",
+      compilerOptions: { composite: false, noEmit: true, types: [], rootDir: "../.." },
+      files: [`${name}.ts`],
+    }),
+  )
+  const require = createRequire(import.meta.url)
+  const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc")
+  const r = spawnSync(
+    process.execPath,
+    [tsc, "-p", join(dir, "tsconfig.json"), "--pretty", "false"],
+    {
+      encoding: "utf8",
+    },
+  )
+  rmSync(dir, { recursive: true, force: true })
+  return { status: r.status, output: r.stdout + r.stderr }
 }
 
 describe("one rule table: types and run-time checks agree", () => {
@@ -76,62 +102,22 @@ describe("one rule table: types and run-time checks agree", () => {
         return `export const s${i}: Verdicts<${typeOfState(s)}> = { ${verdicts.join(", ")} }`
       }),
     ]
-    const dir = join(import.meta.dirname, ".generated")
-    mkdirSync(dir, { recursive: true })
-    writeFileSync(join(dir, "agreement.ts"), `${lines.join("\n")}\n`)
-    writeFileSync(
-      join(dir, "tsconfig.json"),
-      JSON.stringify({
-        extends: "../../../../tsconfig.base.json",
-        compilerOptions: { composite: false, noEmit: true, types: [], rootDir: "../.." },
-        files: ["agreement.ts"],
-      }),
-    )
-    const require = createRequire(import.meta.url)
-    const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc")
-    const r = spawnSync(
-      process.execPath,
-      [tsc, "-p", join(dir, "tsconfig.json"), "--pretty", "false"],
-      {
-        encoding: "utf8",
-      },
-    )
-    rmSync(dir, { recursive: true, force: true })
+    const r = typecheck("agreement", `${lines.join("\n")}\n`)
     expect(all.length).toBe(486)
-    expect(r.stdout + r.stderr).toBe("")
+    expect(r.output).toBe("")
     expect(r.status).toBe(0)
   })
 
   it("a deliberately wrong verdict is caught by the same generated check", () => {
     // Guard against a check that cannot fail: flip one verdict and expect tsc to object.
-    const dir = join(import.meta.dirname, ".generated-wrong")
-    mkdirSync(dir, { recursive: true })
-    writeFileSync(
-      join(dir, "wrong.ts"),
+    const r = typecheck(
+      "wrong",
       [
         'import type { Requirement } from "../../src/index.js"',
         'type Ok<Op extends Parameters<typeof import("../../src/Check.js").check>[0]> = [Exclude<Requirement.Requires<Op, "m">, Requirement.Discharged<"anonVma", "write", "m">>] extends [never] ? true : false',
         'export const install: Ok<"install"> = true',
       ].join("\n"),
     )
-    writeFileSync(
-      join(dir, "tsconfig.json"),
-      JSON.stringify({
-        extends: "../../../../tsconfig.base.json",
-        compilerOptions: { composite: false, noEmit: true, types: [], rootDir: "../.." },
-        files: ["wrong.ts"],
-      }),
-    )
-    const require = createRequire(import.meta.url)
-    const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc")
-    const r = spawnSync(
-      process.execPath,
-      [tsc, "-p", join(dir, "tsconfig.json"), "--pretty", "false"],
-      {
-        encoding: "utf8",
-      },
-    )
-    rmSync(dir, { recursive: true, force: true })
-    expect(r.stdout).toContain("Type 'true' is not assignable to type 'false'")
+    expect(r.output).toContain("Type 'true' is not assignable to type 'false'")
   })
 })
