@@ -41,19 +41,19 @@ const ANON = 600
 const FILE = 2100
 const STACK = 8300
 
-const world = (...tasks: ReadonlyArray<TaskSpec>): WorldSpec => ({
-  mms: [
-    {
-      name: "proc",
-      vmas: [
-        { start: 512, end: 1024, anon: true, mapped: [512, 513, 514, 515] },
-        { start: 2048, end: 2560, file: "libfoo" },
-        { start: 8192, end: 8704, anon: true },
-      ],
-    },
-  ],
-  tasks,
-})
+/** The address space every scenario runs in (see the module comment). */
+export const layout: WorldSpec["mms"] = [
+  {
+    name: "proc",
+    vmas: [
+      { start: 512, end: 1024, anon: true, mapped: [512, 513, 514, 515] },
+      { start: 2048, end: 2560, file: "libfoo" },
+      { start: 8192, end: 8704, anon: true },
+    ],
+  },
+]
+
+const world = (...tasks: ReadonlyArray<TaskSpec>): WorldSpec => ({ mms: layout, tasks })
 const task = (name: string, program: ReadonlyArray<Step>): TaskSpec => ({
   name,
   mm: "proc",

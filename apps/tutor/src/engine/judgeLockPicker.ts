@@ -1,0 +1,101 @@
+/**
+ * Judges a lock-picker answer by running it as a task in sim's world: the checker (core's rule
+ * table) names any broken rule; the goal actions must all have run; no lock may leak. Stars
+ * reward minimal locking: each lock the program takes is dropped (or weakened from write to
+ * read) in turn, and if the program is still correct without it, a star is lost.
+ */
+import { Program, type Violation, World } from "@mmguard/sim"
+import type { LockPicker } from "./Puzzle.js"
+
+/** The verdict on one answer. */
+export interface LockPickerVerdict {
+  readonly solved: boolean
+  readonly violations: ReadonlyArray<Violation>
+  /** Goal steps the program never performed. */
+  readonly missing: ReadonlyArray<string>
+  readonly stars: 0 | 1 | 2 | 3
+  /** What could be lighter, in words. */
+  readonly heavier: ReadonlyArray<string>
+  readonly world: World
+}
+
+const same = (a: Program.Step, b: Program.Step) => Program.show(a) === Program.show(b)
+
+/** Runs `steps` as the only task of the puzzle's world, to completion. */
+export const runSteps = (p: LockPicker, steps: ReadonlyArray<Program.Step>): World => {
+  const w = new World({
+    ...p.world,
+    tasks: [{ name: "you", mm: p.world.mms[0]?.name ?? "proc", program: steps }],
+  })
+  for (let n = 0; n < 500 && w.runnable().includes(0); n++) w.step(0)
+  return w
+}
+
+const correct = (p: LockPicker, steps: ReadonlyArray<Program.Step>) => {
+  const w = runSteps(p, steps)
+  const missing = p.goal.filter((g) => !steps.some((s) => same(s, g))).map(Program.show)
+  return { w, missing, ok: w.violations.length === 0 && missing.length === 0 && w.finished() }
+}
+
+const isLock = (s: Program.Step) => s.op === "lock" || s.op === "lockVmaUnderRcu"
+
+/** Programs one lock lighter than `steps`: a lock (and its unlock) removed, or write made read. */
+const lighter = (
+  p: LockPicker,
+  steps: ReadonlyArray<Program.Step>,
+): Array<{ what: string; steps: Array<Program.Step> }> => {
+  const out: Array<{ what: string; steps: Array<Program.Step> }> = []
+  const vmaLock = p.palette.find((s) => s.op === "lockVmaUnderRcu")
+  steps.forEach((s, i) => {
+    if (!isLock(s)) return
+    const release = (u: Program.Step) =>
+      s.op === "lock" && u.op === "unlock" && Program.show({ ...u, op: "lock" }) === Program.show(s)
+    const j = steps.findIndex(
+      (u, k) => k > i && (release(u) || (s.op === "lockVmaUnderRcu" && u.op === "vmaEndRead")),
+    )
+    out.push({
+      what: `without ${Program.show(s)}`,
+      steps: steps.filter((_, k) => k !== i && k !== j),
+    })
+    // The mmap read lock where the VMA read lock (lock_vma_under_rcu) would have done.
+    if (
+      s.op === "lock" &&
+      s.lock === "mmap" &&
+      s.mode === "read" &&
+      vmaLock?.op === "lockVmaUnderRcu"
+    )
+      out.push({
+        what: `${Program.show(vmaLock)} instead of ${Program.show(s)}`,
+        steps: steps.map((u, k) =>
+          k === i
+            ? vmaLock
+            : k === j
+              ? ({ op: "vmaEndRead", addr: vmaLock.addr } as Program.Step)
+              : u,
+        ),
+      })
+    if (s.op === "lock" && s.mode === "write")
+      out.push({
+        what: `${Program.show(s)} in read mode`,
+        steps: steps.map((u, k) =>
+          k === i || k === j ? ({ ...u, mode: "read" } as Program.Step) : u,
+        ),
+      })
+  })
+  return out
+}
+
+/** Judges an answer to a lock-picker puzzle. */
+export const judgeLockPicker = (
+  p: LockPicker,
+  steps: ReadonlyArray<Program.Step>,
+): LockPickerVerdict => {
+  const { w, missing, ok } = correct(p, steps)
+  const heavier = ok
+    ? lighter(p, steps)
+        .filter((l) => correct(p, l.steps).ok)
+        .map((l) => l.what)
+    : []
+  const stars = ok ? (Math.max(1, 3 - heavier.length) as 1 | 2 | 3) : 0
+  return { solved: ok, violations: w.violations, missing, stars, heavier, world: w }
+}

@@ -1,0 +1,143 @@
+/**
+ * Type puzzles: a snippet written against @mmguard/core with one line to choose. The real
+ * TypeScript compiler judges each choice and its diagnostics are shown as they are.
+ */
+import type { Chapter, TypePuzzle } from "../engine/Puzzle.js"
+
+const snippet = `import { Effect } from "effect"
+import * as Core from "@mmguard/core"
+import { Kernel, Mm } from "@mmguard/core"
+
+const mm = Mm.make("proc1")
+const addr = 0x7f3a_0000_0000n
+declare const kernel: Kernel.KernelShape
+declare const vma: Core.Vma.Vma<"proc1">
+
+const program =
+  // EDIT
+
+export const run = () => Effect.runPromise(program.pipe(Effect.provide(Kernel.layer(kernel))))
+`
+
+const puzzle = (
+  id: string,
+  chapter: Chapter,
+  title: string,
+  rules: ReadonlyArray<string>,
+  lesson: string,
+  hints: ReadonlyArray<string>,
+  edits: ReadonlyArray<string>,
+): TypePuzzle => ({ kind: "type", id, chapter, title, rules, lesson, hints, snippet, edits })
+
+/** Every type puzzle. */
+export const types: ReadonlyArray<TypePuzzle> = [
+  puzzle(
+    "type-install",
+    "L",
+    "Make the install compile",
+    ["P3", "P8"],
+    "The compiler keeps the missing locks in the program's requirements until a scope provides them.",
+    ["Read the LockRequired names in the error.", "An rmap lock never satisfies MmapOrVmaLock."],
+    [
+      "Core.installPte(vma, addr, 1n)",
+      "Core.anonVmaLockWrite(vma, Core.pteOffsetMapLock(vma, addr, Core.installPte(vma, addr, 1n)))",
+      "Core.mmapReadLock(mm, Core.pteOffsetMapLock(vma, addr, Core.installPte(vma, addr, 1n)))",
+    ],
+  ),
+  puzzle(
+    "type-vma-start-write",
+    "L",
+    "vma_start_write needs what?",
+    ["L3"],
+    "vma_start_write is only legal under the mmap write lock (L3).",
+    ["Read lock or write lock?"],
+    [
+      "Core.mmapReadLock(mm, Core.vmaStartWrite(vma, Effect.void))",
+      "Core.mmapWriteLock(mm, Core.vmaStartWrite(vma, Effect.void))",
+    ],
+  ),
+  puzzle(
+    "type-vm-start",
+    "F",
+    "Move vm_start",
+    ["F1"],
+    "vm_start positions the VMA in the rmap interval trees: the rmap write lock too (F1).",
+    ["Which clause does the error still name?"],
+    [
+      'Core.mmapWriteLock(mm, Core.vmaStartWrite(vma, Core.writeVma(vma, "vm_start", 0n)))',
+      'Core.mmapWriteLock(mm, Core.vmaStartWrite(vma, Core.anonVmaLockWrite(vma, Core.writeVma(vma, "vm_start", 0n))))',
+    ],
+  ),
+  puzzle(
+    "type-vm-file",
+    "F",
+    "vm_file is written once",
+    ["F2"],
+    "vm_mm, vm_file and vm_ops are set while the VMA is set up, before anyone can see it (F2).",
+    ["No lock permits a later write.", "Only vmaSetup provides VmaSetupOnly."],
+    [
+      'Core.mmapWriteLock(mm, Core.vmaStartWrite(vma, Core.iMmapLockWrite(vma, Core.writeVma(vma, "vm_file", "f"))))',
+      'Core.vmaSetup(mm, Core.writeVma(vma, "vm_file", "f"))',
+    ],
+  ),
+  puzzle(
+    "type-free-pgtables",
+    "P",
+    "Free the page tables",
+    ["P7"],
+    "free_pgtables requires the mmap write lock (P7).",
+    ["Read is not enough."],
+    [
+      "Core.mmapReadLock(mm, Core.freePgtables(mm, addr, addr + 0x20_0000n))",
+      "Core.mmapWriteLock(mm, Core.freePgtables(mm, addr, addr + 0x20_0000n))",
+    ],
+  ),
+  puzzle(
+    "type-change-pte",
+    "P",
+    "Clear an accessed bit",
+    ["P5", "P8"],
+    "Any entry change holds the lock of its table (P8).",
+    ["pte_offset_map_lock gives the PTE lock."],
+    [
+      "Core.mmapReadLock(mm, Core.changeAccessDirty(vma, addr, { accessed: false }))",
+      "Core.mmapReadLock(mm, Core.pteOffsetMapLock(vma, addr, Core.changeAccessDirty(vma, addr, { accessed: false })))",
+    ],
+  ),
+  puzzle(
+    "type-move",
+    "P",
+    "Move page tables",
+    ["P14"],
+    "move_page_tables needs the mmap, VMA and rmap write locks (P14).",
+    ["Which lock does the error still name?"],
+    [
+      "Core.mmapWriteLock(mm, Core.vmaStartWrite(vma, Core.movePageTables(vma, addr, addr + 0x20_0000n, addr + 0x4000_0000n)))",
+      "Core.mmapWriteLock(mm, Core.vmaStartWrite(vma, Core.iMmapLockWrite(vma, Core.movePageTables(vma, addr, addr + 0x20_0000n, addr + 0x4000_0000n))))",
+    ],
+  ),
+  puzzle(
+    "type-fallback",
+    "V",
+    "lock_vma_under_rcu can fail",
+    ["L2", "V3"],
+    "The VMA read lock is optimistic: a writer or contention makes it fail, and the caller falls back (L2, V3).",
+    ["The compiler asks for a property."],
+    [
+      "Core.lockVmaUnderRcu(mm, addr, { onLocked: (v) => Core.zapRange(v, addr, addr + 4096n) })",
+      "Core.lockVmaUnderRcu(mm, addr, { onLocked: (v) => Core.zapRange(v, addr, addr + 4096n), onFallback: () => Core.mmapReadLock(mm, Core.zapRange(vma, addr, addr + 4096n)) })",
+    ],
+  ),
+  puzzle(
+    "type-l9",
+    "V",
+    "No mmap lock under a VMA read lock",
+    ["L9"],
+    "A writer holding mmap write may wait in vma_start_write for our VMA read lock: taking the mmap lock now would deadlock (L9).",
+    ["Keep the mmap lock out of onLocked."],
+    [
+      "Core.lockVmaUnderRcu(mm, addr, { onLocked: (v) => Core.mmapReadLock(mm, Core.zapRange(v, addr, addr + 4096n)), onFallback: () => Effect.void })",
+      "Core.lockVmaUnderRcu(mm, addr, { onLocked: (v) => Core.zapRange(v, addr, addr + 4096n), onFallback: () => Effect.void })",
+    ],
+  ),
+]

@@ -1,0 +1,101 @@
+import { Explorer, replay } from "@mmguard/sim"
+import { describe, expect, it } from "vitest"
+import { judgeLockPicker } from "../src/engine/judgeLockPicker.js"
+import { judgeType } from "../src/engine/judgeType.js"
+import type { LockPicker, SchedulerPuzzle, TypePuzzle } from "../src/engine/Puzzle.js"
+import * as Game from "../src/engine/SchedulerGame.js"
+import { chapters, puzzles } from "../src/puzzles/index.js"
+
+// Intended solutions and one wrong answer per lock picker, as palette indices. These are test
+// data only: the judge never sees them.
+const lockPickerAnswers: Record<
+  string,
+  { right: Array<number>; wrong: Array<number>; rule: string }
+> = {
+  "fault-light": { right: [2, 3, 4, 5, 6], wrong: [3, 4, 5], rule: "P3" },
+  "read-vma": { right: [1, 3, 4], wrong: [3], rule: "L6" },
+  mprotect: { right: [1, 2, 3, 5], wrong: [0, 3, 4], rule: "F3" },
+  "grow-stack": { right: [0, 1, 2, 3, 4, 5], wrong: [0, 1, 3, 5], rule: "F1" },
+  "anon-vma-prepare": { right: [1, 2, 3, 4, 5], wrong: [1, 3, 5], rule: "F9" },
+  truncate: { right: [2, 3, 4], wrong: [3], rule: "P4" },
+  reclaim: { right: [1, 2, 3, 4, 5], wrong: [1, 3, 5], rule: "P8" },
+  munmap: { right: [1, 2, 3, 4, 5, 7], wrong: [1, 2, 3, 5, 7], rule: "P7" },
+  order: { right: [1, 0, 2, 4, 3], wrong: [0, 1, 2, 3, 4], rule: "O3" },
+  downgrade: { right: [0, 1, 2, 3, 4, 5], wrong: [0, 1, 2, 3, 4, 6], rule: "L1" },
+  "walk-i386": { right: [1, 2, 3], wrong: [2], rule: "P2" },
+  "walk-arm64-64k-42": { right: [1, 2, 3], wrong: [2], rule: "P2" },
+}
+
+describe("puzzle content", () => {
+  it("has at least 24 puzzles, and every rule group has two kinds", () => {
+    expect(puzzles.length).toBeGreaterThanOrEqual(24)
+    for (const c of chapters) {
+      const kinds = new Set(puzzles.filter((p) => p.chapter === c.id).map((p) => p.kind))
+      expect(kinds.size, c.id).toBeGreaterThanOrEqual(2)
+    }
+    expect(puzzles.filter((p) => p.kind === "scheduler").length).toBeGreaterThanOrEqual(8)
+    for (const p of puzzles) {
+      expect(p.rules.length, p.id).toBeGreaterThan(0)
+      expect(p.hints.length, p.id).toBeGreaterThan(0)
+    }
+  })
+})
+
+describe("lock pickers: the intended answer solves, a wrong one names the rule", () => {
+  for (const p of puzzles.filter((x): x is LockPicker => x.kind === "lockPicker")) {
+    it(p.id, () => {
+      const a = lockPickerAnswers[p.id]
+      expect(a, `answers for ${p.id}`).toBeDefined()
+      if (!a) return
+      const pick = (ix: Array<number>) => ix.map((i) => p.palette[i] as (typeof p.palette)[number])
+      const right = judgeLockPicker(p, pick(a.right))
+      expect(right.violations.map((v) => v.message)).toEqual([])
+      expect(right.solved).toBe(true)
+      expect(right.stars).toBe(3)
+      const wrong = judgeLockPicker(p, pick(a.wrong))
+      expect(wrong.solved).toBe(false)
+      expect(wrong.violations.map((v) => v.rule)).toContain(a.rule)
+    })
+  }
+
+  it("stars fall when a heavier lock than needed is used", () => {
+    const p = puzzles.find((x): x is LockPicker => x.id === "fault-light") as LockPicker
+    const heavy = judgeLockPicker(
+      p,
+      [0, 3, 4, 5, 8].map((i) => p.palette[i] as (typeof p.palette)[number]),
+    )
+    expect(heavy.solved).toBe(true)
+    expect(heavy.stars).toBeLessThan(3)
+    expect(heavy.heavier.join()).toContain("read mode")
+  })
+})
+
+describe("scheduler puzzles: the explorer's schedule wins, the fixed scenario does not", () => {
+  for (const p of puzzles.filter((x): x is SchedulerPuzzle => x.kind === "scheduler")) {
+    it(p.id, () => {
+      const found = Explorer.explore(p.spec, { maxStates: 20_000 })
+      expect(found.schedule).toBeDefined()
+      let g = Game.start(p)
+      for (const id of found.schedule ?? []) g = Game.stepTask(p, g, id)
+      expect(Game.victory(p, g)?.rule).toBe(p.variant.expected.rule)
+      const fixed = replay(
+        { ...p.scenario.spec, ...(p.spec.arch ? { arch: p.spec.arch } : {}) },
+        found.schedule ?? [],
+      )
+      expect(fixed.violations).toEqual([])
+    })
+  }
+})
+
+describe("type puzzles: the real tsc judges every edit", () => {
+  for (const p of puzzles.filter((x): x is TypePuzzle => x.kind === "type")) {
+    it(p.id, async () => {
+      const wrong = await judgeType(p, 0)
+      expect(wrong.solved).toBe(false)
+      expect(wrong.diagnostics.join("\n")).toMatch(/LockRequired<"|onFallback|L9:/)
+      const right = await judgeType(p, p.edits.length - 1)
+      expect(right.diagnostics).toEqual([])
+      expect(right.solved).toBe(true)
+    })
+  }
+})
