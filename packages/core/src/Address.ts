@@ -5,7 +5,8 @@
  *
  * @since 0.1.0
  */
-import { Data, Effect } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 
 declare const BrandTypeId: unique symbol
 /** A `bigint` carrying the compile-time brand `B`. */

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /** A rule of RULES.md was broken at run time (the simulator's checker said so). */
 export class RuleViolation extends Data.TaggedError("RuleViolation")<{

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Kernel, type KernelShape, type LockRequest } from "./Kernel.js"
 import type { KernelError } from "./KernelError.js"
 import type { Mm } from "./Mm.js"

@@ -72,11 +72,20 @@ export type Requires<Op extends OperationName, Id extends string> = EachRequired
   Id
 >
 
-/** What a kernel API call on mm `Id` requires: the union over its rows in `Rules.Actions`. */
-export type RequiresAction<Act extends ActionName, Id extends string> = Requires<
-  (typeof Actions)[Act][number],
-  Id
->
+/**
+ * What a kernel API call on mm `Id` requires: one `LockRequired` per clause of its rows in
+ * `Rules.Actions` (distributed so that compilers print the members, not this alias).
+ */
+export type RequiresAction<Act extends ActionName, Id extends string> =
+  ClausesOfAction<Act> extends infer C
+    ? C extends ClauseName
+      ? LockRequired<C, Id>
+      : never
+    : never
+
+/** The clause names of every row of an action. */
+type ClausesOfAction<Act extends ActionName> =
+  (typeof Operations)[(typeof Actions)[Act][number]]["requires"][number]
 
 /** The requirements a lock `L` held in mode `M` on mm `Id` discharges. */
 export type Discharged<L extends LockKind, M extends LockMode, Id extends string> = EachRequired<

@@ -8,7 +8,8 @@
  */
 
 import { type Vma as CoreVma, Kernel, KernelError, type Requirement } from "@mmguard/core"
-import { Effect, type Layer } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
 import type { Step } from "./Program.js"
 import type { Vma } from "./Vma.js"
 import type { World } from "./World.js"

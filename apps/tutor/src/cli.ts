@@ -1,13 +1,11 @@
 #!/usr/bin/env node
 /**
- * The tutor's command line: flags, the TTY check, loading progress, and rendering the app.
+ * The tutor's command line: flags and the TTY check come first and load nothing heavy; the
+ * game itself is imported only when it will run, with Node's compile cache on for fast starts.
  */
 import { readFileSync } from "node:fs"
+import module from "node:module"
 import { parseArgs } from "node:util"
-import { render } from "ink"
-import { App } from "./components/App.js"
-import { ThemeContext } from "./components/Theme.js"
-import { load, reset, saveDir } from "./save/progress.js"
 
 const usage = `mmguard tutor — learn the Linux kernel's mm locking rules by play
 
@@ -48,16 +46,6 @@ if (!process.stdin.isTTY || !process.stdout.isTTY) {
   process.exit(2)
 }
 
-const dir = saveDir()
-if (values.reset) reset(dir)
-const { progress, notice } = load(dir)
-const theme = {
-  color: process.env.NO_COLOR === undefined || process.env.NO_COLOR === "",
-  plain: values.plain === true,
-}
-render(
-  <ThemeContext value={theme}>
-    <App saveDir={dir} initial={progress} {...(notice ? { notice } : {})} />
-  </ThemeContext>,
-  { isScreenReaderEnabled: theme.plain },
-)
+module.enableCompileCache?.()
+const { start } = await import("./main.js")
+start({ plain: values.plain === true, reset: values.reset === true })

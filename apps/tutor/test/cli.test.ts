@@ -1,0 +1,26 @@
+import { spawnSync } from "node:child_process"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+
+const cli = join(import.meta.dirname, "..", "dist", "cli.js")
+const run = (...args: Array<string>) =>
+  spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] })
+
+describe("command line", () => {
+  it("--help explains the flags and where progress is saved", () => {
+    const r = run("--help")
+    expect(r.status).toBe(0)
+    expect(r.stdout).toContain("--reset")
+    expect(r.stdout).toContain("XDG_CONFIG_HOME")
+  })
+
+  it("--version prints the package version", () => {
+    expect(run("--version").stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+  })
+
+  it("without a terminal it says why and exits non-zero", () => {
+    const r = run()
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain("run it in a terminal")
+  })
+})

@@ -1,0 +1,78 @@
+// End-to-end: the built game in a real terminal (tmux). Start, open the first chapter's first
+// puzzle, solve it, quit, start again and see the progress kept.
+import { execFileSync, spawnSync } from "node:child_process"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+
+const cli = join(import.meta.dirname, "..", "..", "dist", "cli.js")
+const session = `mmguard-e2e-${process.pid}`
+const config = mkdtempSync(join(tmpdir(), "mmguard-e2e-"))
+const tmux = (...args: Array<string>) => execFileSync("tmux", args, { encoding: "utf8" })
+const screen = () => tmux("capture-pane", "-p", "-t", session)
+const waitFor = async (text: string, ms = 10_000) => {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (screen().includes(text)) return
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`timed out waiting for "${text}"; the screen shows:\n${screen()}`)
+}
+const start = () =>
+  tmux(
+    "new-session",
+    "-d",
+    "-s",
+    session,
+    "-x",
+    "100",
+    "-y",
+    "32",
+    `XDG_CONFIG_HOME=${config} ${process.execPath} ${cli}`,
+  )
+const keys = async (...k: Array<string>) => {
+  for (const key of k) {
+    tmux("send-keys", "-t", session, key)
+    await new Promise((r) => setTimeout(r, 60))
+  }
+}
+const alive = () => spawnSync("tmux", ["has-session", "-t", session]).status === 0
+
+afterAll(() => {
+  if (alive()) tmux("kill-session", "-t", session)
+})
+
+describe("the tutor in a real terminal", () => {
+  it("solves a puzzle, quits, and finds the progress kept after a restart", async () => {
+    start()
+    await waitFor("Locks and stability (0/5)")
+    await keys("Enter")
+    await waitFor("Handle a page fault at page 600")
+    await keys(
+      "Down",
+      "Down",
+      "Enter",
+      "Down",
+      "Enter",
+      "Down",
+      "Enter",
+      "Down",
+      "Enter",
+      "Down",
+      "Enter",
+      "r",
+    )
+    await waitFor("solved *** (3/3)")
+    await keys("Escape")
+    await waitFor("Locks and stability (1/5)")
+    await keys("q")
+    const end = Date.now() + 5000
+    while (alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+    expect(alive()).toBe(false)
+    start()
+    await waitFor("Locks and stability (1/5)")
+    expect(screen()).toContain("★★★")
+    await keys("q")
+  })
+})

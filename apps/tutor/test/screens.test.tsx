@@ -1,0 +1,140 @@
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { render } from "ink-testing-library"
+import { describe, expect, it } from "vitest"
+import { App } from "../src/components/App.js"
+import { ChapterMap } from "../src/components/ChapterMap.js"
+import { HelpOverlay } from "../src/components/HelpOverlay.js"
+import { PuzzleScreen } from "../src/components/PuzzleScreen.js"
+import { ThemeContext } from "../src/components/Theme.js"
+import { puzzles } from "../src/puzzles/index.js"
+import { empty, load } from "../src/save/progress.js"
+
+const DOWN = "\u001B[B"
+const ENTER = "\r"
+const tick = () => new Promise((r) => setTimeout(r, 30))
+const type = async (stdin: { write: (s: string) => void }, keys: ReadonlyArray<string>) => {
+  for (const k of keys) {
+    stdin.write(k)
+    await tick()
+  }
+}
+const byId = (id: string) => {
+  const p = puzzles.find((x) => x.id === id)
+  if (!p) throw new Error(id)
+  return p
+}
+
+describe("screens", () => {
+  it("chapter map lists the six chapters with progress", () => {
+    const { lastFrame } = render(
+      <ChapterMap
+        progress={{ ...empty, solved: { "fault-light": 3 } }}
+        selected={0}
+        onSelect={() => {}}
+        onOpen={() => {}}
+        rows={80}
+      />,
+    )
+    const f = lastFrame() ?? ""
+    for (const c of [
+      "Locks and stability (1/5)",
+      "VMA fields",
+      "Page-table operations",
+      "Lock ordering",
+      "VMA lock internals",
+      "Folding",
+    ])
+      expect(f).toContain(c)
+    expect(f).toContain("★★★")
+  })
+
+  it("plain mode shows words instead of symbols", () => {
+    const { lastFrame } = render(
+      <ThemeContext value={{ color: false, plain: true }}>
+        <ChapterMap
+          progress={{ ...empty, solved: { "fault-light": 2 } }}
+          selected={0}
+          onSelect={() => {}}
+          onOpen={() => {}}
+          rows={80}
+        />
+      </ThemeContext>,
+    )
+    expect(lastFrame()).toContain("solved 2/3")
+    expect(lastFrame()).not.toContain("★")
+  })
+
+  it("lock picker: composing the light fault path and running it solves with 3 stars", async () => {
+    let stars = 0
+    const { lastFrame, stdin } = render(
+      <PuzzleScreen
+        puzzle={byId("fault-light")}
+        stars={undefined}
+        onSolved={(s) => {
+          stars = s
+        }}
+      />,
+    )
+    await type(stdin, [DOWN, DOWN, ENTER, DOWN, ENTER, DOWN, ENTER, DOWN, ENTER, DOWN, ENTER, "r"])
+    expect(lastFrame()).toContain("solved *** (3/3)")
+    expect(stars).toBe(3)
+  })
+
+  it("lock picker: an rmap-free install without any lock names P3", async () => {
+    const { lastFrame, stdin } = render(
+      <PuzzleScreen puzzle={byId("fault-light")} stars={undefined} onSolved={() => {}} />,
+    )
+    await type(stdin, [DOWN, DOWN, DOWN, ENTER, DOWN, ENTER, DOWN, ENTER, "r"])
+    expect(lastFrame()).toContain("P3:")
+  })
+
+  it("scheduler: stepping the flawed task shows the checker's verdict and the schedule", async () => {
+    const { lastFrame, stdin } = render(
+      <PuzzleScreen puzzle={byId("munmap--no-zap")} stars={undefined} onSolved={() => {}} />,
+    )
+    expect(lastFrame()).toContain("munmap")
+    await type(stdin, ["1", "1", "1", "1"])
+    expect(lastFrame()).toContain("solved: the checker caught P7")
+  })
+
+  it("type puzzle: shows the snippet line and the edits", () => {
+    const { lastFrame } = render(
+      <PuzzleScreen puzzle={byId("type-vma-start-write")} stars={undefined} onSolved={() => {}} />,
+    )
+    expect(lastFrame()).toContain("Core.mmapReadLock(mm, Core.vmaStartWrite(vma, Effect.void))")
+    expect(lastFrame()).toContain("2. Core.mmapWriteLock")
+  })
+
+  it("help overlay lists the keys", () => {
+    expect(render(<HelpOverlay />).lastFrame()).toContain("esc")
+  })
+
+  it("app: ? toggles help, enter opens a puzzle, esc returns, a solve is saved", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmguard-app-"))
+    const { lastFrame, stdin } = render(<App saveDir={dir} initial={empty} />)
+    await type(stdin, ["?"])
+    expect(lastFrame()).toContain("Keys")
+    await type(stdin, ["?", ENTER])
+    expect(lastFrame()).toContain("Handle a page fault at page 600")
+    await type(stdin, [
+      DOWN,
+      DOWN,
+      ENTER,
+      DOWN,
+      ENTER,
+      DOWN,
+      ENTER,
+      DOWN,
+      ENTER,
+      DOWN,
+      ENTER,
+      "r",
+      "\u001B",
+    ])
+    await tick()
+    expect(lastFrame()).toContain("Locks and stability (1/5)")
+    expect(load(dir).progress.solved).toEqual({ "fault-light": 3 })
+  })
+})
