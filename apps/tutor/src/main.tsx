@@ -25,6 +25,7 @@ export const start = (options: StartOptions): void => {
     <ThemeContext value={theme}>
       <App saveDir={dir} initial={progress} {...(notice ? { notice } : {})} />
     </ThemeContext>,
-    { isScreenReaderEnabled: options.plain },
+    // The game needs a live terminal (checked in cli.ts), also where CI=true is set.
+    { isScreenReaderEnabled: options.plain, interactive: true },
   )
 }
