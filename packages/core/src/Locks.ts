@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import { Kernel, type KernelShape, type LockRequest } from "./Kernel.js"
+import { type Attempt, Kernel, type KernelShape, type LockRequest } from "./Kernel.js"
 import type { KernelError } from "./KernelError.js"
 import type { Mm } from "./Mm.js"
 import type { Discharge, MmapLockTaken, NoMmapLockInside, Requires } from "./Requirement.js"
@@ -34,45 +34,32 @@ export type Scoped<
   Id extends string,
 > = Effect.Effect<A, E | KernelError, Discharge<R, L, M, Id> | Kernel>
 
-/** mmap_read_lock: the mmap lock in read mode around `body` (L1). */
-export const mmapReadLock = <Id extends string, A, E, R>(
-  mm: Mm<Id>,
-  body: Effect.Effect<A, E, R>,
-): Effect.Effect<
+/** The type of an mmap lock scope in mode `M` on mm `Id` around `Effect<A, E, R>`. */
+export type MmapScoped<A, E, R, M extends "read" | "write", Id extends string> = Effect.Effect<
   A,
   E | KernelError,
-  Discharge<R, "mmap", "read", Id> | Kernel | MmapLockTaken<Id>
-> => held({ mm: mm.id, lock: "mmap", mode: "read" }, body) as never
+  Discharge<R, "mmap", M, Id> | Kernel | MmapLockTaken<Id>
+>
+
+const mmapScope =
+  <M extends "read" | "write">(mode: M, attempt: Attempt) =>
+  <Id extends string, A, E, R>(
+    mm: Mm<Id>,
+    body: Effect.Effect<A, E, R>,
+  ): MmapScoped<A, E, R, M, Id> =>
+    held({ mm: mm.id, lock: "mmap", mode, attempt }, body) as never
+
+/** mmap_read_lock: the mmap lock in read mode around `body` (L1). */
+export const mmapReadLock = mmapScope("read", "block")
 
 /** mmap_write_lock: the mmap lock in write mode around `body` (L1); its release ends every VMA write lock (V2). */
-export const mmapWriteLock = <Id extends string, A, E, R>(
-  mm: Mm<Id>,
-  body: Effect.Effect<A, E, R>,
-): Effect.Effect<
-  A,
-  E | KernelError,
-  Discharge<R, "mmap", "write", Id> | Kernel | MmapLockTaken<Id>
-> => held({ mm: mm.id, lock: "mmap", mode: "write" }, body) as never
-
-/** mmap_write_lock_killable: like mmapWriteLock, but fails with `Killed` if the task is killed. */
-export const mmapWriteLockKillable = <Id extends string, A, E, R>(
-  mm: Mm<Id>,
-  body: Effect.Effect<A, E, R>,
-): Effect.Effect<
-  A,
-  E | KernelError,
-  Discharge<R, "mmap", "write", Id> | Kernel | MmapLockTaken<Id>
-> => held({ mm: mm.id, lock: "mmap", mode: "write", attempt: "killable" }, body) as never
+export const mmapWriteLock = mmapScope("write", "block")
 
 /** mmap_read_lock_killable: like mmapReadLock, but fails with `Killed` if the task is killed. */
-export const mmapReadLockKillable = <Id extends string, A, E, R>(
-  mm: Mm<Id>,
-  body: Effect.Effect<A, E, R>,
-): Effect.Effect<
-  A,
-  E | KernelError,
-  Discharge<R, "mmap", "read", Id> | Kernel | MmapLockTaken<Id>
-> => held({ mm: mm.id, lock: "mmap", mode: "read", attempt: "killable" }, body) as never
+export const mmapReadLockKillable = mmapScope("read", "killable")
+
+/** mmap_write_lock_killable: like mmapWriteLock, but fails with `Killed` if the task is killed. */
+export const mmapWriteLockKillable = mmapScope("write", "killable")
 
 const trylock = <Id extends string, A, E, R, A2, E2, R2>(
   req: LockRequest,

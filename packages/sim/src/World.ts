@@ -376,17 +376,20 @@ export class World {
     }
   }
 
+  /** Reports a misuse by the program and moves past the step (misuse never crashes the world). */
+  private misuse(t: Task, rule: string, message: string): "ran" {
+    this.report(t, { kind: "misuse", rule, message })
+    t.pc++
+    return "ran"
+  }
+
   private exec(t: Task, s: Step): "ran" | "blocked" {
     const mm = this.mmOf(t)
     switch (s.op) {
       case "lock":
       case "trylock": {
         const r = this.resolve(t, s)
-        if (typeof r === "string") {
-          this.report(t, { kind: "misuse", rule: "L4", message: r })
-          t.pc++
-          return "ran"
-        }
+        if (typeof r === "string") return this.misuse(t, "L4", r)
         const mode = s.mode ?? "write"
         if (r.kind === "mmap") {
           const anyVmaRead = t.held.some((h) => h.kind === "vma")
@@ -394,11 +397,7 @@ export class World {
         }
         const held: Held = { id: r.id, kind: r.kind, cls: r.cls, mode, at: t.pc }
         const got = Rwsem.acquire(this.sem(r.id), t.id, mode, s.op === "trylock")
-        if (typeof got === "object") {
-          this.report(t, { kind: "misuse", rule: "L10", message: got.misuse })
-          t.pc++
-          return "ran"
-        }
+        if (typeof got === "object") return this.misuse(t, "L10", got.misuse)
         if (got === "acquired") {
           if (s.op === "lock") this.checkOrder(t, r.cls)
           t.held.push(held)
@@ -416,11 +415,7 @@ export class World {
       }
       case "unlock": {
         const r = this.resolve(t, s)
-        if (typeof r === "string") {
-          this.report(t, { kind: "misuse", rule: "L4", message: r })
-          t.pc++
-          return "ran"
-        }
+        if (typeof r === "string") return this.misuse(t, "L4", r)
         const mode = s.mode ?? "write"
         const released = Rwsem.release(this.sem(r.id), t.id, mode)
         t.pc++

@@ -1,0 +1,14 @@
+// Shared setup of the failing fixtures: one mm, a VMA handle of it, and how programs run.
+import * as Core from "@mmguard/core"
+import { Kernel, Mm } from "@mmguard/core"
+import { Effect } from "effect"
+
+export { Core, Effect, Mm }
+export const mm = Mm.make("proc1")
+export const addr = 0x7f3a_0000_0000n
+declare const kernel: Kernel.KernelShape
+export declare const vma: Core.Vma.Vma<"proc1">
+/** Runs a program; it only type-checks when no lock requirement is left. */
+export const run = <A, E>(program: Effect.Effect<A, E, never>) => Effect.runPromise(program)
+/** Provides the kernel layer (which also discharges the L9 markers). */
+export const provide = Effect.provide(Kernel.layer(kernel))
