@@ -47,5 +47,7 @@ if (!process.stdin.isTTY || !process.stdout.isTTY) {
 }
 
 module.enableCompileCache?.()
-const { start } = await import("./main.js")
+// The game is bundled into dist/game.js by scripts/bundle.mjs (one file loads much faster).
+const game = new URL("./game.js", import.meta.url).href
+const { start } = (await import(game)) as typeof import("./main.js")
 start({ plain: values.plain === true, reset: values.reset === true })
