@@ -2,11 +2,11 @@
  * The interleaving explorer: breadth-first over the schedules of a small set of task programs,
  * with state hashing (two schedules reaching the same state are explored once). It stops at the
  * first deadlock / violation / leak / failed assertion and returns its schedule, which is the
- * shortest one (breadth-first), replayable with `replay`.
+ * shortest one (breadth-first), replayable with `replay`. Branches clone the world.
  *
  * @since 0.1.0
  */
-import { replay, type Violation, type WorldSpec } from "./World.js"
+import { type Violation, World, type WorldSpec } from "./World.js"
 
 /** Limits of one exploration. */
 export interface Budget {
@@ -33,7 +33,7 @@ export const explore = (spec: WorldSpec, budget: Budget = {}): Exploration => {
   const hashing = budget.hashing ?? true
   const start = Date.now()
   const seen = new Set<string>()
-  let frontier: Array<ReadonlyArray<number>> = [[]]
+  let frontier: Array<World> = [new World(spec)]
   let states = 0
   const done = (
     verdict: Exploration["verdict"],
@@ -49,19 +49,18 @@ export const explore = (spec: WorldSpec, budget: Budget = {}): Exploration => {
     }
   }
   while (frontier.length > 0) {
-    const next: Array<ReadonlyArray<number>> = []
-    for (const schedule of frontier) {
-      const w = replay(spec, schedule)
+    const next: Array<World> = []
+    for (const w of frontier) {
       for (const id of w.runnable()) {
         if (states >= maxStates || Date.now() - start > maxMillis) return done("budget")
-        const child = [...schedule, id]
-        const cw = replay(spec, child)
+        const child = w.clone()
+        child.step(id)
         states++
-        const violation = cw.violations[0]
-        if (violation) return done("violation", { violation, schedule: child })
-        if (cw.finished()) continue
+        const violation = child.violations[0]
+        if (violation) return done("violation", { violation, schedule: child.trace })
+        if (child.finished()) continue
         if (hashing) {
-          const key = cw.fingerprint()
+          const key = child.fingerprint()
           if (seen.has(key)) continue
           seen.add(key)
         }

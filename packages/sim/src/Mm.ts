@@ -33,6 +33,16 @@ export class Mm {
     this.pt = new PageTable(arch, frames)
   }
 
+  /**
+   * A deep copy on cloned `frames`; `vma` maps each VMA of this mm (and any detached one the
+   * caller tracks) to its copy, so the caller can rebuild rmap links consistently.
+   */
+  clone(frames: Frames, vma: (v: Vma) => Vma): Mm {
+    const c = Object.create(Mm.prototype) as Mm
+    Object.assign(c, this, { pt: this.pt.clone(frames), vmas: this.vmas.map(vma) })
+    return c
+  }
+
   /** Index of the first VMA whose end is above `vpn` (binary search). */
   private lowerBound(vpn: number): number {
     let lo = 0

@@ -667,6 +667,61 @@ export class World {
   }
 
   /**
+   * A deep copy of the whole world (frames, page tables, VMAs and rmap, locks, tasks, checker
+   * history): the explorer branches with it instead of replaying schedules.
+   */
+  clone(): World {
+    const c = Object.create(World.prototype) as World
+    const frames = this.frames.clone()
+    const files = new Map<Rmap.AddressSpace, Rmap.AddressSpace>()
+    const anons = new Map<Rmap.AnonVma, Rmap.AnonVma>()
+    const vmas = new Map<Vma, Vma>()
+    const copyVma = (v: Vma): Vma => {
+      const known = vmas.get(v)
+      if (known) return known
+      const file = v.file && (files.get(v.file) ?? Rmap.addressSpace(v.file.name))
+      if (v.file && file) files.set(v.file, file)
+      const anon = v.anonVma && (anons.get(v.anonVma) ?? Rmap.anonVma(v.anonVma.id))
+      if (v.anonVma && anon) anons.set(v.anonVma, anon)
+      const copy: Vma = { ...v, file, anonVma: anon, extra: { ...v.extra } }
+      vmas.set(v, copy)
+      return copy
+    }
+    const mms = new Map([...this.mms].map(([k, m]) => [k, m.clone(frames, copyVma)] as const))
+    const tasks = this.tasks.map((t) => ({
+      ...t,
+      held: t.held.map((h) => ({ ...h })),
+      wait:
+        t.wait?.on === "sem" && t.wait.after === "hold"
+          ? { ...t.wait, held: { ...t.wait.held } }
+          : t.wait,
+      detached: t.detached.map(copyVma),
+    }))
+    // Rebuild the rmap trees in the same order, pointing at the copies.
+    for (const [from, to] of files) for (const v of from.iMmap) to.iMmap.push(copyVma(v))
+    for (const [from, to] of anons) for (const v of from.vmas) to.vmas.push(copyVma(v))
+    Object.assign(c, this, {
+      frames,
+      mms,
+      files: new Map(
+        [...this.files].map(([k, f]) => [k, files.get(f) ?? Rmap.addressSpace(f.name)] as const),
+      ),
+      sems: new Map(
+        [...this.sems].map(
+          ([k, s]) => [k, { ...s, readers: [...s.readers], waiters: [...s.waiters] }] as const,
+        ),
+      ),
+      tasks,
+      mmLockSeq: new Map(this.mmLockSeq),
+      vmLockSeq: new Map(this.vmLockSeq),
+      trace: [...this.trace],
+      violations: [...this.violations],
+      seen: new Map(this.seen),
+    })
+    return c
+  }
+
+  /**
    * Runs one step for task `id` outside its program, for an external driver such as the
    * Effect layer. Returns "jumped" when the step took its failure branch (a failed
    * lock_vma_under_rcu or trylock, find_vma finding nothing).
@@ -727,9 +782,11 @@ export class World {
     ])
     const mms = [...this.mms].map(([k, m]) => [
       k,
-      m.pt.entries().length,
-      m.vmas.map((v) => v.start),
+      m.pt.entries(),
+      m.vmas.map((v) => [v.start, v.end, v.flags, v.anonVma?.id]),
     ])
+    // The lockdep history is part of the state: it decides which inversions are still reported.
+    const history = [...this.seen.keys()].sort()
     return JSON.stringify([
       tasks,
       sems,
@@ -737,6 +794,7 @@ export class World {
       [...this.mmLockSeq],
       [...this.vmLockSeq],
       this.frames.inUse,
+      history,
     ])
   }
 }

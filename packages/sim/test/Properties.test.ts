@@ -105,3 +105,17 @@ describe("scheduler and checker properties", () => {
       }
   })
 })
+
+describe("World.clone", () => {
+  it("is a deep copy: stepping the copy leaves the original as it was", () => {
+    const s = Scenarios.all.find((x) => x.id === "munmap")?.spec as WorldSpec
+    const w = Scheduler.run(s, { kind: "explicit", schedule: [0, 0] })
+    const before = w.fingerprint()
+    const c = w.clone()
+    expect(c.fingerprint()).toBe(before)
+    while (c.runnable().length > 0) c.step(c.runnable()[0] as number)
+    expect(c.fingerprint()).not.toBe(before)
+    expect(w.fingerprint()).toBe(before)
+    expect(w.mms.get("proc")?.vmas).toHaveLength(3)
+  })
+})
