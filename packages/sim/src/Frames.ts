@@ -33,6 +33,20 @@ export class Frames {
     return pfn
   }
 
+  /** Allocates `n` physically contiguous frames (a huge page's worth) and returns the first. */
+  allocRange(n: number): number {
+    const first = this.next
+    while (this.next + n >= this.refs.length) {
+      const bigger = new Int32Array(this.refs.length * 2)
+      bigger.set(this.refs)
+      this.refs = bigger
+    }
+    this.next += n
+    this.refs.fill(1, first, first + n)
+    this.inUse += n
+    return first
+  }
+
   /** The reference count of `pfn` (0 when free or never allocated). */
   count(pfn: number): number {
     return pfn > 0 && pfn < this.refs.length ? (this.refs[pfn] as number) : 0

@@ -19,6 +19,8 @@ export const Pte = {
   DIRTY: 16,
   SWAP: 32,
   MIGRATION: 64,
+  /** A huge leaf at the PMD or PUD level (pmd_leaf / pud_leaf). */
+  HUGE: 128,
   /** Builds an entry for `pfn` with `flags`. */
   make: (pfn: number, flags: number): number => pfn * 256 + flags,
   /** The pfn (or swap offset) of an entry. */
@@ -27,10 +29,13 @@ export const Pte = {
   flags: (entry: number): number => entry % 256,
 } as const
 
+/** What an upper-level entry holds: a lower table, a huge leaf entry, or nothing. */
+type Slot = Table | number | undefined
+
 /** One page-table page: child tables (upper levels) or leaf entries (the PTE level). */
 interface Table {
   readonly pfn: number
-  readonly children: Array<Table | undefined> | null
+  readonly children: Array<Slot> | null
   readonly leaves: Float64Array | null
   used: number
 }
@@ -41,12 +46,16 @@ export interface WalkStep {
   readonly index: number
   readonly folded: boolean
   readonly present: boolean
+  /** The walk ended here on a huge leaf (pmd_leaf / pud_leaf). */
+  readonly huge?: boolean
 }
 
 const empty = (pfn: number, leaf: boolean, ptrs: number): Table =>
   leaf
     ? { pfn, children: null, leaves: new Float64Array(ptrs), used: 0 }
-    : { pfn, children: new Array<Table | undefined>(ptrs), leaves: null, used: 0 }
+    : { pfn, children: new Array<Slot>(ptrs), leaves: null, used: 0 }
+
+const isTable = (x: Slot): x is Table => typeof x === "object"
 
 /** The page tables of one address space. */
 export class PageTable {
@@ -89,12 +98,12 @@ export class PageTable {
     return undefined
   }
 
-  /** The leaf table holding `vpn`, or undefined when a table on the path is missing. */
+  /** The leaf table holding `vpn`, or undefined when a table is missing or a huge leaf maps it. */
   private leafTable(vpn: number): Table | undefined {
-    let t: Table | undefined = this.root
-    for (let l = 0; l < this.depth - 1 && t !== undefined; l++)
-      t = (t.children as Array<Table | undefined>)[this.idx(l, vpn)]
-    return t
+    let t: Slot = this.root
+    for (let l = 0; l < this.depth - 1 && isTable(t); l++)
+      t = (t.children as Array<Slot>)[this.idx(l, vpn)]
+    return isTable(t) ? t : undefined
   }
 
   /**
@@ -105,15 +114,17 @@ export class PageTable {
     const lo = vpn >>> 0
     const hi = (vpn - lo) / 4294967296
     const last = this.depth - 1
-    let t: Table | undefined = this.root
+    let t: Slot = this.root
     for (let l = 0; l <= last; l++) {
       const s = this.bitShift[l] as number
       const i =
         (s >= 32 ? hi >>> (s - 32) : s === 0 ? lo : (lo >>> s) | (hi << (32 - s))) &
         (this.mask[l] as number)
       if (l === last) return (t.leaves as Float64Array)[i] as number
-      t = (t.children as Array<Table | undefined>)[i]
-      if (t === undefined) return 0
+      const next: Slot = (t.children as Array<Slot>)[i]
+      if (next === undefined) return 0
+      if (typeof next === "number") return next
+      t = next
     }
     return 0
   }
@@ -130,48 +141,27 @@ export class PageTable {
         continue
       }
       const i = this.idx(r, vpn)
-      const present =
-        t !== undefined &&
-        (r === this.depth - 1
-          ? ((t.leaves as Float64Array)[i] as number) !== 0
-          : (t.children as Array<Table | undefined>)[i] !== undefined)
-      steps.push({ level, index: index(this.arch, level, vpn), folded, present })
-      t = t !== undefined && r < this.depth - 1 ? (t.children as Array<Table | undefined>)[i] : t
+      const slot: Slot | number =
+        t === undefined
+          ? undefined
+          : r === this.depth - 1
+            ? (t.leaves as Float64Array)[i]
+            : (t.children as Array<Slot>)[i]
+      const present = slot !== undefined && slot !== 0
+      const huge = typeof slot === "number" && r < this.depth - 1
+      steps.push({
+        level,
+        index: index(this.arch, level, vpn),
+        folded,
+        present,
+        ...(huge ? { huge } : {}),
+      })
+      // A huge leaf ends the walk (pmd_leaf / pud_leaf): the levels below are not visited.
+      if (huge) break
+      t = isTable(slot) ? slot : undefined
       r++
     }
     return steps
-  }
-
-  /**
-   * Allocates the missing tables on the path to `vpn` with the kernel's pattern (P12): look at
-   * the parent entry, allocate only if empty, check again before installing (here nothing can
-   * race, the concurrency layer models that), else free the new table.
-   */
-  private populate(vpn: number): Table {
-    let t = this.root
-    for (let l = 0; l < this.depth - 1; l++) {
-      const children = t.children as Array<Table | undefined>
-      const i = this.idx(l, vpn)
-      let next = children[i]
-      if (next === undefined) {
-        const fresh = empty(
-          this.frames.alloc(),
-          l + 1 === this.depth - 1,
-          this.ptrs[l + 1] as number,
-        )
-        if (children[i] === undefined) {
-          children[i] = fresh
-          t.used++
-          this.tables++
-          next = fresh
-        } else {
-          this.frames.put(fresh.pfn)
-          next = children[i] as Table
-        }
-      }
-      t = next
-    }
-    return t
   }
 
   /** set_pte_at: installs `entry` at `vpn`, which must be empty (P3). Takes a ref on its pfn. */
@@ -184,7 +174,7 @@ export class PageTable {
       const err = this.frames.get(Pte.pfn(entry))
       if (err) return err
     }
-    const t = this.populate(vpn)
+    const t = this.populateTo(vpn, this.depth - 1)
     ;(t.leaves as Float64Array)[this.idx(this.depth - 1, vpn)] = entry
     t.used++
     return undefined
@@ -216,10 +206,24 @@ export class PageTable {
     return old
   }
 
-  /** Zaps the leaves of [start, end) (P4): entries cleared, references dropped, tables kept. */
+  /**
+   * Zaps the leaves of [start, end) (P4): entries cleared, references dropped, tables kept. A
+   * huge leaf inside the range goes whole; one only partly inside is split first.
+   */
   zap(start: number, end: number): number {
     let cleared = 0
-    this.visit(this.root, 0, 0, start, end, (t, i) => {
+    this.visit(this.root, 0, 0, start, end, (t, i, huge, base, level) => {
+      if (huge) {
+        const span = this.span[level] as number
+        if (base >= start && base + span <= end) {
+          this.dropHuge(t, i, span)
+          cleared++
+        } else {
+          this.splitAt(t, i, level)
+          cleared += this.zap(Math.max(start, base), Math.min(end, base + span))
+        }
+        return
+      }
       const leaves = t.leaves as Float64Array
       const old = leaves[i] as number
       if (old === 0) return
@@ -231,34 +235,190 @@ export class PageTable {
     return cleared
   }
 
-  /** Calls `f` on every leaf slot of [start, end) whose table exists. */
+  /**
+   * Calls `f` on every leaf slot of [start, end) whose table exists: PTE slots (`huge` false),
+   * and upper-level slots holding a huge leaf (`huge` true, `base` its first page).
+   */
   private visit(
     t: Table,
     level: number,
     base: number,
     start: number,
     end: number,
-    f: (t: Table, i: number) => void,
+    f: (t: Table, i: number, huge: boolean, base: number, level: number) => void,
   ): void {
     const span = this.span[level] as number
     const ptrs = this.ptrs[level] as number
     const first = Math.max(0, Math.floor((start - base) / span))
     const last = Math.min(ptrs - 1, Math.floor((end - 1 - base) / span))
     for (let i = first; i <= last; i++) {
-      if (level === this.depth - 1) f(t, i)
+      if (level === this.depth - 1) f(t, i, false, base + i * span, level)
       else {
-        const child = (t.children as Array<Table | undefined>)[i]
-        if (child !== undefined && child.used > 0)
+        const child = (t.children as Array<Slot>)[i]
+        if (typeof child === "number") f(t, i, true, base + i * span, level)
+        else if (child !== undefined && child.used > 0)
           this.visit(child, level + 1, base + i * span, start, end, f)
       }
     }
   }
 
-  /** Number of leaf entries present in [start, end). */
+  /** Clears the huge leaf in `parent.children[i]`, dropping the reference of each of its pages. */
+  private dropHuge(parent: Table, i: number, pages: number): void {
+    const entry = (parent.children as Array<Slot>)[i] as number
+    ;(parent.children as Array<Slot>)[i] = undefined
+    parent.used--
+    if (Pte.flags(entry) & Pte.PRESENT)
+      for (let k = 0; k < pages; k++) this.frames.put(Pte.pfn(entry) + k)
+  }
+
+  /**
+   * Splits the huge leaf in `parent.children[i]` (a slot of real level `level`) into a table of
+   * the level below mapping the same pages with the same bits: PTEs, or smaller huge leaves.
+   */
+  private splitAt(parent: Table, i: number, level: number): void {
+    const entry = (parent.children as Array<Slot>)[i] as number
+    const below = level + 1
+    const leaf = below === this.depth - 1
+    const table = empty(this.frames.alloc(), leaf, this.ptrs[below] as number)
+    const step = this.span[below] as number
+    const flags = leaf ? Pte.flags(entry) & ~Pte.HUGE : Pte.flags(entry)
+    for (let k = 0; k < (this.ptrs[below] as number); k++) {
+      const e = Pte.make(Pte.pfn(entry) + k * step, flags)
+      if (leaf) (table.leaves as Float64Array)[k] = e
+      else (table.children as Array<Slot>)[k] = e
+    }
+    table.used = this.ptrs[below] as number
+    ;(parent.children as Array<Slot>)[i] = table
+    this.tables++
+  }
+
+  /** The real-level number of `level`, if huge leaves may sit there on this architecture. */
+  private hugeLevel(level: Level): number | SimError {
+    const l = this.arch.real.indexOf(level)
+    if (!this.arch.hugeLevels.includes(level) || l < 0 || l >= this.depth - 1)
+      return new SimError({
+        kind: "NotHuge",
+        rule: "P1",
+        message: `${this.arch.name} has no huge leaves at ${level}`,
+      })
+    return l
+  }
+
+  /**
+   * Installs a huge leaf at `level` ("pmd" or "pud") mapping `span` pages from `entry`'s pfn
+   * (P1: only where the architecture allows; `vpn` aligned; the slot empty, not even a table).
+   * Takes a reference on each of the pages.
+   */
+  installHuge(vpn: number, level: Level, entry: number): SimError | undefined {
+    const l = this.hugeLevel(level)
+    if (typeof l !== "number") return l
+    const span = this.span[l] as number
+    const bad = this.check(vpn) ?? this.check(vpn + span - 1)
+    if (bad) return bad
+    if (vpn % span !== 0)
+      return new SimError({
+        kind: "Misaligned",
+        rule: "P1",
+        message: `a ${level} leaf needs a ${span}-page aligned address`,
+      })
+    let t = this.root
+    for (let k = 0; k < l; k++) {
+      const next = (t.children as Array<Slot>)[this.idx(k, vpn)]
+      if (typeof next === "number")
+        return new SimError({ kind: "AlreadyMapped", rule: "P3", message: `page ${vpn} is mapped` })
+      if (next === undefined) break
+      t = next
+    }
+    if (
+      this.countLeaves(vpn, vpn + span) > 0 ||
+      this.parentAt(vpn, l)?.children?.[this.idx(l, vpn)] !== undefined
+    )
+      return new SimError({
+        kind: "AlreadyMapped",
+        rule: "P3",
+        message: `the ${level} slot of page ${vpn} is in use`,
+      })
+    if (Pte.flags(entry) & Pte.PRESENT)
+      for (let k = 0; k < span; k++)
+        if (this.frames.count(Pte.pfn(entry) + k) === 0)
+          return new SimError({
+            kind: "UnknownPfn",
+            rule: "P3",
+            message: `pfn ${Pte.pfn(entry) + k} is not allocated`,
+          })
+    if (Pte.flags(entry) & Pte.PRESENT)
+      for (let k = 0; k < span; k++) this.frames.get(Pte.pfn(entry) + k)
+    const parent = this.populateTo(vpn, l)
+    ;(parent.children as Array<Slot>)[this.idx(l, vpn)] = Pte.make(
+      Pte.pfn(entry),
+      Pte.flags(entry) | Pte.HUGE,
+    )
+    parent.used++
+    return undefined
+  }
+
+  /** split_huge_pmd / split_huge_pud: turns the huge leaf covering `vpn` into a table below it. */
+  splitHuge(vpn: number): SimError | undefined {
+    let t = this.root
+    for (let l = 0; l < this.depth - 1; l++) {
+      const i = this.idx(l, vpn)
+      const next = (t.children as Array<Slot>)[i]
+      if (typeof next === "number") {
+        this.splitAt(t, i, l)
+        return undefined
+      }
+      if (next === undefined) break
+      t = next
+    }
+    return new SimError({ kind: "NotHuge", rule: "P1", message: `no huge leaf maps page ${vpn}` })
+  }
+
+  /** The table at real level `level` on the path of `vpn`, if it exists. */
+  private parentAt(vpn: number, level: number): Table | undefined {
+    let t: Slot = this.root
+    for (let l = 0; l < level && isTable(t); l++) t = (t.children as Array<Slot>)[this.idx(l, vpn)]
+    return isTable(t) ? t : undefined
+  }
+
+  /**
+   * Allocates the missing tables down to real level `level` on the path of `vpn` and returns
+   * that table, with the kernel's pattern (P12): look at the parent entry, allocate only if it
+   * is empty, check again before installing (nothing can race here; the concurrency layer models
+   * that), and free the new table if the slot was filled meanwhile.
+   */
+  private populateTo(vpn: number, level: number): Table {
+    let t = this.root
+    for (let l = 0; l < level; l++) {
+      const children = t.children as Array<Slot>
+      const i = this.idx(l, vpn)
+      let next = children[i]
+      if (typeof next === "number") throw new Error("populate through a huge leaf: split it first")
+      if (next === undefined) {
+        const fresh = empty(
+          this.frames.alloc(),
+          l + 1 === this.depth - 1,
+          this.ptrs[l + 1] as number,
+        )
+        if (children[i] === undefined) {
+          children[i] = fresh
+          t.used++
+          this.tables++
+          next = fresh
+        } else {
+          this.frames.put(fresh.pfn)
+          next = children[i] as Table
+        }
+      }
+      t = next
+    }
+    return t
+  }
+
+  /** Number of leaf entries present in [start, end) (a huge leaf counts once). */
   countLeaves(start: number, end: number): number {
     let n = 0
-    this.visit(this.root, 0, 0, start, end, (t, i) => {
-      if (((t.leaves as Float64Array)[i] as number) !== 0) n++
+    this.visit(this.root, 0, 0, start, end, (t, i, huge) => {
+      if (huge || ((t.leaves as Float64Array)[i] as number) !== 0) n++
     })
     return n
   }
@@ -283,13 +443,13 @@ export class PageTable {
 
   private prune(t: Table, level: number, base: number, start: number, end: number): void {
     if (level >= this.depth - 1) return
-    const children = t.children as Array<Table | undefined>
+    const children = t.children as Array<Slot>
     const span = this.span[level] as number
     const first = Math.max(0, Math.floor((start - base) / span))
     const last = Math.min((this.ptrs[level] as number) - 1, Math.floor((end - 1 - base) / span))
     for (let i = first; i <= last; i++) {
       const child = children[i]
-      if (child === undefined) continue
+      if (!isTable(child)) continue
       const lo = base + i * span
       this.prune(child, level + 1, lo, start, end)
       if (lo >= start && lo + span <= end && child.used === 0) {
@@ -324,47 +484,26 @@ export class PageTable {
       return new SimError({ kind: "AlreadyMapped", rule: "P14", message: "target range not empty" })
     // Like move_normal_pmd, a move needs every destination entry empty (not even an empty table).
     for (let off = 0; off < pages; off += span)
-      if (this.parentOf(to + off)?.children?.[this.idx(this.depth - 2, to + off)] !== undefined)
+      if (
+        this.parentAt(to + off, this.depth - 2)?.children?.[this.idx(this.depth - 2, to + off)] !==
+        undefined
+      )
         return new SimError({
           kind: "AlreadyMapped",
           rule: "P14",
           message: `a table is still installed at page ${to + off}`,
         })
     for (let off = 0; off < pages; off += span) {
-      const src = this.parentOf(from + off)
+      const src = this.parentAt(from + off, this.depth - 2)
       const moved = src?.children?.[this.idx(this.depth - 2, from + off)]
       if (src === undefined || moved === undefined) continue
-      ;(src.children as Array<Table | undefined>)[this.idx(this.depth - 2, from + off)] = undefined
+      ;(src.children as Array<Slot>)[this.idx(this.depth - 2, from + off)] = undefined
       src.used--
-      const dst = this.populateParent(to + off)
-      ;(dst.children as Array<Table | undefined>)[this.idx(this.depth - 2, to + off)] = moved
+      const dst = this.populateTo(to + off, this.depth - 2)
+      ;(dst.children as Array<Slot>)[this.idx(this.depth - 2, to + off)] = moved
       dst.used++
     }
     return undefined
-  }
-
-  private parentOf(vpn: number): Table | undefined {
-    let t: Table | undefined = this.root
-    for (let l = 0; l < this.depth - 2 && t !== undefined; l++)
-      t = (t.children as Array<Table | undefined>)[this.idx(l, vpn)]
-    return t
-  }
-
-  private populateParent(vpn: number): Table {
-    let t = this.root
-    for (let l = 0; l < this.depth - 2; l++) {
-      const children = t.children as Array<Table | undefined>
-      const i = this.idx(l, vpn)
-      let next = children[i]
-      if (next === undefined) {
-        next = empty(this.frames.alloc(), false, this.ptrs[l + 1] as number)
-        children[i] = next
-        t.used++
-        this.tables++
-      }
-      t = next
-    }
-    return t
   }
 
   /**
@@ -372,10 +511,10 @@ export class PageTable {
    * defers freeing it to an RCU grace period, so lockless walkers still inside RCU stay safe.
    */
   retract(vpn: number): SimError | undefined {
-    const parent = this.parentOf(vpn)
+    const parent = this.parentAt(vpn, this.depth - 2)
     const i = this.idx(this.depth - 2, vpn)
     const table = parent?.children?.[i]
-    if (this.depth < 2 || parent === undefined || table === undefined)
+    if (this.depth < 2 || parent === undefined || !isTable(table))
       return new SimError({ kind: "NoTable", rule: "P15", message: `no leaf table at page ${vpn}` })
     if (table.used > 0)
       return new SimError({
@@ -383,7 +522,7 @@ export class PageTable {
         rule: "P15",
         message: `the leaf table still maps ${table.used} pages`,
       })
-    ;(parent.children as Array<Table | undefined>)[i] = undefined
+    ;(parent.children as Array<Slot>)[i] = undefined
     parent.used--
     this.tables--
     this.frames.deferFree(table.pfn)
@@ -401,10 +540,11 @@ export class PageTable {
           if ((leaves[i] as number) !== 0) out.push([base + i * span, leaves[i] as number])
         return
       }
-      const children = t.children as Array<Table | undefined>
+      const children = t.children as Array<Slot>
       for (let i = 0; i < children.length; i++) {
         const c = children[i]
-        if (c !== undefined) rec(c, level + 1, base + i * span)
+        if (typeof c === "number") out.push([base + i * span, c])
+        else if (c !== undefined) rec(c, level + 1, base + i * span)
       }
     }
     rec(this.root, 0, 0)
@@ -416,7 +556,7 @@ export class PageTable {
     const out: Array<number> = []
     const rec = (t: Table) => {
       out.push(t.pfn)
-      if (t.children) for (const c of t.children) if (c !== undefined) rec(c)
+      if (t.children) for (const c of t.children) if (isTable(c)) rec(c)
     }
     rec(this.root)
     return out
@@ -428,7 +568,7 @@ export class PageTable {
       pfn: t.pfn,
       used: t.used,
       leaves: t.leaves ? t.leaves.slice() : null,
-      children: t.children ? t.children.map((c) => (c === undefined ? c : copy(c))) : null,
+      children: t.children ? t.children.map((c) => (isTable(c) ? copy(c) : c)) : null,
     })
     const c = Object.create(PageTable.prototype) as PageTable
     Object.assign(c, this, { frames, root: copy(this.root) })

@@ -211,3 +211,118 @@ describe("read (the walk fast path) on every architecture", () => {
     })
   }
 })
+
+describe("huge leaves (P1)", () => {
+  const huge = () => {
+    const { pt, frames } = fresh(Arch.x86_64)
+    const pfn = frames.allocRange(512)
+    return { pt, frames, pfn, entry: Pte.make(pfn, Pte.PRESENT | Pte.USER) }
+  }
+
+  it("a 2M PMD leaf maps 512 pages and ends the walk at the PMD level", () => {
+    const { pt, pfn, entry } = huge()
+    expect(pt.installHuge(1024, "pmd", entry)).toBeUndefined()
+    expect(Pte.pfn(pt.read(1024 + 77))).toBe(pfn)
+    const steps = pt.walk(1024 + 77)
+    expect(steps.at(-1)).toMatchObject({ level: "pmd", huge: true, present: true })
+    expect(steps.map((s) => s.level)).toEqual(["pgd", "p4d", "pud", "pmd"])
+  })
+
+  it("refuses where the architecture has no huge leaves, misaligned, or over a table", () => {
+    const { pt, frames, entry } = huge()
+    expect(new PageTable(Arch.i386, frames).installHuge(0, "pmd", entry)).toMatchObject({
+      kind: "NotHuge",
+      rule: "P1",
+    })
+    expect(pt.installHuge(1000, "pmd", entry)).toMatchObject({ kind: "Misaligned" })
+    pt.install(2048 + 3, page(frames))
+    const tables = pt.tables
+    expect(pt.installHuge(2048, "pmd", entry)).toMatchObject({ kind: "AlreadyMapped" })
+    expect(pt.tables).toBe(tables)
+  })
+
+  it("splitting gives 512 PTEs of the same pages; zapping part of a huge leaf splits it first", () => {
+    const { pt, frames, pfn, entry } = huge()
+    pt.installHuge(1024, "pmd", entry)
+    expect(frames.count(pfn + 5)).toBe(2)
+    expect(pt.splitHuge(1024 + 5)).toBeUndefined()
+    expect(pt.read(1024 + 5)).toBe(Pte.make(pfn + 5, Pte.PRESENT | Pte.USER))
+    expect(pt.entries()).toHaveLength(512)
+    expect(pt.zap(1024, 1024 + 10)).toBe(10)
+    expect(frames.count(pfn + 5)).toBe(1)
+    expect(pt.entries()).toHaveLength(502)
+  })
+
+  it("a whole-range zap drops the huge leaf; free_pgtables refuses while it is there (P7)", () => {
+    const { pt, frames, pfn, entry } = huge()
+    pt.installHuge(1024, "pmd", entry)
+    expect(pt.freeTables(0, 4096)).toMatchObject({ kind: "LeavesRemain", rule: "P7" })
+    expect(pt.zap(0, 4096)).toBe(1)
+    expect(frames.count(pfn)).toBe(1)
+    expect(pt.read(1024)).toBe(0)
+    expect(pt.splitHuge(1024)).toMatchObject({ kind: "NotHuge" })
+  })
+
+  it("a 1G PUD leaf splits into PMD leaves", () => {
+    const { pt, frames } = fresh(Arch.x86_64)
+    const pfn = frames.allocRange(512 * 512)
+    expect(pt.installHuge(512 * 512, "pud", Pte.make(pfn, Pte.PRESENT))).toBeUndefined()
+    expect(pt.splitHuge(512 * 512 + 700)).toBeUndefined()
+    expect(pt.walk(512 * 512 + 700).at(-1)).toMatchObject({ level: "pmd", huge: true })
+    expect(Pte.pfn(pt.read(512 * 512 + 700))).toBe(pfn + 512)
+  })
+})
+
+describe("Mm against a reference model (fast-check)", () => {
+  type VmaOp =
+    | { op: "insert"; start: number; len: number }
+    | { op: "split"; at: number }
+    | { op: "merge"; at: number }
+    | { op: "remove"; at: number }
+  const vmaOp: fc.Arbitrary<VmaOp> = fc.oneof(
+    fc.record({
+      op: fc.constant("insert" as const),
+      start: fc.integer({ min: 0, max: 200 }),
+      len: fc.integer({ min: 1, max: 40 }),
+    }),
+    fc.record({ op: fc.constant("split" as const), at: fc.integer({ min: 0, max: 240 }) }),
+    fc.record({ op: fc.constant("merge" as const), at: fc.integer({ min: 0, max: 240 }) }),
+    fc.record({ op: fc.constant("remove" as const), at: fc.integer({ min: 0, max: 240 }) }),
+  )
+
+  it("insert/split/merge/remove keep VMAs sorted, disjoint, and covering exactly the model's pages", () => {
+    fc.assert(
+      fc.property(fc.array(vmaOp, { maxLength: 40 }), (ops) => {
+        const mm = new Mm("p", Arch.x86_64, new Frames())
+        const covered = new Set<number>()
+        for (const o of ops) {
+          const before = JSON.stringify(mm.vmas.map((v) => [v.start, v.end]))
+          if (o.op === "insert") {
+            const r = mm.insert({ start: o.start, end: o.start + o.len })
+            if ("id" in r) for (let p = o.start; p < o.start + o.len; p++) covered.add(p)
+            else expect(JSON.stringify(mm.vmas.map((v) => [v.start, v.end]))).toBe(before)
+          } else {
+            const v = mm.find(o.at)
+            if (v === undefined) continue
+            if (o.op === "split") mm.split(v, o.at)
+            else if (o.op === "merge") mm.mergeNext(v)
+            else {
+              mm.remove(v)
+              for (let p = v.start; p < v.end; p++) covered.delete(p)
+            }
+          }
+          const spans = mm.vmas.map((v) => [v.start, v.end] as const)
+          for (let i = 1; i < spans.length; i++)
+            expect((spans[i] as readonly [number, number])[0]).toBeGreaterThanOrEqual(
+              (spans[i - 1] as readonly [number, number])[1],
+            )
+          const pages = new Set(
+            spans.flatMap(([s, e]) => Array.from({ length: e - s }, (_, k) => s + k)),
+          )
+          expect([...pages].sort((a, b) => a - b)).toEqual([...covered].sort((a, b) => a - b))
+        }
+      }),
+      { numRuns: 200 },
+    )
+  })
+})
