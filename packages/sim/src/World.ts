@@ -539,7 +539,12 @@ export class World {
       case "writeVma": {
         const vma = this.vmaAt(t, s.addr)
         this.checkRows(t, [Check.check(Rules.VmaFields[s.field], this.lockState(t, vma, s.addr))])
+        // Fields that place the VMA in the rmap trees move it there too (the kernel's
+        // anon_vma_interval_tree_pre_update_vma / post_update_vma).
+        const moves = Rules.VmaFields[s.field] === "writeVmStart"
+        if (vma && moves) Rmap.unlink(vma)
         if (vma) writeField(vma, s.field, s.value)
+        if (vma && moves) Rmap.link(vma)
         t.pc++
         return "ran"
       }
@@ -698,8 +703,8 @@ export class World {
       detached: t.detached.map(copyVma),
     }))
     // Rebuild the rmap trees in the same order, pointing at the copies.
-    for (const [from, to] of files) for (const v of from.iMmap) to.iMmap.push(copyVma(v))
-    for (const [from, to] of anons) for (const v of from.vmas) to.vmas.push(copyVma(v))
+    for (const [from, to] of files) for (const v of from.iMmap.items()) to.iMmap.insert(copyVma(v))
+    for (const [from, to] of anons) for (const v of from.vmas.items()) to.vmas.insert(copyVma(v))
     Object.assign(c, this, {
       frames,
       mms,
