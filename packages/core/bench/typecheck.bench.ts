@@ -7,20 +7,21 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 
-const BLOCKS = 500
+const BLOCKS = 455
 const dir = join(import.meta.dirname, ".gen")
-const block = (api: string, i: number) => {
+const block = (api: string, addrType: string, i: number) => {
   const mm = `mm${i % 4}`
-  const a = `0x${(0x7f00_0000_0000 + i * 0x20_0000).toString(16)}n`
+  const [a, e] = [`a${i}`, `e${i}`]
   return [
+    `declare const ${a}: ${addrType}, ${e}: ${addrType}`,
     `export const w${i} = ${api}.mmapWriteLock(${mm}, Effect.gen(function* () {`,
     `  const vma = yield* ${api}.findVma(${mm}, ${a})`,
-    `  yield* ${api}.vmaStartWrite(vma, ${api}.zapRange(vma, ${a}, ${a} + 4096n))`,
-    `  yield* ${api}.freePgtables(${mm}, ${a}, ${a} + 4096n)`,
+    `  yield* ${api}.vmaStartWrite(vma, ${api}.zapRange(vma, ${a}, ${e}))`,
+    `  yield* ${api}.freePgtables(${mm}, ${a}, ${e})`,
     "}))",
     `export const r${i} = ${api}.mmapReadLock(${mm}, Effect.gen(function* () {`,
     `  const vma = yield* ${api}.findVma(${mm}, ${a})`,
-    `  yield* ${api}.pteOffsetMapLock(vma, ${a}, ${api}.installPte(vma, ${a}, 1n))`,
+    `  yield* ${api}.pteOffsetMapLock(vma, ${a}, ${api}.installPte(vma, ${a}, pfn))`,
     `  return yield* ${api}.readVma(vma)`,
     "}))",
   ].join("\n")
@@ -30,6 +31,7 @@ const header = {
     'import { Effect } from "effect"',
     'import * as Core from "@mmguard/core"',
     ...[0, 1, 2, 3].map((i) => `const mm${i} = Core.Mm.make("proc${i}")`),
+    "declare const pfn: Core.Address.Pfn",
   ],
   base: [
     'import { Effect } from "effect"',
@@ -46,14 +48,15 @@ const header = {
     "  freePgtables: (mm: string, addr: bigint, end: bigint) => Effect.Effect<void>",
     "}",
     ...[0, 1, 2, 3].map((i) => `const mm${i} = "proc${i}"`),
+    "declare const pfn: bigint",
   ],
 }
 mkdirSync(dir, { recursive: true })
-for (const [name, api] of [
-  ["core", "Core"],
-  ["base", "Base"],
+for (const [name, api, addrType] of [
+  ["core", "Core", "Core.Address.PageAddr"],
+  ["base", "Base", "bigint"],
 ] as const) {
-  const body = Array.from({ length: BLOCKS }, (_, i) => block(api, i))
+  const body = Array.from({ length: BLOCKS }, (_, i) => block(api, addrType, i))
   writeFileSync(join(dir, `${name}.ts`), `${[...header[name], ...body].join("\n")}\n`)
   writeFileSync(
     join(dir, `${name}.tsconfig.json`),
@@ -85,7 +88,7 @@ const measure = (tsc: string, name: string) => {
     instantiations: Number(inst?.[1] ?? Number.NaN),
   }
 }
-const lines = BLOCKS * 10
+const lines = BLOCKS * 11
 for (const [version, pkg] of [
   ["ts7", "typescript"],
   ["ts6", "typescript6"],

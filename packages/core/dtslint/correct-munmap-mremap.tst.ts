@@ -4,8 +4,9 @@ import { Kernel, Mm } from "@mmguard/core"
 import { Effect } from "effect"
 
 const mm = Mm.make("proc1")
-const start = 0x7f3a_0000_0000n
-const end = start + 0x20_0000n
+declare const start: Core.Address.PageAddr
+declare const end: Core.Address.PageAddr
+declare const far: Core.Address.PageAddr
 declare const kernel: Kernel.KernelShape
 
 // munmap: mmap write, VMA write, zap, unlink from the rmap, free_pgtables (P4, P7, F1).
@@ -25,7 +26,7 @@ const mremap = Core.mmapWriteLock(
     const vma = yield* Core.findVma(mm, start)
     yield* Core.vmaStartWrite(
       vma,
-      Core.iMmapLockWrite(vma, Core.movePageTables(vma, start, end, start + 0x4000_0000n)),
+      Core.iMmapLockWrite(vma, Core.movePageTables(vma, start, end, far)),
     )
   }),
 )

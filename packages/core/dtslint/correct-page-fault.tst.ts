@@ -1,5 +1,6 @@
 // The page-fault path (do_user_addr_fault): lock_vma_under_rcu, falling back to mmap_read_lock.
 import {
+  Address,
   findVma,
   installPte,
   Kernel,
@@ -11,19 +12,23 @@ import {
 import { Effect } from "effect"
 
 const mm = Mm.make("proc1")
-const addr = 0x7f3a_0000_0000n
 declare const kernel: Kernel.KernelShape
 
-const fault = lockVmaUnderRcu(mm, addr, {
-  onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, 42n)),
-  onFallback: () =>
-    mmapReadLock(
-      mm,
-      Effect.gen(function* () {
-        const vma = yield* findVma(mm, addr)
-        yield* pteOffsetMapLock(vma, addr, installPte(vma, addr, 42n))
-      }),
-    ),
+// Addresses and pfns come from validating constructors (a bad value is a typed failure).
+const fault = Effect.gen(function* () {
+  const addr = yield* Address.pageAddr(0x7f3a_0000_0000n)
+  const pfn = yield* Address.pfn(42)
+  return yield* lockVmaUnderRcu(mm, addr, {
+    onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+    onFallback: () =>
+      mmapReadLock(
+        mm,
+        Effect.gen(function* () {
+          const vma = yield* findVma(mm, addr)
+          yield* pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn))
+        }),
+      ),
+  })
 })
 
 export const run = () => Effect.runPromise(fault.pipe(Effect.provide(Kernel.layer(kernel))))

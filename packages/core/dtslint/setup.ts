@@ -5,7 +5,11 @@ import { Effect } from "effect"
 
 export { Core, Effect, Mm }
 export const mm = Mm.make("proc1")
-export const addr = 0x7f3a_0000_0000n
+/** A page address, the end of its 2 MiB range, a far move target and a page frame number. */
+export declare const addr: Core.Address.PageAddr
+export declare const end: Core.Address.PageAddr
+export declare const far: Core.Address.PageAddr
+export declare const pfn: Core.Address.Pfn
 declare const kernel: Kernel.KernelShape
 export declare const vma: Core.Vma.Vma<"proc1">
 /** Runs a program; it only type-checks when no lock requirement is left. */

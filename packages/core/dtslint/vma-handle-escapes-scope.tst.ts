@@ -1,4 +1,4 @@
-import { addr, Core, Effect, Mm, mm, provide, run, vma } from "./setup.js"
+import { addr, Core, Effect, end, far, Mm, mm, pfn, provide, run, vma } from "./setup.js"
 
 // 7. use a VMA handle after its lock scope ended (it escaped through the return value).
 const escaped = Core.mmapReadLock(mm, Core.findVma(mm, addr))

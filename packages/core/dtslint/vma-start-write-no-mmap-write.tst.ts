@@ -1,4 +1,4 @@
-import { addr, Core, Effect, Mm, mm, provide, run, vma } from "./setup.js"
+import { addr, Core, Effect, end, far, Mm, mm, pfn, provide, run, vma } from "./setup.js"
 
 // 4. vma_start_write without the mmap write lock (L3); the mmap read lock is not enough.
 const program = Core.mmapReadLock(mm, Core.vmaStartWrite(vma, Effect.void))

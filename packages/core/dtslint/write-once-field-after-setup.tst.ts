@@ -1,4 +1,4 @@
-import { addr, Core, Effect, Mm, mm, provide, run, vma } from "./setup.js"
+import { addr, Core, Effect, end, far, Mm, mm, pfn, provide, run, vma } from "./setup.js"
 
 // 14. write vm_file after setup (F2): no lock permits it, even all of them.
 const program = Core.mmapWriteLock(

@@ -1,4 +1,4 @@
-import { addr, Core, Effect, Mm, mm, provide, run, vma } from "./setup.js"
+import { addr, Core, Effect, end, far, Mm, mm, pfn, provide, run, vma } from "./setup.js"
 
 // 6. write vm_flags / vm_page_prot holding only the mmap read lock (F3).
 const flags = Core.mmapReadLock(mm, Core.writeVma(vma, "vm_flags", ["read"]))

@@ -1,4 +1,4 @@
-import { addr, Core, Effect, Mm, mm, provide, run, vma } from "./setup.js"
+import { addr, Core, Effect, end, far, Mm, mm, pfn, provide, run, vma } from "./setup.js"
 
 // 5. write vm_start with mmap write + VMA write but no rmap write lock (F1).
 const program = Core.mmapWriteLock(mm, Core.vmaStartWrite(vma, Core.writeVma(vma, "vm_start", 0n)))

@@ -1,5 +1,5 @@
-import { addr, Core, Effect, Mm, mm, provide, run, vma } from "./setup.js"
+import { addr, Core, Effect, end, far, Mm, mm, pfn, provide, run, vma } from "./setup.js"
 
 // 3. zap holding nothing (P4 needs a lock that keeps the VMA stable).
 // @expect-error LockRequired<"StableVmaLock", "proc1">
-run(Core.zapRange(vma, addr, addr + 4096n).pipe(provide))
+run(Core.zapRange(vma, addr, end).pipe(provide))

@@ -8,18 +8,19 @@
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 
-declare const BrandTypeId: unique symbol
-/** A `bigint` carrying the compile-time brand `B`. */
-export type Branded<B extends string> = bigint & { readonly [BrandTypeId]: B }
+declare const VirtAddrBrand: unique symbol
+declare const PageAlignedBrand: unique symbol
+declare const PfnBrand: unique symbol
+declare const PgOffBrand: unique symbol
 
 /** A user virtual address (below 2^64). */
-export type VirtAddr = Branded<"VirtAddr">
-/** A virtual address aligned to the page size. */
-export type PageAddr = VirtAddr & Branded<"PageAligned">
+export type VirtAddr = bigint & { readonly [VirtAddrBrand]: "VirtAddr" }
+/** A virtual address aligned to the page size: usable wherever a VirtAddr is. */
+export type PageAddr = VirtAddr & { readonly [PageAlignedBrand]: "PageAligned" }
 /** A physical page frame number. */
-export type Pfn = Branded<"Pfn">
+export type Pfn = bigint & { readonly [PfnBrand]: "Pfn" }
 /** A page offset into a file or anon_vma (vm_pgoff units). */
-export type PgOff = Branded<"PgOff">
+export type PgOff = bigint & { readonly [PgOffBrand]: "PgOff" }
 
 /** The default base page size (4 KiB), as used by x86-64, arm64 4K and riscv. */
 export const PAGE_SIZE = 4096n
@@ -62,6 +63,13 @@ export const pfn = (value: bigint | number): Effect.Effect<Pfn, InvalidAddress> 
 /** Validates a page offset. */
 export const pgoff = (value: bigint | number): Effect.Effect<PgOff, InvalidAddress> =>
   lift(validate(value, 1n))
+
+/** The page address `pages` pages after `a` (e.g. the end of a range); fails past 2^64. */
+export const pagesAfter = (
+  a: PageAddr,
+  pages: bigint | number,
+  pageSize: bigint = PAGE_SIZE,
+): Effect.Effect<PageAddr, InvalidAddress> => pageAddr(a + BigInt(pages) * pageSize, pageSize)
 
 /** Rounds a virtual address down to its page (always valid, so no error channel). */
 export const pageOf = (addr: VirtAddr, pageSize: bigint = PAGE_SIZE): PageAddr =>

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import type { PageAddr, Pfn, VirtAddr } from "./Address.js"
 import { type Attempt, Kernel, type KernelShape, type LockRequest } from "./Kernel.js"
 import type { KernelError } from "./KernelError.js"
 import type { Mm } from "./Mm.js"
@@ -141,7 +142,7 @@ export interface LockVmaUnderRcuCases<Id extends string, A, E, R, A2, E2, R2> {
  */
 export const lockVmaUnderRcu = <Id extends string, A, E, R, A2, E2, R2>(
   mm: Mm<Id>,
-  addr: bigint,
+  addr: VirtAddr,
   cases: LockVmaUnderRcuCases<Id, A, E, R, A2, E2, R2>,
 ): Effect.Effect<A | A2, E | E2 | KernelError, Discharge<R, "vma", "read", Id> | R2 | Kernel> => {
   const req: LockRequest = { mm: mm.id, lock: "vma", mode: "read", attempt: "try", addr }
@@ -201,7 +202,7 @@ export const iMmapLockWrite = vmaScope("iMmap", "write")
 /** pmd_lock: the split lock of the PMD table mapping `addr` (P9). */
 export const pmdLock = <Id extends string, A, E, R>(
   vma: Vma<Id>,
-  addr: bigint,
+  addr: VirtAddr,
   body: Effect.Effect<A, E, R>,
 ) => vmaScope("pmdLock", "held")(vma, body, addr)
 
@@ -211,7 +212,7 @@ export const pmdLock = <Id extends string, A, E, R>(
  */
 export const pteOffsetMapLock = <Id extends string, A, E, R>(
   vma: Vma<Id>,
-  addr: bigint,
+  addr: VirtAddr,
   body: Effect.Effect<A, E, R>,
 ) => vmaScope("pteLock", "held")(vma, body, addr)
 

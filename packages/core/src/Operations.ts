@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import type { PageAddr, Pfn, VirtAddr } from "./Address.js"
 import { Kernel, type OperationArgs } from "./Kernel.js"
 import type { KernelError } from "./KernelError.js"
 import type { Mm } from "./Mm.js"
@@ -30,7 +31,7 @@ const operate = <A>(mm: string, action: ActionName | "writeVma", args: Operation
 /** find_vma: the VMA covering `addr`, stabilised by the lock the caller holds (L5, L6). */
 export const findVma = <Id extends string>(
   mm: Mm<Id>,
-  addr: bigint,
+  addr: VirtAddr,
 ): Operation<Vma<Id, "mmap">, "readVma", Id> =>
   Effect.map(
     Effect.flatMap(Effect.service(Kernel), (k) => k.findVma(mm.id, addr)),
@@ -70,7 +71,7 @@ export interface WalkStep {
 /** Walks the page tables of `addr` to its leaf (P2: any lock that keeps the VMA stable). */
 export const walk = <Id extends string>(
   vma: Vma<Id>,
-  addr: bigint,
+  addr: VirtAddr,
 ): Operation<ReadonlyArray<WalkStep>, "traverse", Id> =>
   operate<ReadonlyArray<WalkStep>>(vma.mm.id, "walk", { vma: vma.info.id, addr }) as never
 
@@ -80,23 +81,23 @@ export const walk = <Id extends string>(
  */
 export const installPte = <Id extends string>(
   vma: Vma<Id>,
-  addr: bigint,
-  pfn: bigint,
+  addr: VirtAddr,
+  pfn: Pfn,
 ): Effect.Effect<void, KernelError, RequiresAction<"installPte", Id> | Kernel> =>
   operate<void>(vma.mm.id, "installPte", { vma: vma.info.id, addr, pfn }) as never
 
 /** Zaps the leaf entries of [addr, end), keeping the tables (P4: stability suffices). */
 export const zapRange = <Id extends string>(
   vma: Vma<Id>,
-  addr: bigint,
-  end: bigint,
+  addr: PageAddr,
+  end: PageAddr,
 ): Operation<void, "zap", Id> =>
   operate<void>(vma.mm.id, "zapRange", { vma: vma.info.id, addr, end }) as never
 
 /** Changes the accessed/dirty bits of the PTE at `addr` (P5, under the PTE lock: P8). */
 export const changeAccessDirty = <Id extends string>(
   vma: Vma<Id>,
-  addr: bigint,
+  addr: VirtAddr,
   bits: { readonly accessed?: boolean; readonly dirty?: boolean },
 ): Effect.Effect<void, KernelError, RequiresAction<"changeAccessDirty", Id> | Kernel> =>
   operate<void>(vma.mm.id, "changeAccessDirty", { vma: vma.info.id, addr, bits }) as never
@@ -104,17 +105,17 @@ export const changeAccessDirty = <Id extends string>(
 /** free_pgtables for [addr, end) (P7: mmap write; the range zapped and unreachable). */
 export const freePgtables = <Id extends string>(
   mm: Mm<Id>,
-  addr: bigint,
-  end: bigint,
+  addr: PageAddr,
+  end: PageAddr,
 ): Operation<void, "freePgtables", Id> =>
   operate<void>(mm.id, "freePgtables", { addr, end }) as never
 
 /** move_page_tables: moves [addr, end) to `to` (P14: mmap, VMA and rmap write locks). */
 export const movePageTables = <Id extends string>(
   vma: Vma<Id>,
-  addr: bigint,
-  end: bigint,
-  to: bigint,
+  addr: PageAddr,
+  end: PageAddr,
+  to: PageAddr,
 ): Operation<void, "movePageTables", Id> =>
   operate<void>(vma.mm.id, "movePageTables", { vma: vma.info.id, addr, end, to }) as never
 
@@ -125,6 +126,6 @@ export const detachVma = <Id extends string>(vma: Vma<Id>): Operation<void, "det
 /** retract_page_tables: unlinks the empty PTE table of `addr` (P15: i_mmap read + PMD + PTE lock). */
 export const retractPteTable = <Id extends string>(
   vma: Vma<Id>,
-  addr: bigint,
+  addr: VirtAddr,
 ): Operation<void, "retractPteTable", Id> =>
   operate<void>(vma.mm.id, "retractPteTable", { vma: vma.info.id, addr }) as never

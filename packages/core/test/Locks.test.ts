@@ -2,6 +2,7 @@ import { it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { describe, expect } from "vitest"
 import {
+  Address,
   Kernel,
   KernelError,
   lockVmaUnderRcu,
@@ -38,12 +39,29 @@ const recorder = (busy = false) => {
 }
 const mm = Mm.make("proc1")
 
+describe("validating constructors", () => {
+  it.effect("a misaligned page address is a typed failure naming P1", () =>
+    Effect.gen(function* () {
+      const bad = yield* Effect.flip(Address.pageAddr(0x1001))
+      expect(bad).toMatchObject({ _tag: "InvalidAddress", reason: "misaligned", rule: "P1" })
+      expect(yield* Effect.flip(Address.virtAddr(-1))).toMatchObject({ reason: "negative" })
+      expect(
+        yield* Effect.flip(Address.pagesAfter(yield* Address.pageAddr(2n ** 64n - 4096n), 1)),
+      ).toMatchObject({
+        reason: "too-large",
+      })
+    }),
+  )
+})
+
 describe("lock scopes release on every exit", () => {
   it.effect("failure inside mmap_write_lock still unlocks", () =>
     Effect.gen(function* () {
       const { log, layer } = recorder()
-      const program = lockVmaUnderRcu(mm, 0n, {
-        onLocked: (v) => zapRange(v, 0n, 4096n),
+      const start = yield* Address.pageAddr(0)
+      const end = yield* Address.pagesAfter(start, 1)
+      const program = lockVmaUnderRcu(mm, start, {
+        onLocked: (v) => zapRange(v, start, end),
         onFallback: () => Effect.void,
       })
       const exit = yield* Effect.exit(program.pipe(Effect.provide(layer)))

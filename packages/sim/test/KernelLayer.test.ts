@@ -1,5 +1,6 @@
 import { it } from "@effect/vitest"
 import {
+  Address,
   detachVma,
   findVma,
   freePgtables,
@@ -17,23 +18,26 @@ import { describe, expect } from "vitest"
 import { KernelLayer, World } from "../src/index.js"
 
 const PAGE = 4096n
-const anonStart = 512n * PAGE
-const anonEnd = 1024n * PAGE
+/** A validated page address from a page number (the constructor is the only way to get one). */
+const page = (n: bigint) => Effect.runSync(Address.pageAddr(n * PAGE))
+const pfn = Effect.runSync(Address.pfn(0))
+const anonStart = page(512n)
+const anonEnd = page(1024n)
 const fresh = () =>
   new World({
     mms: [{ name: "proc", vmas: [{ start: 512, end: 1024, anon: true, mapped: [512] }] }],
     tasks: [{ name: "driver", mm: "proc", program: [] }],
   })
 const mm = Mm.make("proc")
-const addr = 600n * PAGE
+const addr = page(600n)
 
 const fault = lockVmaUnderRcu(mm, addr, {
-  onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, 0n)),
+  onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
   onFallback: () =>
     mmapReadLock(
       mm,
       Effect.flatMap(findVma(mm, addr), (vma) =>
-        pteOffsetMapLock(vma, addr, installPte(vma, addr, 0n)),
+        pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
       ),
     ),
 })

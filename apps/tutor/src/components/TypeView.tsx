@@ -31,7 +31,9 @@ export const TypeView = ({ puzzle, onSolved }: TypeViewProps) => {
       })
     }
   })
-  const code = withEdit(puzzle, cursor).split("\n").slice(9, 12)
+  const lines = withEdit(puzzle, cursor).split("\n")
+  const at = lines.findIndex((l) => l.startsWith("const program"))
+  const code = lines.slice(at, at + 3)
   return (
     <Box flexDirection="column">
       <Text>Choose the line that makes this compile (enter runs tsc):</Text>

@@ -9,9 +9,12 @@ import * as Core from "@mmguard/core"
 import { Kernel, Mm } from "@mmguard/core"
 
 const mm = Mm.make("proc1")
-const addr = 0x7f3a_0000_0000n
 declare const kernel: Kernel.KernelShape
 declare const vma: Core.Vma.Vma<"proc1">
+declare const addr: Core.Address.PageAddr // built with Core.Address.pageAddr, which validates
+declare const end: Core.Address.PageAddr
+declare const far: Core.Address.PageAddr
+declare const pfn: Core.Address.Pfn
 
 const program =
   // EDIT
@@ -39,9 +42,9 @@ export const types: ReadonlyArray<TypePuzzle> = [
     "The compiler keeps the missing locks in the program's requirements until a scope provides them.",
     ["Read the LockRequired names in the error.", "An rmap lock never satisfies MmapOrVmaLock."],
     [
-      "Core.installPte(vma, addr, 1n)",
-      "Core.anonVmaLockWrite(vma, Core.pteOffsetMapLock(vma, addr, Core.installPte(vma, addr, 1n)))",
-      "Core.mmapReadLock(mm, Core.pteOffsetMapLock(vma, addr, Core.installPte(vma, addr, 1n)))",
+      "Core.installPte(vma, addr, pfn)",
+      "Core.anonVmaLockWrite(vma, Core.pteOffsetMapLock(vma, addr, Core.installPte(vma, addr, pfn)))",
+      "Core.mmapReadLock(mm, Core.pteOffsetMapLock(vma, addr, Core.installPte(vma, addr, pfn)))",
     ],
   ),
   puzzle(
@@ -88,8 +91,8 @@ export const types: ReadonlyArray<TypePuzzle> = [
     "free_pgtables requires the mmap write lock (P7).",
     ["Read is not enough."],
     [
-      "Core.mmapReadLock(mm, Core.freePgtables(mm, addr, addr + 0x20_0000n))",
-      "Core.mmapWriteLock(mm, Core.freePgtables(mm, addr, addr + 0x20_0000n))",
+      "Core.mmapReadLock(mm, Core.freePgtables(mm, addr, end))",
+      "Core.mmapWriteLock(mm, Core.freePgtables(mm, addr, end))",
     ],
   ),
   puzzle(
@@ -112,8 +115,8 @@ export const types: ReadonlyArray<TypePuzzle> = [
     "move_page_tables needs the mmap, VMA and rmap write locks (P14).",
     ["Which lock does the error still name?"],
     [
-      "Core.mmapWriteLock(mm, Core.vmaStartWrite(vma, Core.movePageTables(vma, addr, addr + 0x20_0000n, addr + 0x4000_0000n)))",
-      "Core.mmapWriteLock(mm, Core.vmaStartWrite(vma, Core.iMmapLockWrite(vma, Core.movePageTables(vma, addr, addr + 0x20_0000n, addr + 0x4000_0000n))))",
+      "Core.mmapWriteLock(mm, Core.vmaStartWrite(vma, Core.movePageTables(vma, addr, end, far)))",
+      "Core.mmapWriteLock(mm, Core.vmaStartWrite(vma, Core.iMmapLockWrite(vma, Core.movePageTables(vma, addr, end, far))))",
     ],
   ),
   puzzle(
@@ -124,8 +127,8 @@ export const types: ReadonlyArray<TypePuzzle> = [
     "The VMA read lock is optimistic: a writer or contention makes it fail, and the caller falls back (L2, V3).",
     ["The compiler asks for a property."],
     [
-      "Core.lockVmaUnderRcu(mm, addr, { onLocked: (v) => Core.zapRange(v, addr, addr + 4096n) })",
-      "Core.lockVmaUnderRcu(mm, addr, { onLocked: (v) => Core.zapRange(v, addr, addr + 4096n), onFallback: () => Core.mmapReadLock(mm, Core.zapRange(vma, addr, addr + 4096n)) })",
+      "Core.lockVmaUnderRcu(mm, addr, { onLocked: (v) => Core.zapRange(v, addr, end) })",
+      "Core.lockVmaUnderRcu(mm, addr, { onLocked: (v) => Core.zapRange(v, addr, end), onFallback: () => Core.mmapReadLock(mm, Core.zapRange(vma, addr, end)) })",
     ],
   ),
   puzzle(
@@ -136,8 +139,8 @@ export const types: ReadonlyArray<TypePuzzle> = [
     "A writer holding mmap write may wait in vma_start_write for our VMA read lock: taking the mmap lock now would deadlock (L9).",
     ["Keep the mmap lock out of onLocked."],
     [
-      "Core.lockVmaUnderRcu(mm, addr, { onLocked: (v) => Core.mmapReadLock(mm, Core.zapRange(v, addr, addr + 4096n)), onFallback: () => Effect.void })",
-      "Core.lockVmaUnderRcu(mm, addr, { onLocked: (v) => Core.zapRange(v, addr, addr + 4096n), onFallback: () => Effect.void })",
+      "Core.lockVmaUnderRcu(mm, addr, { onLocked: (v) => Core.mmapReadLock(mm, Core.zapRange(v, addr, end)), onFallback: () => Effect.void })",
+      "Core.lockVmaUnderRcu(mm, addr, { onLocked: (v) => Core.zapRange(v, addr, end), onFallback: () => Effect.void })",
     ],
   ),
 ]

@@ -1,6 +1,7 @@
 // A user of both packages: a kernel-style page fault written with @mmguard/core, run against
 // @mmguard/sim's kernel layer, with the locks really taken in the simulated world.
 import {
+  Address,
   findVma,
   installPte,
   lockVmaUnderRcu,
@@ -16,16 +17,19 @@ const world = new World({
   tasks: [{ name: "driver", mm: "proc", program: [] }],
 })
 const mm = Mm.make("proc")
-const addr = 600n * 4096n
-const fault = lockVmaUnderRcu(mm, addr, {
-  onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, 0n)),
-  onFallback: () =>
-    mmapReadLock(
-      mm,
-      Effect.flatMap(findVma(mm, addr), (vma) =>
-        pteOffsetMapLock(vma, addr, installPte(vma, addr, 0n)),
+const fault = Effect.gen(function* () {
+  const addr = yield* Address.pageAddr(600n * 4096n)
+  const pfn = yield* Address.pfn(1)
+  return yield* lockVmaUnderRcu(mm, addr, {
+    onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+    onFallback: () =>
+      mmapReadLock(
+        mm,
+        Effect.flatMap(findVma(mm, addr), (vma) =>
+          pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+        ),
       ),
-    ),
+  })
 })
 await Effect.runPromise(fault.pipe(Effect.provide(KernelLayer.layer(world, 0))))
 if (world.mms.get("proc")?.pt.read(600) === 0) throw new Error("the fault mapped nothing")
