@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import type { PageAddr, Pfn, VirtAddr } from "./Address.js"
+import type { VirtAddr } from "./Address.js"
 import { type Attempt, Kernel, type KernelShape, type LockRequest } from "./Kernel.js"
 import type { KernelError } from "./KernelError.js"
 import type { Mm } from "./Mm.js"
