@@ -2,7 +2,8 @@
 // `pnpm check:packages` (turbo task `consumer-check`, after the builds): proves @mmguard/core and @mmguard/sim work as published. Packs both
 // with `pnpm pack`, runs publint and attw on them, then installs the tarballs (and their real
 // dependencies from the registry) into throwaway projects OUTSIDE the workspace and type-checks
-// and runs a consumer for each: core alone, sim alone, both together.
+// and runs a consumer for each: core alone, sim alone, both together; then installs the
+// tutor's tarball the same way and runs its bin.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
@@ -86,6 +87,38 @@ for (const [consumer, deps] of Object.entries(consumers)) {
     record(`consumer ${consumer}: tsc`, run(process.execPath, [tsc, "-p", dir], dir)) &&
     record(`consumer ${consumer}: run`, run(process.execPath, [join(dir, "index.ts")], dir))
   if (ok) rmSync(dir, { recursive: true, force: true })
+}
+
+// The game from its packed tarball, as `npx @mmguard/tutor` would install it: the bin runs.
+const tutor = pack(join(root, "apps", "tutor"))
+if (record("pack @mmguard/tutor", tutor) && tarballs["@mmguard/core"] && tarballs["@mmguard/sim"]) {
+  const dir = mkdtempSync(join(tmpdir(), "mmguard-consumer-tutor-"))
+  const file = (t) => `file:${t}`
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({
+      name: "consumer-tutor",
+      private: true,
+      dependencies: { "@mmguard/tutor": file(tutor.tarball) },
+      overrides: {
+        "@mmguard/core": file(tarballs["@mmguard/core"]),
+        "@mmguard/sim": file(tarballs["@mmguard/sim"]),
+      },
+    }),
+  )
+  const installed = record(
+    "tutor tarball: npm install",
+    run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], dir),
+  )
+  const version = installed && run("npx", ["--no-install", "mmguard-tutor", "--version"], dir)
+  const ok =
+    installed &&
+    record("tutor tarball: the bin runs (--version)", {
+      ok: version.ok && /^\d+\.\d+\.\d+$/m.test(version.out),
+      out: version.out,
+    })
+  if (ok) rmSync(dir, { recursive: true, force: true })
+  rmSync(dirname(tutor.tarball), { recursive: true, force: true })
 }
 
 for (const tarball of Object.values(tarballs))
