@@ -251,6 +251,17 @@ export const all: ReadonlyArray<Arch> = [
   riscv_sv57,
 ]
 
+/** pgd_index: the PGD index of page number `vpn`. */
+export const pgdIndex = (a: Arch, vpn: number): number => index(a, "pgd", vpn)
+/** p4d_index (0 when P4D is folded). */
+export const p4dIndex = (a: Arch, vpn: number): number => index(a, "p4d", vpn)
+/** pud_index (0 when PUD is folded). */
+export const pudIndex = (a: Arch, vpn: number): number => index(a, "pud", vpn)
+/** pmd_index (0 when PMD is folded). */
+export const pmdIndex = (a: Arch, vpn: number): number => index(a, "pmd", vpn)
+/** pte_index. */
+export const pteIndex = (a: Arch, vpn: number): number => index(a, "pte", vpn)
+
 /** The index of page number `vpn` at `level` (pgd_index ... pte_index); 0 for a folded level. */
 export const index = (a: Arch, level: Level, vpn: number): number =>
   Math.floor(vpn / 2 ** (a.shift[level] - a.pageShift)) % a.ptrs[level]

@@ -33,11 +33,23 @@ export const Pte = {
 type Slot = Table | number | undefined
 
 /** One page-table page: child tables (upper levels) or leaf entries (the PTE level). */
-interface Table {
+export interface Table {
   readonly pfn: number
   readonly children: Array<Slot> | null
   readonly leaves: Float64Array | null
   used: number
+}
+
+/** An entry of one level reached by pgdOffset ... pteOffsetMap. */
+export interface EntryRef {
+  readonly level: Level
+  readonly vpn: number
+  /** The real (unfolded) level number of `table`. */
+  readonly real: number
+  readonly table: Table
+  readonly index: number
+  /** True when `level` is folded: this is the entry of the level above, passed through. */
+  readonly folded: boolean
 }
 
 /** One level as seen by a walk. */
@@ -127,6 +139,51 @@ export class PageTable {
       t = next
     }
     return 0
+  }
+
+  /**
+   * pgd_offset: the PGD entry of `vpn`. With `p4dOffset`, `pudOffset`, `pmdOffset` and
+   * `pteOffsetMap` it walks the five kernel levels one by one; a folded level returns the
+   * entry above it unchanged (marked `folded`), as the kernel's pass-through helpers do.
+   */
+  pgdOffset(vpn: number): EntryRef {
+    return { level: "pgd", vpn, real: 0, table: this.root, index: this.idx(0, vpn), folded: false }
+  }
+
+  private descend(ref: EntryRef | undefined, level: Level): EntryRef | undefined {
+    if (ref === undefined) return undefined
+    if (!this.arch.real.includes(level)) return { ...ref, level, folded: true }
+    const slot = ref.table.children?.[ref.index]
+    if (!isTable(slot)) return undefined
+    const real = ref.real + 1
+    return { level, vpn: ref.vpn, real, table: slot, index: this.idx(real, ref.vpn), folded: false }
+  }
+
+  /** p4d_offset: the P4D entry under `pgd` (the PGD entry itself when P4D is folded). */
+  p4dOffset(pgd: EntryRef): EntryRef | undefined {
+    return this.descend(pgd, "p4d")
+  }
+
+  /** pud_offset: the PUD entry under `p4d`, or undefined when no table is installed there. */
+  pudOffset(p4d: EntryRef | undefined): EntryRef | undefined {
+    return this.descend(p4d, "pud")
+  }
+
+  /** pmd_offset: the PMD entry under `pud`, or undefined when no table is installed there. */
+  pmdOffset(pud: EntryRef | undefined): EntryRef | undefined {
+    return this.descend(pud, "pmd")
+  }
+
+  /** pte_offset_map: the PTE under `pmd`; undefined when the PMD entry is none or a huge leaf. */
+  pteOffsetMap(pmd: EntryRef | undefined): EntryRef | undefined {
+    return this.descend(pmd, "pte")
+  }
+
+  /** pXXp_get: the value of an entry: a leaf entry, "table" for a lower table, 0 when none. */
+  entryOf(ref: EntryRef): number | "table" {
+    if (ref.table.leaves) return ref.table.leaves[ref.index] as number
+    const slot = ref.table.children?.[ref.index]
+    return slot === undefined ? 0 : typeof slot === "number" ? slot : "table"
   }
 
   /** Walks `vpn` through all five levels, reporting each one and whether it is folded (P1, P2). */
@@ -467,40 +524,45 @@ export class PageTable {
   }
 
   /**
-   * move_page_tables (P14): moves whole leaf tables of [from, from + pages) to `to` by moving
-   * the entries above them. All three must be aligned to `tableSpan`; the target must be empty.
+   * move_page_tables (P14): moves [from, from + pages) to `to` by moving upper-level entries,
+   * never leaf entries: at the highest level whose span all three are aligned to (a PUD entry
+   * when 1 GiB-aligned, like move_normal_pud; else PMD entries, like move_normal_pmd). Every
+   * destination entry must be empty, not even an empty table; nothing changes otherwise.
    */
   moveTables(from: number, to: number, pages: number): SimError | undefined {
-    const span = this.tableSpan
+    let level = this.depth - 2
+    while (level > 0) {
+      const up = this.span[level - 1] as number
+      if (from % up || to % up || pages % up) break
+      level--
+    }
+    const span = this.span[level] ?? this.tableSpan
     if (this.depth < 2 || from % span || to % span || pages % span)
       return new SimError({
         kind: "Misaligned",
         rule: "P14",
-        message: `moves go by whole leaf tables of ${span} pages`,
+        message: `moves go by whole leaf tables of ${this.tableSpan} pages`,
       })
     const bad = this.check(from) ?? this.check(to) ?? this.check(to + pages - 1)
     if (bad) return bad
     if (this.countLeaves(to, to + pages) > 0 || (to < from + pages && from < to + pages))
       return new SimError({ kind: "AlreadyMapped", rule: "P14", message: "target range not empty" })
-    // Like move_normal_pmd, a move needs every destination entry empty (not even an empty table).
+    const slot = (vpn: number) => this.parentAt(vpn, level)?.children?.[this.idx(level, vpn)]
     for (let off = 0; off < pages; off += span)
-      if (
-        this.parentAt(to + off, this.depth - 2)?.children?.[this.idx(this.depth - 2, to + off)] !==
-        undefined
-      )
+      if (slot(to + off) !== undefined)
         return new SimError({
           kind: "AlreadyMapped",
           rule: "P14",
           message: `a table is still installed at page ${to + off}`,
         })
     for (let off = 0; off < pages; off += span) {
-      const src = this.parentAt(from + off, this.depth - 2)
-      const moved = src?.children?.[this.idx(this.depth - 2, from + off)]
+      const src = this.parentAt(from + off, level)
+      const moved = slot(from + off)
       if (src === undefined || moved === undefined) continue
-      ;(src.children as Array<Slot>)[this.idx(this.depth - 2, from + off)] = undefined
+      ;(src.children as Array<Slot>)[this.idx(level, from + off)] = undefined
       src.used--
-      const dst = this.populateTo(to + off, this.depth - 2)
-      ;(dst.children as Array<Slot>)[this.idx(this.depth - 2, to + off)] = moved
+      const dst = this.populateTo(to + off, level)
+      ;(dst.children as Array<Slot>)[this.idx(level, to + off)] = moved
       dst.used++
     }
     return undefined

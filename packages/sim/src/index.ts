@@ -17,7 +17,7 @@ export * as KernelLayer from "./KernelLayer.js"
 /** The mm: page tables plus sorted VMAs. */
 export { Mm, type VmaSpec } from "./Mm.js"
 /** Page tables and leaf entries. */
-export { PageTable, Pte, type WalkStep } from "./PageTable.js"
+export { type EntryRef, PageTable, Pte, type WalkStep } from "./PageTable.js"
 /** Task programs as data. */
 export * as Program from "./Program.js"
 /** The reverse map. */

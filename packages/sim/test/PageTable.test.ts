@@ -326,3 +326,46 @@ describe("Mm against a reference model (fast-check)", () => {
     )
   })
 })
+
+describe("the five kernel levels, one accessor each (P1)", () => {
+  it("i386: p4d, pud and pmd pass through to the PGD entry", () => {
+    const { pt, frames } = fresh(Arch.i386)
+    const e = page(frames)
+    pt.install(0x12345, e)
+    const pgd = pt.pgdOffset(0x12345)
+    const p4d = pt.p4dOffset(pgd)
+    const pud = pt.pudOffset(p4d)
+    const pmd = pt.pmdOffset(pud)
+    expect([p4d?.folded, pud?.folded, pmd?.folded]).toEqual([true, true, true])
+    expect(pmd?.index).toBe(pgd.index)
+    expect(pmd?.index).toBe(Arch.pgdIndex(Arch.i386, 0x12345))
+    const pte = pt.pteOffsetMap(pmd)
+    expect(pte?.index).toBe(Arch.pteIndex(Arch.i386, 0x12345))
+    expect(pte && pt.entryOf(pte)).toBe(e)
+  })
+
+  it("x86-64: every level is a real table except the folded P4D; pte_offset_map fails on a huge PMD", () => {
+    const { pt, frames } = fresh(Arch.x86_64)
+    pt.install(7, page(frames))
+    const pmd = pt.pmdOffset(pt.pudOffset(pt.p4dOffset(pt.pgdOffset(7))))
+    expect(pmd && pt.entryOf(pmd)).toBe("table")
+    expect(pt.pteOffsetMap(pmd)?.level).toBe("pte")
+    const pfn = frames.allocRange(512)
+    pt.installHuge(512, "pmd", Pte.make(pfn, Pte.PRESENT))
+    const hugePmd = pt.pmdOffset(pt.pudOffset(pt.p4dOffset(pt.pgdOffset(512))))
+    expect(hugePmd && Pte.flags(pt.entryOf(hugePmd) as number) & Pte.HUGE).toBeTruthy()
+    expect(pt.pteOffsetMap(hugePmd)).toBeUndefined()
+  })
+
+  it("move_page_tables moves a whole PUD entry when everything is 1 GiB aligned", () => {
+    const { pt, frames } = fresh(Arch.x86_64)
+    const gib = 512 * 512
+    const e = page(frames)
+    pt.install(3, e)
+    const tables = pt.tables
+    expect(pt.moveTables(0, 4 * gib, gib)).toBeUndefined()
+    expect(pt.read(4 * gib + 3)).toBe(e)
+    // One PUD entry moved: the PMD and PTE tables came along, no new ones below the PUD.
+    expect(pt.tables).toBe(tables)
+  })
+})
