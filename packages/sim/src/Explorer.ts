@@ -1,19 +1,29 @@
 /**
- * The interleaving explorer: breadth-first over the schedules of a small set of task programs,
- * with state hashing (two schedules reaching the same state are explored once). It stops at the
- * first deadlock / violation / leak / failed assertion and returns its schedule, which is the
- * shortest one (breadth-first), replayable with `replay`. Branches clone the world.
+ * The interleaving explorer: depth-first over the schedules of a small set of task programs,
+ * with state hashing (a state reached twice is explored once) and sleep sets (of two
+ * independent steps, only one order is tried: see `World.footprint`). It stops at the first
+ * deadlock / violation / leak / failed assertion and returns a replayable schedule for it,
+ * shrunk by dropping steps while the same rule still breaks (the shortest one found).
  *
  * @since 0.1.0
  */
-import { type Violation, World, type WorldSpec } from "./World.js"
+import { type Footprint, type Violation, World, type WorldSpec } from "./World.js"
 
-/** Limits of one exploration. */
+/** Limits of one exploration, and which reductions to use. */
 export interface Budget {
   readonly maxStates?: number
   readonly maxMillis?: number
-  /** Skip states already seen (the reduction); off explores the full tree of interleavings. */
+  /** Longest schedule followed; deeper branches end the search with "budget". */
+  readonly maxDepth?: number
+  /** Skip states already seen (default on). */
   readonly hashing?: boolean
+  /** Sleep-set partial-order reduction (default on; needs at most 31 tasks). */
+  readonly sleepSets?: boolean
+  /**
+   * Your own assertion, checked on every state reached: a message when it fails, which ends
+   * the search with an "assert" violation (rule "invariant").
+   */
+  readonly invariant?: (world: World) => string | undefined
 }
 
 /** What the explorer found. */
@@ -21,53 +31,141 @@ export interface Exploration {
   readonly verdict: "safe" | "violation" | "budget"
   readonly violation?: Violation
   readonly schedule?: ReadonlyArray<number>
+  /** Steps executed (each yields a state, seen before or not). */
   readonly states: number
+  /** Distinct states stored by state hashing. */
+  readonly distinct: number
   readonly millis: number
   readonly statesPerSecond: number
 }
 
-/** Explores every interleaving of `spec` within `budget`. */
+/** Do two steps touch a resource that one of them changes? */
+export const dependent = (a: Footprint, b: Footprint): boolean =>
+  a.writes.some((r) => b.writes.includes(r) || b.reads.includes(r)) ||
+  b.writes.some((r) => a.reads.includes(r))
+
+/** A millisecond clock: the high-resolution one where the host has it (Node, browsers). */
+const now = (): number =>
+  (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now()
+
+class Stop {
+  constructor(
+    readonly verdict: "violation" | "budget",
+    readonly world?: World,
+  ) {}
+}
+
+/** Explores the interleavings of `spec` within `budget`. */
 export const explore = (spec: WorldSpec, budget: Budget = {}): Exploration => {
   const maxStates = budget.maxStates ?? 200_000
   const maxMillis = budget.maxMillis ?? 10_000
+  const maxDepth = budget.maxDepth ?? 2_000
   const hashing = budget.hashing ?? true
-  const start = Date.now()
-  const seen = new Set<string>()
-  let frontier: Array<World> = [new World(spec)]
+  const sleepSets = (budget.sleepSets ?? true) && spec.tasks.length <= 31
+  const start = now()
+  // Fingerprint -> the sleep set (a bit per task) the state was explored with.
+  const visited = new Map<string, number>()
+  // Long digest parts (memory, lockdep history) -> small numbers, so fingerprints stay short.
+  const parts = new Map<string, number>()
+  const intern = (part: string): number => {
+    const known = parts.get(part)
+    if (known !== undefined) return known
+    parts.set(part, parts.size)
+    return parts.size - 1
+  }
   let states = 0
-  const done = (
-    verdict: Exploration["verdict"],
-    found?: { violation: Violation; schedule: ReadonlyArray<number> },
-  ): Exploration => {
-    const millis = Date.now() - start
+
+  const dfs = (w: World, sleep: number, depth: number): void => {
+    const ready = w.runnable()
+    const prints: Array<Footprint | undefined> = sleepSets ? ready.map((id) => w.footprint(id)) : []
+    const todo = ready.filter((id) => (sleep & (1 << id)) === 0)
+    let done = sleep
+    for (let k = 0; k < todo.length; k++) {
+      const id = todo[k] as number
+      if (states >= maxStates || depth >= maxDepth) throw new Stop("budget")
+      if ((states & 1023) === 0 && now() - start > maxMillis) throw new Stop("budget")
+      const child = k === todo.length - 1 ? w : w.clone()
+      child.step(id)
+      states++
+      const broken = budget.invariant?.(child)
+      if (broken !== undefined) child.reportInvariant(id, broken)
+      if (child.violations.length > 0) throw new Stop("violation", child)
+      if (!child.finished()) {
+        let childSleep = 0
+        if (sleepSets) {
+          const mine = prints[ready.indexOf(id)] as Footprint
+          for (let j = 0; j < ready.length; j++) {
+            const other = ready[j] as number
+            if ((done & (1 << other)) !== 0 && !dependent(mine, prints[j] as Footprint))
+              childSleep |= 1 << other
+          }
+        }
+        const key = hashing ? child.fingerprint(intern) : undefined
+        const old = key === undefined ? undefined : visited.get(key)
+        // A state seen with a sleep set inside this one has nothing new to offer.
+        if (old === undefined || (old & ~childSleep) !== 0) {
+          if (key !== undefined) visited.set(key, old === undefined ? childSleep : old & childSleep)
+          dfs(child, old === undefined ? childSleep : old & childSleep, depth + 1)
+        }
+      }
+      done |= 1 << id
+    }
+  }
+
+  const result = (verdict: Exploration["verdict"], world?: World): Exploration => {
+    const millis = now() - start
+    const violation = world?.violations[0]
     return {
       verdict,
-      ...(found ?? {}),
+      ...(violation ? shrink(spec, violation, budget.invariant) : {}),
       states,
+      distinct: visited.size,
       millis,
       statesPerSecond: states / Math.max(millis / 1000, 1e-9),
     }
   }
-  while (frontier.length > 0) {
-    const next: Array<World> = []
-    for (const w of frontier) {
-      for (const id of w.runnable()) {
-        if (states >= maxStates || Date.now() - start > maxMillis) return done("budget")
-        const child = w.clone()
-        child.step(id)
-        states++
-        const violation = child.violations[0]
-        if (violation) return done("violation", { violation, schedule: child.trace })
-        if (child.finished()) continue
-        if (hashing) {
-          const key = child.fingerprint()
-          if (seen.has(key)) continue
-          seen.add(key)
-        }
-        next.push(child)
+  try {
+    dfs(new World(spec), 0, 0)
+    return result("safe")
+  } catch (e) {
+    if (e instanceof Stop) return result(e.verdict, e.world)
+    throw e
+  }
+}
+
+/**
+ * Shrinks the schedule of `violation`: drops one step at a time while a replay still breaks the
+ * same rule in the same way, until no single step can go. Returns the violation as the shortest
+ * schedule reached reports it, with that schedule.
+ */
+export const shrink = (
+  spec: WorldSpec,
+  violation: Violation,
+  invariant?: Budget["invariant"],
+): { readonly violation: Violation; readonly schedule: ReadonlyArray<number> } => {
+  // Replays `schedule`, checking the invariant after each step; the first violation, if any.
+  const firstViolation = (schedule: ReadonlyArray<number>): Violation | undefined => {
+    const w = new World(spec)
+    for (const id of schedule) {
+      if (w.step(id) === "not-runnable") continue
+      const broken = invariant?.(w)
+      if (broken !== undefined) w.reportInvariant(id, broken)
+      if (w.violations.length > 0) break
+    }
+    return w.violations[0]
+  }
+  let best = violation
+  for (let changed = true; changed; ) {
+    changed = false
+    for (let i = best.trace.length - 1; i >= 0; i--) {
+      const shorter = [...best.trace.slice(0, i), ...best.trace.slice(i + 1)]
+      const v = firstViolation(shorter)
+      if (v && v.rule === best.rule && v.kind === best.kind && v.trace.length < best.trace.length) {
+        best = v
+        changed = true
+        i = Math.min(i, best.trace.length)
       }
     }
-    frontier = next
   }
-  return done("safe")
+  return { violation: best, schedule: best.trace }
 }

@@ -16,7 +16,7 @@ export class Frames {
   /** Frames with a non-zero reference count. */
   inUse = 0
 
-  constructor(capacity = 1024) {
+  constructor(capacity = 64) {
     this.refs = new Int32Array(capacity)
   }
 

@@ -32,12 +32,16 @@ export const Pte = {
 /** What an upper-level entry holds: a lower table, a huge leaf entry, or nothing. */
 type Slot = Table | number | undefined
 
-/** One page-table page: child tables (upper levels) or leaf entries (the PTE level). */
+/**
+ * One page-table page: child tables (upper levels) or leaf entries (the PTE level). `owner`
+ * says which page table may change it in place; clones share tables until they write.
+ */
 export interface Table {
   readonly pfn: number
   readonly children: Array<Slot> | null
   readonly leaves: Float64Array | null
   used: number
+  readonly owner: object
 }
 
 /** An entry of one level reached by pgdOffset ... pteOffsetMap. */
@@ -62,10 +66,10 @@ export interface WalkStep {
   readonly huge?: boolean
 }
 
-const empty = (pfn: number, leaf: boolean, ptrs: number): Table =>
+const empty = (pfn: number, leaf: boolean, ptrs: number, owner: object): Table =>
   leaf
-    ? { pfn, children: null, leaves: new Float64Array(ptrs), used: 0 }
-    : { pfn, children: new Array<Slot>(ptrs), leaves: null, used: 0 }
+    ? { pfn, children: null, leaves: new Float64Array(ptrs), used: 0, owner }
+    : { pfn, children: new Array<Slot>(ptrs), leaves: null, used: 0, owner }
 
 const isTable = (x: Slot): x is Table => typeof x === "object"
 
@@ -74,6 +78,9 @@ export class PageTable {
   readonly arch: Arch
   readonly frames: Frames
   private root: Table
+  /** The token of the tables this page table may change in place (see `Table.owner`). */
+  private owner: object = {}
+  private cachedDigest: string | undefined
   /** Page numbers covered by one entry, per real level. */
   private readonly span: ReadonlyArray<number>
   private readonly ptrs: ReadonlyArray<number>
@@ -92,7 +99,7 @@ export class PageTable {
     this.depth = arch.real.length
     this.bitShift = Int32Array.from(arch.real, (l) => arch.shift[l] - arch.pageShift)
     this.mask = Int32Array.from(arch.real, (l) => arch.ptrs[l] - 1)
-    this.root = empty(frames.alloc(), this.depth === 1, this.ptrs[0] as number)
+    this.root = empty(frames.alloc(), this.depth === 1, this.ptrs[0] as number, this.owner)
   }
 
   private idx(level: number, vpn: number): number {
@@ -231,6 +238,7 @@ export class PageTable {
       const err = this.frames.get(Pte.pfn(entry))
       if (err) return err
     }
+    this.own(vpn, vpn + 1)
     const t = this.populateTo(vpn, this.depth - 1)
     ;(t.leaves as Float64Array)[this.idx(this.depth - 1, vpn)] = entry
     t.used++
@@ -239,6 +247,7 @@ export class PageTable {
 
   /** Rewrites the flag bits of a present entry (accessed/dirty, P5), keeping its pfn. */
   setFlags(vpn: number, flags: number): SimError | undefined {
+    this.own(vpn, vpn + 1)
     const t = this.leafTable(vpn)
     const i = this.idx(this.depth - 1, vpn)
     const old = t === undefined ? 0 : ((t.leaves as Float64Array)[i] as number)
@@ -250,6 +259,7 @@ export class PageTable {
 
   /** ptep_get_and_clear: clears the entry atomically and returns the old value (P13). */
   getAndClear(vpn: number): number {
+    this.own(vpn, vpn + 1)
     const t = this.leafTable(vpn)
     if (t === undefined) return 0
     const leaves = t.leaves as Float64Array
@@ -268,6 +278,7 @@ export class PageTable {
    * huge leaf inside the range goes whole; one only partly inside is split first.
    */
   zap(start: number, end: number): number {
+    this.own(start, end)
     let cleared = 0
     this.visit(this.root, 0, 0, start, end, (t, i, huge, base, level) => {
       if (huge) {
@@ -336,7 +347,7 @@ export class PageTable {
     const entry = (parent.children as Array<Slot>)[i] as number
     const below = level + 1
     const leaf = below === this.depth - 1
-    const table = empty(this.frames.alloc(), leaf, this.ptrs[below] as number)
+    const table = empty(this.frames.alloc(), leaf, this.ptrs[below] as number, this.owner)
     const step = this.span[below] as number
     const flags = leaf ? Pte.flags(entry) & ~Pte.HUGE : Pte.flags(entry)
     for (let k = 0; k < (this.ptrs[below] as number); k++) {
@@ -405,6 +416,7 @@ export class PageTable {
           })
     if (Pte.flags(entry) & Pte.PRESENT)
       for (let k = 0; k < span; k++) this.frames.get(Pte.pfn(entry) + k)
+    this.own(vpn, vpn + 1)
     const parent = this.populateTo(vpn, l)
     ;(parent.children as Array<Slot>)[this.idx(l, vpn)] = Pte.make(
       Pte.pfn(entry),
@@ -416,6 +428,7 @@ export class PageTable {
 
   /** split_huge_pmd / split_huge_pud: turns the huge leaf covering `vpn` into a table below it. */
   splitHuge(vpn: number): SimError | undefined {
+    this.own(vpn, vpn + 1)
     let t = this.root
     for (let l = 0; l < this.depth - 1; l++) {
       const i = this.idx(l, vpn)
@@ -428,6 +441,37 @@ export class PageTable {
       t = next
     }
     return new SimError({ kind: "NotHuge", rule: "P1", message: `no huge leaf maps page ${vpn}` })
+  }
+
+  /**
+   * Copies the tables of [start, end) that a clone still shares, so that this page table can
+   * change them in place (path copying: tables outside the range stay shared).
+   */
+  private own(start: number, end: number): void {
+    const copy = (t: Table): Table => ({
+      pfn: t.pfn,
+      used: t.used,
+      leaves: t.leaves ? t.leaves.slice() : null,
+      children: t.children ? t.children.slice() : null,
+      owner: this.owner,
+    })
+    this.cachedDigest = undefined
+    if (this.root.owner !== this.owner) this.root = copy(this.root)
+    const below = (t: Table, level: number, base: number): void => {
+      if (level >= this.depth - 1) return
+      const children = t.children as Array<Slot>
+      const span = this.span[level] as number
+      const first = Math.max(0, Math.floor((start - base) / span))
+      const last = Math.min((this.ptrs[level] as number) - 1, Math.floor((end - 1 - base) / span))
+      for (let i = first; i <= last; i++) {
+        const child = children[i]
+        if (!isTable(child)) continue
+        const mine = child.owner === this.owner ? child : copy(child)
+        children[i] = mine
+        below(mine, level + 1, base + i * span)
+      }
+    }
+    below(this.root, 0, 0)
   }
 
   /** The table at real level `level` on the path of `vpn`, if it exists. */
@@ -455,6 +499,7 @@ export class PageTable {
           this.frames.alloc(),
           l + 1 === this.depth - 1,
           this.ptrs[l + 1] as number,
+          this.owner,
         )
         if (children[i] === undefined) {
           children[i] = fresh
@@ -494,6 +539,7 @@ export class PageTable {
         message: `${left} entries still mapped in the range: zap it first`,
       })
     const before = this.tables
+    this.own(start, end)
     this.prune(this.root, 0, 0, start, end)
     return before - this.tables
   }
@@ -555,6 +601,8 @@ export class PageTable {
           rule: "P14",
           message: `a table is still installed at page ${to + off}`,
         })
+    this.own(from, from + pages)
+    this.own(to, to + pages)
     for (let off = 0; off < pages; off += span) {
       const src = this.parentAt(from + off, level)
       const moved = slot(from + off)
@@ -573,6 +621,7 @@ export class PageTable {
    * defers freeing it to an RCU grace period, so lockless walkers still inside RCU stay safe.
    */
   retract(vpn: number): SimError | undefined {
+    this.own(vpn, vpn + 1)
     const parent = this.parentAt(vpn, this.depth - 2)
     const i = this.idx(this.depth - 2, vpn)
     const table = parent?.children?.[i]
@@ -596,21 +645,33 @@ export class PageTable {
     const out: Array<[number, number]> = []
     const rec = (t: Table, level: number, base: number) => {
       const span = this.span[level] as number
+      // `used` counts the filled slots: the scan stops once it has met them all.
+      let left = t.used
       if (level === this.depth - 1) {
         const leaves = t.leaves as Float64Array
-        for (let i = 0; i < leaves.length; i++)
-          if ((leaves[i] as number) !== 0) out.push([base + i * span, leaves[i] as number])
+        for (let i = 0; left > 0 && i < leaves.length; i++)
+          if ((leaves[i] as number) !== 0) {
+            out.push([base + i * span, leaves[i] as number])
+            left--
+          }
         return
       }
       const children = t.children as Array<Slot>
-      for (let i = 0; i < children.length; i++) {
+      for (let i = 0; left > 0 && i < children.length; i++) {
         const c = children[i]
+        if (c !== undefined) left--
         if (typeof c === "number") out.push([base + i * span, c])
         else if (c !== undefined) rec(c, level + 1, base + i * span)
       }
     }
     rec(this.root, 0, 0)
     return out
+  }
+
+  /** Every present leaf as text, for state hashing (cached until the next change). */
+  digest(): string {
+    this.cachedDigest ??= this.entries().join(";")
+    return this.cachedDigest
   }
 
   /** The pfns of every page-table page, the PGD included. */
@@ -624,16 +685,14 @@ export class PageTable {
     return out
   }
 
-  /** A deep copy sharing nothing with this one, on the given frames (clone those first). */
+  /**
+   * A copy on the given frames (clone those first). The two share their tables until either
+   * writes: a write copies only the tables on its path (see `own`).
+   */
   clone(frames: Frames): PageTable {
-    const copy = (t: Table): Table => ({
-      pfn: t.pfn,
-      used: t.used,
-      leaves: t.leaves ? t.leaves.slice() : null,
-      children: t.children ? t.children.map((c) => (isTable(c) ? copy(c) : c)) : null,
-    })
     const c = Object.create(PageTable.prototype) as PageTable
-    Object.assign(c, this, { frames, root: copy(this.root) })
+    Object.assign(c, this, { frames, owner: {} })
+    this.owner = {}
     return c
   }
 }

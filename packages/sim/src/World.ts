@@ -12,8 +12,9 @@
 import { Check, Rules } from "@mmguard/core"
 import type { Arch } from "./Arch.js"
 import { x86_64 } from "./Arch.js"
-import { Frames } from "./Frames.js"
-import { Mm } from "./Mm.js"
+import type { Frames } from "./Frames.js"
+import { Memory } from "./Memory.js"
+import type { Mm } from "./Mm.js"
 import { Pte } from "./PageTable.js"
 import type { LockTarget, Step, TaskSpec } from "./Program.js"
 import * as Rmap from "./Rmap.js"
@@ -42,7 +43,7 @@ export interface Held {
   readonly id: string
   readonly kind: Rules.LockKind | "class"
   readonly cls: Rules.LockClass | undefined
-  mode: "read" | "write"
+  readonly mode: "read" | "write"
   /** The step index that took it (for lockdep chains). */
   readonly at: number
 }
@@ -71,8 +72,6 @@ export interface Task {
   rcuDepth: number
   rcuEpoch: number
   wait: Wait | undefined
-  /** VMAs this task detached (munmap) and still works on. */
-  detached: Array<Vma>
 }
 
 /** A reported problem: which rule, which task, what it held, and the trace that got there. */
@@ -83,6 +82,12 @@ export interface Violation {
   readonly message: string
   readonly held: ReadonlyArray<string>
   readonly trace: ReadonlyArray<number>
+}
+
+/** The shared resources a step reads and writes (see `World.footprint`). */
+export interface Footprint {
+  readonly reads: ReadonlyArray<string>
+  readonly writes: ReadonlyArray<string>
 }
 
 /** What one step did. */
@@ -106,6 +111,14 @@ const staticOrder = (() => {
   return new Map(Rules.LockClasses.map((c) => [c, after(c)]))
 })()
 
+/** Actions that only read memory (their steps need not copy a shared memory). */
+const readOnlyActions: ReadonlySet<Rules.ActionName> = new Set([
+  "findVma",
+  "readVma",
+  "walk",
+  "walkLockless",
+])
+
 /** Must class `a` be taken before class `b` by O1/O2 (transitively)? */
 export const orderedBefore = (a: Rules.LockClass, b: Rules.LockClass): boolean =>
   staticOrder.get(a)?.has(b) ?? false
@@ -113,28 +126,40 @@ export const orderedBefore = (a: Rules.LockClass, b: Rules.LockClass): boolean =
 /** The simulated machine. */
 export class World {
   readonly arch: Arch
-  readonly frames = new Frames()
-  readonly mms = new Map<string, Mm>()
-  readonly files = new Map<string, Rmap.AddressSpace>()
-  readonly sems = new Map<string, Rwsem.Rwsem>()
+  /** Frames, mms and files; shared with clones until a step writes to it. */
+  private memory: Memory
+  private memoryShared = false
+  /** The semaphores by lock id; a clone shares them until it changes one (see `sem`). */
+  private semTable = new Map<string, Rwsem.Rwsem>()
+  private semTableShared = false
+  /** After a clone: the semaphores this world has copied for itself (the rest are shared). */
+  private semsOwned: Set<string> | undefined
   readonly tasks: Array<Task>
-  readonly mmLockSeq = new Map<string, number>()
-  readonly vmLockSeq = new Map<string, number>()
-  readonly trace: Array<number> = []
-  readonly violations: Array<Violation> = []
+  /** mm_lock_seq per mm and vm_lock_seq per VMA (`mm:id`); shared with clones until written. */
+  private seqs = { mm: new Map<string, number>(), vm: new Map<string, number>() }
+  private seqsShared = false
+  /** The schedule so far, newest step first: clones share the older part. */
+  private steps: { readonly id: number; readonly prev: World["steps"] } | undefined
+  private stepCount = 0
+  /** Every violation so far, oldest first (replaced, never changed: clones share it). */
+  violations: ReadonlyArray<Violation> = []
   /** Lock-class pairs seen taken in order (a held while b taken), for lockdep (O3). */
-  private readonly seen = new Map<string, string>()
-  private nextAnon = 1
+  private seen = new Map<string, string>()
+  /** A clone still shares `seen`: copy it before adding to it. */
+  private seenShared = false
+  private historyKey = ""
+  private semOrder: ReadonlyArray<string> = []
+  private historySize = 0
 
   constructor(spec: WorldSpec) {
     this.arch = spec.arch ?? x86_64
+    this.memory = Memory.empty(this.arch)
     for (const m of spec.mms) {
-      const mm = new Mm(m.name, this.arch, this.frames)
-      this.mms.set(m.name, mm)
-      this.mmLockSeq.set(m.name, 0)
+      const mm = this.memory.addMm(m.name)
+      this.seqs.mm.set(m.name, 0)
       for (const v of m.vmas) {
-        const file = v.file === undefined ? undefined : this.file(v.file)
-        const anonVma = v.anon ? Rmap.anonVma(this.nextAnon++) : undefined
+        const file = v.file === undefined ? undefined : this.memory.file(v.file)
+        const anonVma = v.anon ? this.memory.newAnonVma() : undefined
         const vma = mm.insert({
           start: v.start,
           end: v.end,
@@ -156,37 +181,94 @@ export class World {
       rcuDepth: 0,
       rcuEpoch: 0,
       wait: undefined,
-      detached: [],
     }))
   }
 
-  private file(name: string): Rmap.AddressSpace {
-    const f = this.files.get(name) ?? Rmap.addressSpace(name)
-    this.files.set(name, f)
-    return f
+  /** The physical frames (a read-only view: change the world through steps). */
+  get frames(): Frames {
+    return this.memory.frames
+  }
+
+  /** The address spaces by name (a read-only view: change the world through steps). */
+  get mms(): ReadonlyMap<string, Mm> {
+    return this.memory.mms
+  }
+
+  /** The files' address_spaces by name (a read-only view). */
+  get files(): ReadonlyMap<string, Rmap.AddressSpace> {
+    return this.memory.files
+  }
+
+  /** The memory, copied first if a clone still shares it: call before any write. */
+  private writable(): Memory {
+    if (this.memoryShared) {
+      this.memory = this.memory.clone()
+      this.memoryShared = false
+    }
+    this.memory.touch()
+    return this.memory
   }
 
   private mapFresh(mm: Mm, vpn: number): void {
-    const pfn = this.frames.alloc()
+    const frames = this.memory.frames
+    const pfn = frames.alloc()
     mm.pt.install(vpn, Pte.make(pfn, Pte.PRESENT | Pte.USER))
-    this.frames.put(pfn)
+    frames.put(pfn)
   }
 
+  /** The semaphores by lock id (a read-only view: change them through steps). */
+  get sems(): ReadonlyMap<string, Rwsem.Rwsem> {
+    return this.semTable
+  }
+
+  /** The schedule so far: the task ids stepped, oldest first. */
+  get trace(): ReadonlyArray<number> {
+    const out = new Array<number>(this.stepCount)
+    let n = this.steps
+    for (let i = this.stepCount - 1; n !== undefined; i--, n = n.prev) out[i] = n.id
+    return out
+  }
+
+  private record(id: number): void {
+    this.steps = { id, prev: this.steps }
+    this.stepCount++
+  }
+
+  /** Semaphore `id`, created on first use, and this world's own (copied if a clone shares it). */
   private sem(id: string): Rwsem.Rwsem {
-    const s = this.sems.get(id) ?? Rwsem.make(id)
-    this.sems.set(id, s)
-    return s
+    const s = this.semTable.get(id)
+    if (s !== undefined && (this.semsOwned === undefined || this.semsOwned.has(id))) return s
+    if (this.semTableShared) {
+      this.semTable = new Map(this.semTable)
+      this.semTableShared = false
+    }
+    const mine = s ? { ...s, readers: [...s.readers], waiters: [...s.waiters] } : Rwsem.make(id)
+    this.semTable.set(id, mine)
+    this.semsOwned?.add(id)
+    return mine
+  }
+
+  /** The sequence counts, copied first if a clone still shares them: call before a write. */
+  private writableSeqs(): World["seqs"] {
+    if (this.seqsShared) {
+      this.seqs = { mm: new Map(this.seqs.mm), vm: new Map(this.seqs.vm) }
+      this.seqsShared = false
+    }
+    return this.seqs
   }
 
   private mmOf(t: Task): Mm {
-    const mm = this.mms.get(t.mm)
+    const mm = this.memory.mms.get(t.mm)
     if (mm === undefined) throw new Error(`task ${t.name} names unknown mm ${t.mm}`)
     return mm
   }
 
   /** The VMA covering `vpn` for task `t`: in the tree, or one the task detached itself. */
   private vmaAt(t: Task, vpn: number): Vma | undefined {
-    return this.mmOf(t).find(vpn) ?? t.detached.find((v) => v.start <= vpn && vpn < v.end)
+    return (
+      this.mmOf(t).find(vpn) ??
+      this.memory.detachedBy(t.id).find((v) => v.start <= vpn && vpn < v.end)
+    )
   }
 
   private pteLockId(mm: string, vpn: number): string {
@@ -238,7 +320,7 @@ export class World {
     if (mmap) state.mmap = mmap
     if (vma) {
       if (this.holds(t, `vma:${t.mm}:${vma.id}`)) state.vma = "read"
-      if (mmap === "write" && this.vmLockSeq.get(`${t.mm}:${vma.id}`) === this.mmLockSeq.get(t.mm))
+      if (mmap === "write" && this.seqs.vm.get(`${t.mm}:${vma.id}`) === this.seqs.mm.get(t.mm))
         state.vma = "write"
       const av = vma.anonVma && this.holds(t, `anon:${vma.anonVma.id}`)
       if (av) state.anonVma = av
@@ -255,12 +337,13 @@ export class World {
   }
 
   private report(t: Task, v: Omit<Violation, "task" | "held" | "trace">): void {
-    this.violations.push({
+    const violation = {
       ...v,
       task: t.name,
       held: t.held.map((h) => `${h.id} (${h.mode})`),
-      trace: [...this.trace],
-    })
+      trace: this.trace,
+    }
+    this.violations = [...this.violations, violation]
   }
 
   private checkRows(t: Task, verdicts: ReadonlyArray<Check.Verdict>): void {
@@ -275,7 +358,7 @@ export class World {
       if (h.cls === undefined || h.cls === cls) continue
       const key = `${h.cls}>${cls}`
       if (orderedBefore(cls, h.cls) && !this.seen.has(`!${key}`)) {
-        this.seen.set(`!${key}`, t.name)
+        this.remember(`!${key}`, t.name)
         this.report(t, {
           kind: "order",
           rule: "O3",
@@ -284,15 +367,23 @@ export class World {
       }
       const reverse = this.seen.get(`${cls}>${h.cls}`)
       if (reverse !== undefined && !this.seen.has(`!${key}`) && !orderedBefore(h.cls, cls)) {
-        this.seen.set(`!${key}`, t.name)
+        this.remember(`!${key}`, t.name)
         this.report(t, {
           kind: "order",
           rule: "O3",
           message: `lock inversion: ${t.name} takes ${h.cls} then ${cls}; ${reverse} took ${cls} then ${h.cls}`,
         })
       }
-      if (!this.seen.has(key)) this.seen.set(key, t.name)
+      if (!this.seen.has(key)) this.remember(key, t.name)
     }
+  }
+
+  private remember(key: string, task: string): void {
+    if (this.seenShared) {
+      this.seen = new Map(this.seen)
+      this.seenShared = false
+    }
+    this.seen.set(key, task)
   }
 
   /** Tasks that can take a step now. */
@@ -316,12 +407,12 @@ export class World {
   /** Runs one step of task `id` and returns what happened. */
   step(id: number): StepOutcome {
     const t = this.tasks[id]
-    if (t === undefined || !this.runnable().includes(id)) return "not-runnable"
-    this.trace.push(id)
+    if (t === undefined || !(t.status === "runnable" || this.graceDone(t))) return "not-runnable"
+    this.record(id)
     if (t.wait?.on === "grace") {
       t.wait = undefined
       t.status = "runnable"
-      this.frames.gracePeriod()
+      this.writable().frames.gracePeriod()
       t.pc++
       return this.afterStep(t)
     }
@@ -369,7 +460,7 @@ export class World {
       t.pc++
       if (wait.after === "hold") t.held.push(wait.held)
       else {
-        this.vmLockSeq.set(`${wait.mm}:${wait.vma}`, this.mmLockSeq.get(wait.mm) ?? 0)
+        this.writableSeqs().vm.set(`${wait.mm}:${wait.vma}`, this.seqs.mm.get(wait.mm) ?? 0)
         const more = Rwsem.release(this.sem(wait.id), t.id, "write")
         if (Array.isArray(more)) this.grant(more)
       }
@@ -440,8 +531,7 @@ export class World {
           this.report(t, { kind: "misuse", rule: "V5", message: r.misuse })
           return "ran"
         }
-        const h = t.held.find((x) => x.id === id)
-        if (h) h.mode = "read"
+        t.held = t.held.map((x) => (x.id === id ? { ...x, mode: "read" } : x))
         this.endVmaWrites(t.mm)
         this.grant(r)
         return "ran"
@@ -450,7 +540,7 @@ export class World {
         const vma = mm.find(s.addr)
         const id = vma && `vma:${t.mm}:${vma.id}`
         const writeLocked =
-          vma !== undefined && this.vmLockSeq.get(`${t.mm}:${vma.id}`) === this.mmLockSeq.get(t.mm)
+          vma !== undefined && this.seqs.vm.get(`${t.mm}:${vma.id}`) === this.seqs.mm.get(t.mm)
         if (
           vma === undefined ||
           id === undefined ||
@@ -502,7 +592,7 @@ export class World {
           return "blocked"
         }
         if (got === "acquired") {
-          this.vmLockSeq.set(`${t.mm}:${vma.id}`, this.mmLockSeq.get(t.mm) ?? 0)
+          this.writableSeqs().vm.set(`${t.mm}:${vma.id}`, this.seqs.mm.get(t.mm) ?? 0)
           const r = Rwsem.release(this.sem(id), t.id, "write")
           if (Array.isArray(r)) this.grant(r)
         }
@@ -533,10 +623,11 @@ export class World {
         return "blocked"
       }
       case "do":
-        this.perform(t, mm, s)
+        this.perform(t, s)
         t.pc++
         return "ran"
       case "writeVma": {
+        this.writable()
         const vma = this.vmaAt(t, s.addr)
         this.checkRows(t, [Check.check(Rules.VmaFields[s.field], this.lockState(t, vma, s.addr))])
         // Fields that place the VMA in the rmap trees move it there too (the kernel's
@@ -574,10 +665,12 @@ export class World {
 
   /** V2: the mmap write lock ends every VMA write lock of the mm by bumping mm_lock_seq. */
   private endVmaWrites(mm: string): void {
-    this.mmLockSeq.set(mm, (this.mmLockSeq.get(mm) ?? 0) + 1)
+    this.writableSeqs().mm.set(mm, (this.seqs.mm.get(mm) ?? 0) + 1)
   }
 
-  private perform(t: Task, mm: Mm, s: Extract<Step, { op: "do" }>): void {
+  private perform(t: Task, s: Extract<Step, { op: "do" }>): void {
+    const memory = readOnlyActions.has(s.action) ? this.memory : this.writable()
+    const mm = this.mmOf(t)
     const vma = this.vmaAt(t, s.addr)
     this.checkRows(t, Check.checkAction(s.action, this.lockState(t, vma, s.addr)))
     const end = s.end ?? s.addr + 1
@@ -600,7 +693,8 @@ export class World {
         return
       }
       case "freePgtables": {
-        for (const v of t.detached.filter((d) => d.start < end && s.addr < d.end)) Rmap.unlink(v)
+        for (const v of memory.detachedBy(t.id).filter((d) => d.start < end && s.addr < d.end))
+          Rmap.unlink(v)
         const r = mm.freePgtables(s.addr, end)
         if (isSimError(r))
           this.report(t, { kind: "rule", rule: r.rule, message: `free_pgtables: ${r.message}` })
@@ -616,13 +710,13 @@ export class World {
         mm.pt.retract(s.addr)
         return
       case "setAnonVma":
-        if (vma && vma.anonVma === undefined) vma.anonVma = Rmap.anonVma(this.nextAnon++)
+        if (vma && vma.anonVma === undefined) vma.anonVma = memory.newAnonVma()
         return
       case "clearAnonVma":
         if (vma) vma.anonVma = undefined
         return
       case "detachVma":
-        if (vma && mm.detach(vma) === undefined) t.detached.push(vma)
+        if (vma && mm.detach(vma) === undefined) memory.addDetached(t.id, vma)
         return
       case "findVma":
       case "readVma":
@@ -672,57 +766,21 @@ export class World {
   }
 
   /**
-   * A deep copy of the whole world (frames, page tables, VMAs and rmap, locks, tasks, checker
-   * history): the explorer branches with it instead of replaying schedules.
+   * A copy of the whole world (locks, tasks, checker history, and the memory: frames, page
+   * tables, VMAs and rmap, shared until either side writes to it): the explorer branches with
+   * it instead of replaying schedules.
    */
   clone(): World {
     const c = Object.create(World.prototype) as World
-    const frames = this.frames.clone()
-    const files = new Map<Rmap.AddressSpace, Rmap.AddressSpace>()
-    const anons = new Map<Rmap.AnonVma, Rmap.AnonVma>()
-    const vmas = new Map<Vma, Vma>()
-    const copyVma = (v: Vma): Vma => {
-      const known = vmas.get(v)
-      if (known) return known
-      const file = v.file && (files.get(v.file) ?? Rmap.addressSpace(v.file.name))
-      if (v.file && file) files.set(v.file, file)
-      const anon = v.anonVma && (anons.get(v.anonVma) ?? Rmap.anonVma(v.anonVma.id))
-      if (v.anonVma && anon) anons.set(v.anonVma, anon)
-      const copy: Vma = { ...v, file, anonVma: anon, extra: { ...v.extra } }
-      vmas.set(v, copy)
-      return copy
-    }
-    const mms = new Map([...this.mms].map(([k, m]) => [k, m.clone(frames, copyVma)] as const))
-    const tasks = this.tasks.map((t) => ({
-      ...t,
-      held: t.held.map((h) => ({ ...h })),
-      wait:
-        t.wait?.on === "sem" && t.wait.after === "hold"
-          ? { ...t.wait, held: { ...t.wait.held } }
-          : t.wait,
-      detached: t.detached.map(copyVma),
-    }))
-    // Rebuild the rmap trees in the same order, pointing at the copies.
-    for (const [from, to] of files) for (const v of from.iMmap.items()) to.iMmap.insert(copyVma(v))
-    for (const [from, to] of anons) for (const v of from.vmas.items()) to.vmas.insert(copyVma(v))
-    Object.assign(c, this, {
-      frames,
-      mms,
-      files: new Map(
-        [...this.files].map(([k, f]) => [k, files.get(f) ?? Rmap.addressSpace(f.name)] as const),
-      ),
-      sems: new Map(
-        [...this.sems].map(
-          ([k, s]) => [k, { ...s, readers: [...s.readers], waiters: [...s.waiters] }] as const,
-        ),
-      ),
-      tasks,
-      mmLockSeq: new Map(this.mmLockSeq),
-      vmLockSeq: new Map(this.vmLockSeq),
-      trace: [...this.trace],
-      violations: [...this.violations],
-      seen: new Map(this.seen),
-    })
+    // Held entries and waits are immutable: a task copy can share them. The rest is shared
+    // until either world writes to it.
+    const tasks = this.tasks.map((t) => ({ ...t, held: [...t.held] }))
+    this.memoryShared = true
+    this.seenShared = true
+    this.seqsShared = true
+    this.semTableShared = true
+    this.semsOwned = new Set()
+    Object.assign(c, this, { tasks, semsOwned: new Set() })
     return c
   }
 
@@ -738,7 +796,7 @@ export class World {
     const mutable = t as { program: ReadonlyArray<Step> }
     mutable.program = [s]
     t.pc = 0
-    this.trace.push(id)
+    this.record(id)
     const r = this.exec(t, s)
     const jumped = r === "ran" && t.pc !== 1
     mutable.program = saved.program
@@ -748,6 +806,12 @@ export class World {
       return "blocked"
     }
     return jumped ? "jumped" : "ran"
+  }
+
+  /** Reports that a caller's invariant failed after task `id`'s step (the explorer uses it). */
+  reportInvariant(id: number, message: string): void {
+    const t = this.tasks[id]
+    if (t) this.report(t, { kind: "assert", rule: "invariant", message })
   }
 
   /** Does task `id` hold a VMA read lock on the VMA at `vpn`? */
@@ -761,7 +825,9 @@ export class World {
   vmaById(id: number, vmaId: number): Vma | undefined {
     const t = this.tasks[id]
     return (
-      t && (this.mmOf(t).vmas.find((v) => v.id === vmaId) ?? t.detached.find((v) => v.id === vmaId))
+      t &&
+      (this.mmOf(t).vmas.find((v) => v.id === vmaId) ??
+        this.memory.detachedBy(id).find((v) => v.id === vmaId))
     )
   }
 
@@ -771,36 +837,101 @@ export class World {
     return t && this.vmaAt(t, vpn)
   }
 
-  /** A deterministic digest of the state (for the explorer's state hashing). */
-  fingerprint(): string {
-    const tasks = this.tasks.map((t) => [
-      t.pc,
-      t.status,
-      t.held.map((h) => h.id + h.mode),
-      t.rcuDepth,
-    ])
-    const sems = [...this.sems].map(([k, s]) => [
-      k,
-      s.writer,
-      s.readers,
-      s.waiters.map((w) => w.task),
-    ])
-    const mms = [...this.mms].map(([k, m]) => [
-      k,
-      m.pt.entries(),
-      m.vmas.map((v) => [v.start, v.end, v.flags, v.anonVma?.id]),
-    ])
+  /**
+   * What task `id`'s next step touches, for the explorer's independence relation: the shared
+   * resources it may change and those it only reads (a lock, `seq:<mm>` for the VMA sequence
+   * counts, `mem` for frames, page tables and VMAs, `rcu` for read sections). Steps of two tasks
+   * commute when neither changes a resource the other touches; lockdep's history is a growing
+   * set of pairs, so the order in which two tasks add to it does not matter.
+   */
+  footprint(id: number): Footprint {
+    const t = this.tasks[id]
+    const s = t?.program[t.pc]
+    if (t === undefined) return { reads: [], writes: [] }
+    if (t.wait?.on === "grace") return { reads: ["rcu"], writes: ["mem"] }
+    if (s === undefined) return { reads: [], writes: [] }
+    const seq = `seq:${t.mm}`
+    const vmaSem = (addr: number) => {
+      const vma = this.vmaAt(t, addr)
+      return vma ? [`vma:${t.mm}:${vma.id}`, seq] : [seq]
+    }
+    switch (s.op) {
+      case "lock":
+      case "trylock":
+      case "unlock": {
+        const r = this.resolve(t, s)
+        const reads = s.lock === "anonVma" ? ["mem"] : []
+        if (typeof r === "string") return { reads, writes: [] }
+        return { reads, writes: r.kind === "mmap" ? [r.id, seq] : [r.id] }
+      }
+      case "mmapWriteDowngrade":
+        return { reads: [], writes: [`mmap:${t.mm}`, seq] }
+      case "lockVmaUnderRcu":
+        return { reads: ["mem", seq], writes: vmaSem(s.addr) }
+      case "vmaEndRead":
+      case "vmaStartWrite":
+        return { reads: ["mem"], writes: vmaSem(s.addr) }
+      case "rcuReadLock":
+      case "rcuReadUnlock":
+        return { reads: [], writes: ["rcu"] }
+      case "synchronizeRcu":
+        return { reads: ["rcu"], writes: [] }
+      case "do":
+        return readOnlyActions.has(s.action)
+          ? { reads: ["mem", seq], writes: [] }
+          : { reads: [seq], writes: ["mem"] }
+      case "writeVma":
+        return { reads: [seq], writes: ["mem"] }
+      case "findVma":
+        return { reads: ["mem", seq], writes: [] }
+      case "assertMapped":
+        return { reads: ["mem"], writes: [] }
+      case "goto":
+        return { reads: [], writes: [] }
+    }
+  }
+
+  /**
+   * A deterministic digest of the state (for the explorer's state hashing). With `intern`, the
+   * long parts (memory, lockdep history) appear as the small numbers it gives them, which keeps
+   * the digest short and cheap to hash; without, they appear whole.
+   */
+  fingerprint(intern?: (part: string) => number): string {
+    let out = ""
+    for (const t of this.tasks) {
+      out += `${t.pc}${t.status[0]}${t.rcuDepth}`
+      for (const h of t.held) out += `,${h.id}${h.mode[0]}`
+      // A grace period waits only for readers still in the section they were in when it began.
+      if (t.wait?.on === "grace")
+        for (const [id, epoch] of t.wait.readers) {
+          const r = this.tasks[id] as Task
+          if (r.rcuDepth > 0 && r.rcuEpoch === epoch) out += `,g${id}`
+        }
+      out += ";"
+    }
+    // Who holds a semaphore is in the tasks' held lists already; only wait queues (FIFO order
+    // decides who gets it next) are added, by semaphore name whatever the creation order.
+    if (this.semOrder.length !== this.semTable.size)
+      this.semOrder = [...this.semTable.keys()].sort()
+    for (const k of this.semOrder) {
+      const sem = this.semTable.get(k) as Rwsem.Rwsem
+      if (sem.waiters.length === 0) continue
+      out += k
+      for (const w of sem.waiters) out += `/${w.task}${w.mode[0]}`
+      out += ";"
+    }
+    // Sequence counts matter only as "this VMA is write-locked": vm_lock_seq == mm_lock_seq.
+    for (const [k, seq] of this.seqs.vm)
+      if (seq === this.seqs.mm.get(k.slice(0, k.lastIndexOf(":")))) out += `w${k};`
     // The lockdep history is part of the state: it decides which inversions are still reported.
-    const history = [...this.seen.keys()].sort()
-    return JSON.stringify([
-      tasks,
-      sems,
-      mms,
-      [...this.mmLockSeq],
-      [...this.vmLockSeq],
-      this.frames.inUse,
-      history,
-    ])
+    if (this.historySize !== this.seen.size) {
+      this.historyKey = [...this.seen.keys()].sort().join()
+      this.historySize = this.seen.size
+    }
+    const memory = this.memory.key()
+    return intern
+      ? `${out}|${intern(this.historyKey)}|${intern(memory)}`
+      : `${out}|${this.historyKey}|${memory}`
   }
 }
 

@@ -35,6 +35,7 @@ export { isSimError, SimError, type SimErrorKind } from "./SimError.js"
 export * as Vma from "./Vma.js"
 /** The world state machine, its checker and replay. */
 export {
+  type Footprint,
   type Held,
   orderedBefore,
   replay,

@@ -144,42 +144,73 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   }),
 )
 
+/** Applies `o` to `pt` and to the flat `model`; checks that a refused op changes nothing. */
+const apply = (pt: PageTable, frames: Frames, model: Map<number, number>, o: Op): void => {
+  const before = JSON.stringify(pt.entries())
+  const tables = pt.tables
+  if (o.op === "map") {
+    const e = page(frames)
+    const err = pt.install(o.vpn, e)
+    if (err === undefined) model.set(o.vpn, e)
+    frames.put(Pte.pfn(e)) // the page is now owned by the mapping only
+  } else if (o.op === "zap") {
+    pt.zap(o.vpn, o.vpn + o.len)
+    for (const k of [...model.keys()]) if (k >= o.vpn && k < o.vpn + o.len) model.delete(k)
+  } else if (o.op === "free") {
+    const r = pt.freeTables(o.vpn, o.vpn + o.len)
+    if (typeof r !== "number") {
+      expect(JSON.stringify(pt.entries())).toBe(before)
+      expect(pt.tables).toBe(tables)
+    }
+  } else {
+    const err = pt.moveTables(o.from, o.to, 512)
+    if (err === undefined) {
+      const moved = [...model].filter(([k]) => k >= o.from && k < o.from + 512)
+      for (const [k] of moved) model.delete(k)
+      for (const [k, v] of moved) model.set(k - o.from + o.to, v)
+    } else expect(JSON.stringify(pt.entries())).toBe(before)
+  }
+  expect(pt.entries()).toEqual([...model].sort((a, b) => a[0] - b[0]))
+}
+
 describe("PageTable against a reference model (fast-check)", () => {
   it("random map/zap/free/move keep entries equal to a flat map and leak nothing", () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 60 }), (ops) => {
         const { pt, frames } = fresh(Arch.x86_64)
         const model = new Map<number, number>()
-        for (const o of ops) {
-          const before = JSON.stringify(pt.entries())
-          const tables = pt.tables
-          if (o.op === "map") {
-            const e = page(frames)
-            const err = pt.install(o.vpn, e)
-            if (err === undefined) model.set(o.vpn, e)
-            frames.put(Pte.pfn(e)) // the page is now owned by the mapping only
-          } else if (o.op === "zap") {
-            pt.zap(o.vpn, o.vpn + o.len)
-            for (const k of [...model.keys()]) if (k >= o.vpn && k < o.vpn + o.len) model.delete(k)
-          } else if (o.op === "free") {
-            const r = pt.freeTables(o.vpn, o.vpn + o.len)
-            if (typeof r !== "number") {
-              expect(JSON.stringify(pt.entries())).toBe(before)
-              expect(pt.tables).toBe(tables)
-            }
-          } else {
-            const err = pt.moveTables(o.from, o.to, 512)
-            if (err === undefined) {
-              const moved = [...model].filter(([k]) => k >= o.from && k < o.from + 512)
-              for (const [k] of moved) model.delete(k)
-              for (const [k, v] of moved) model.set(k - o.from + o.to, v)
-            } else expect(JSON.stringify(pt.entries())).toBe(before)
-          }
-          expect(pt.entries()).toEqual([...model].sort((a, b) => a[0] - b[0]))
-        }
+        for (const o of ops) apply(pt, frames, model, o)
         // No leaks: frames in use are exactly the mapped pages plus the table pages.
         expect(frames.inUse).toBe(model.size + pt.tablePfns().length)
       }),
+      { numRuns: 200 },
+    )
+  })
+
+  it("a clone shares tables until written, yet the two evolve independently (copy on write)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(opArb, { maxLength: 20 }),
+        fc.array(fc.tuple(fc.boolean(), opArb), { maxLength: 40 }),
+        (prefix, after) => {
+          const { pt, frames } = fresh(Arch.x86_64)
+          const model = new Map<number, number>()
+          for (const o of prefix) apply(pt, frames, model, o)
+          const frames2 = frames.clone()
+          const sides = [
+            { pt, frames, model },
+            { pt: pt.clone(frames2), frames: frames2, model: new Map(model) },
+          ]
+          for (const [which, o] of after) {
+            const side = sides[which ? 1 : 0] as (typeof sides)[0]
+            apply(side.pt, side.frames, side.model, o)
+          }
+          for (const side of sides) {
+            expect(side.pt.entries()).toEqual([...side.model].sort((a, b) => a[0] - b[0]))
+            expect(side.frames.inUse).toBe(side.model.size + side.pt.tablePfns().length)
+          }
+        },
+      ),
       { numRuns: 200 },
     )
   })

@@ -1,62 +1,9 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import {
-  Explorer,
-  type Program,
-  replay,
-  Scenarios,
-  Scheduler,
-  type WorldSpec,
-} from "../src/index.js"
+import { Explorer, replay, Scenarios, Scheduler, World, type WorldSpec } from "../src/index.js"
+import { spec, step } from "./programs.js"
 
-const addr = fc.constantFrom(512, 600, 2048, 2100, 8300, 40_000)
-const mode = fc.constantFrom("read" as const, "write" as const)
-const target: fc.Arbitrary<Program.LockTarget> = fc.oneof(
-  fc.constant({ lock: "mmap" as const }),
-  addr.map((a) => ({ lock: "anonVma" as const, addr: a })),
-  fc.constant({ lock: "iMmap" as const, file: "libfoo" }),
-  fc.constant({ lock: "pageTableLock" as const }),
-  addr.map((a) => ({ lock: "pte" as const, addr: a })),
-  addr.map((a) => ({ lock: "pmd" as const, addr: a })),
-  fc.constant({ lock: "class" as const, cls: "i_rwsem" as const, name: "inode" }),
-)
-const step: fc.Arbitrary<Program.Step> = fc.oneof(
-  fc.tuple(target, mode).map(([t, m]) => ({ op: "lock", mode: m, ...t }) as Program.Step),
-  fc.tuple(target, mode).map(([t, m]) => ({ op: "unlock", mode: m, ...t }) as Program.Step),
-  fc
-    .tuple(target, mode)
-    .map(([t, m]) => ({ op: "trylock", mode: m, onFail: "end", ...t }) as Program.Step),
-  addr.map((a) => ({ op: "lockVmaUnderRcu", addr: a, onFail: "end" }) as const),
-  addr.map((a) => ({ op: "vmaEndRead", addr: a }) as const),
-  addr.map((a) => ({ op: "vmaStartWrite", addr: a }) as const),
-  fc.constantFrom<Program.Step>(
-    { op: "mmapWriteDowngrade" },
-    { op: "rcuReadLock" },
-    { op: "rcuReadUnlock" },
-    { op: "synchronizeRcu" },
-  ),
-  fc
-    .tuple(
-      fc.constantFrom(
-        "installPte",
-        "zapRange",
-        "changeAccessDirty",
-        "freePgtables",
-        "movePageTables",
-        "retractPteTable",
-        "setAnonVma",
-        "detachVma",
-        "walk",
-      ),
-      addr,
-    )
-    .map(([action, a]) => ({ op: "do", action, addr: a, end: a + 512, to: 4096 }) as Program.Step),
-  addr.map((a) => ({ op: "writeVma", addr: a, field: "vm_flags", value: [] }) as const),
-)
-const spec = (programs: ReadonlyArray<ReadonlyArray<Program.Step>>): WorldSpec => ({
-  mms: Scenarios.layout,
-  tasks: programs.map((program, i) => ({ name: `t${i}`, mm: "proc", program })),
-})
+const variantSpecs = Scenarios.all.flatMap((s) => s.variants.map((v) => v.spec))
 
 describe("scheduler and checker properties", () => {
   it("random programs never crash the scheduler, and every violation replays from its trace", () => {
@@ -117,5 +64,29 @@ describe("World.clone", () => {
     expect(c.fingerprint()).not.toBe(before)
     expect(w.fingerprint()).toBe(before)
     expect(w.mms.get("proc")?.vmas).toHaveLength(3)
+  })
+
+  it("a clone and its original share state until written, yet each stays equal to a replay of its own trace", () => {
+    for (const sc of [...Scenarios.all.map((x) => x.spec), ...variantSpecs])
+      for (let seed = 0; seed < 20; seed++) {
+        const pick = Scheduler.prng(seed)
+        const advance = (w: World, n: number) => {
+          for (let i = 0; i < n; i++) {
+            const ready = w.runnable()
+            if (ready.length === 0) return
+            w.step(ready[Math.floor(pick() * ready.length)] as number)
+          }
+        }
+        const w = new World(sc)
+        advance(w, Math.floor(pick() * 8))
+        const c = w.clone()
+        advance(w, 1 + Math.floor(pick() * 8))
+        advance(c, 1 + Math.floor(pick() * 8))
+        for (const x of [w, c]) {
+          const again = replay(sc, x.trace)
+          expect(x.fingerprint()).toBe(again.fingerprint())
+          expect(x.violations.map((v) => v.message)).toEqual(again.violations.map((v) => v.message))
+        }
+      }
   })
 })

@@ -1,0 +1,123 @@
+/**
+ * The memory side of a simulated world: physical frames, the address spaces (page tables and
+ * VMAs), the files with their i_mmap trees, and the VMAs tasks have detached but still work on.
+ * The world keeps it apart from its lock and task state so that a clone can share it until a
+ * step writes to it (copy on write): most steps only take or drop locks.
+ *
+ * @since 0.1.0
+ */
+import type { Arch } from "./Arch.js"
+import { Frames } from "./Frames.js"
+import { Mm } from "./Mm.js"
+import * as Rmap from "./Rmap.js"
+import type { Vma } from "./Vma.js"
+
+/** Frames, mms, files and detached VMAs of one world. */
+export class Memory {
+  readonly frames: Frames
+  readonly mms: Map<string, Mm>
+  readonly files: Map<string, Rmap.AddressSpace>
+  /** VMAs a task detached (munmap) and still works on, by task id. */
+  readonly detached: Map<number, Array<Vma>>
+  private nextAnon: number
+  private cachedKey: string | undefined
+
+  /** An empty memory for `arch`. */
+  static empty(arch: Arch): Memory {
+    return new Memory(new Frames(), new Map(), new Map(), new Map(), 1, arch)
+  }
+
+  private constructor(
+    frames: Frames,
+    mms: Map<string, Mm>,
+    files: Map<string, Rmap.AddressSpace>,
+    detached: Map<number, Array<Vma>>,
+    nextAnon: number,
+    readonly arch: Arch,
+  ) {
+    this.frames = frames
+    this.mms = mms
+    this.files = files
+    this.detached = detached
+    this.nextAnon = nextAnon
+  }
+
+  /** Adds an empty address space named `name`. */
+  addMm(name: string): Mm {
+    const mm = new Mm(name, this.arch, this.frames)
+    this.mms.set(name, mm)
+    return mm
+  }
+
+  /** The address_space of file `name`, created on first use. */
+  file(name: string): Rmap.AddressSpace {
+    const f = this.files.get(name) ?? Rmap.addressSpace(name)
+    this.files.set(name, f)
+    return f
+  }
+
+  /** A fresh anon_vma (anon_vma_prepare). */
+  newAnonVma(): Rmap.AnonVma {
+    return Rmap.anonVma(this.nextAnon++)
+  }
+
+  /** The VMAs task `task` detached. */
+  detachedBy(task: number): ReadonlyArray<Vma> {
+    return this.detached.get(task) ?? []
+  }
+
+  /** Records that `task` detached `vma`. */
+  addDetached(task: number, vma: Vma): void {
+    this.detached.set(task, [...this.detachedBy(task), vma])
+  }
+
+  /** Forgets the cached digest: call before every write. */
+  touch(): void {
+    this.cachedKey = undefined
+  }
+
+  /** A deterministic digest of the memory (cached until the next `touch`). */
+  key(): string {
+    this.cachedKey ??= JSON.stringify([
+      [...this.mms].map(([k, m]) => [
+        k,
+        m.pt.digest(),
+        m.vmas.map((v) => [v.start, v.end, v.pgoff, v.flags, v.anonVma?.id]),
+      ]),
+      [...this.detached].map(([k, vs]) => [k, vs.map((v) => v.id)]),
+      this.frames.inUse,
+      this.frames.pendingFrees.length,
+    ])
+    return this.cachedKey
+  }
+
+  /** A deep copy sharing nothing with this one; rmap trees are rebuilt on the copies. */
+  clone(): Memory {
+    const frames = this.frames.clone()
+    const files = new Map<Rmap.AddressSpace, Rmap.AddressSpace>()
+    const anons = new Map<Rmap.AnonVma, Rmap.AnonVma>()
+    const vmas = new Map<Vma, Vma>()
+    const copyVma = (v: Vma): Vma => {
+      const known = vmas.get(v)
+      if (known) return known
+      const file = v.file && (files.get(v.file) ?? Rmap.addressSpace(v.file.name))
+      if (v.file && file) files.set(v.file, file)
+      const anon = v.anonVma && (anons.get(v.anonVma) ?? Rmap.anonVma(v.anonVma.id))
+      if (v.anonVma && anon) anons.set(v.anonVma, anon)
+      const copy: Vma = { ...v, file, anonVma: anon, extra: { ...v.extra } }
+      vmas.set(v, copy)
+      return copy
+    }
+    const mms = new Map([...this.mms].map(([k, m]) => [k, m.clone(frames, copyVma)] as const))
+    const detached = new Map([...this.detached].map(([k, vs]) => [k, vs.map(copyVma)] as const))
+    // Rebuild the rmap trees in the same order, pointing at the copies.
+    for (const [from, to] of files) for (const v of from.iMmap.items()) to.iMmap.insert(copyVma(v))
+    for (const [from, to] of anons) for (const v of from.vmas.items()) to.vmas.insert(copyVma(v))
+    const byName = new Map(
+      [...this.files].map(([k, f]) => [k, files.get(f) ?? Rmap.addressSpace(f.name)] as const),
+    )
+    const c = new Memory(frames, mms, byName, detached, this.nextAnon, this.arch)
+    c.cachedKey = this.cachedKey
+    return c
+  }
+}
