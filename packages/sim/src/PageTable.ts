@@ -186,6 +186,38 @@ export class PageTable {
     return this.descend(pmd, "pte")
   }
 
+  /**
+   * The page-frame number of the PTE table mapping `vpn` (what pte_lockptr keys the split PTE
+   * lock on), or undefined when the PMD entry is none or a huge leaf.
+   */
+  pteTablePfn(vpn: number): number | undefined {
+    return this.depth < 2 ? undefined : this.leafTable(vpn)?.pfn
+  }
+
+  /**
+   * pte_alloc: makes sure a PTE table maps `vpn`, allocating the missing tables on its path
+   * (P12), and returns its pfn. Refuses where a huge leaf maps `vpn` (split it first).
+   */
+  pteAlloc(vpn: number): number | SimError {
+    const bad = this.check(vpn)
+    if (bad) return bad
+    if (this.depth < 2)
+      return new SimError({ kind: "NoTable", rule: "P1", message: "no PTE tables when folded" })
+    const have = this.pteTablePfn(vpn)
+    if (have !== undefined) return have
+    for (let t: Slot = this.root, l = 0; l < this.depth - 1 && isTable(t); l++) {
+      t = (t.children as Array<Slot>)[this.idx(l, vpn)]
+      if (typeof t === "number")
+        return new SimError({
+          kind: "AlreadyMapped",
+          rule: "P3",
+          message: `a huge leaf maps ${vpn}`,
+        })
+    }
+    this.own(vpn, vpn + 1)
+    return this.populateTo(vpn, this.depth - 1).pfn
+  }
+
   /** pXXp_get: the value of an entry: a leaf entry, "table" for a lower table, 0 when none. */
   entryOf(ref: EntryRef): number | "table" {
     if (ref.table.leaves) return ref.table.leaves[ref.index] as number

@@ -30,6 +30,14 @@ export type Step = { readonly label?: string } & (
   | { readonly op: "lockVmaUnderRcu"; readonly addr: number; readonly onFail: string }
   | { readonly op: "vmaEndRead"; readonly addr: number }
   | { readonly op: "vmaStartWrite"; readonly addr: number }
+  | {
+      readonly op: "pteOffsetMapLock"
+      readonly addr: number
+      readonly onFail: string
+      /** Re-read the PMD entry after locking and retry if it changed (P11); default true. */
+      readonly recheck?: boolean
+    }
+  | { readonly op: "pteUnmapUnlock"; readonly addr: number }
   | { readonly op: "rcuReadLock" }
   | { readonly op: "rcuReadUnlock" }
   | { readonly op: "synchronizeRcu" }
@@ -95,6 +103,10 @@ export const show = (s: Step): string => {
       return `vma_start_write(${s.addr})`
     case "mmapWriteDowngrade":
       return "mmap_write_downgrade()"
+    case "pteOffsetMapLock":
+      return `pte_offset_map_lock(${s.addr})${s.recheck === false ? " without the PMD re-check" : ""} else goto ${s.onFail}`
+    case "pteUnmapUnlock":
+      return `pte_unmap_unlock(${s.addr})`
     case "rcuReadLock":
       return "rcu_read_lock()"
     case "rcuReadUnlock":

@@ -5,8 +5,9 @@
  * scheduler puzzles from these.
  *
  * Layout of every world (x86-64, pages of 4 KiB, one PTE table = 512 pages): an anonymous VMA
- * [512, 1024) with pages 512..515 mapped, a file VMA of "libfoo" [2048, 2560), and a stack VMA
- * [8192, 8704) growing down.
+ * [512, 1024) with pages 512..515 mapped, a file VMA of "libfoo" [2048, 2560) whose PTE table
+ * is allocated but empty (a zap left it: khugepaged may retract it), and a stack VMA [8192, 8704)
+ * growing down.
  *
  * @since 0.1.0
  */
@@ -47,7 +48,7 @@ export const layout: WorldSpec["mms"] = [
     name: "proc",
     vmas: [
       { start: 512, end: 1024, anon: true, mapped: [512, 513, 514, 515] },
-      { start: 2048, end: 2560, file: "libfoo" },
+      { start: 2048, end: 2560, file: "libfoo", tables: [2048] },
       { start: 8192, end: 8704, anon: true },
     ],
   },
@@ -171,6 +172,19 @@ const retract = (pmd: boolean): ReadonlyArray<Step> => [
   ...(pmd ? [{ op: "unlock", lock: "pmd", addr: 2048 } as const] : []),
   { op: "unlock", lock: "iMmap", file: "libfoo", mode: "read" },
   { op: "synchronizeRcu" },
+]
+
+/**
+ * A file fault that maps the PTE table with pte_offset_map_lock (P11) under the mmap read lock:
+ * without the PMD re-check it can lock a table khugepaged has just retracted.
+ */
+const faultMapLock = (recheck: boolean): ReadonlyArray<Step> => [
+  { op: "lock", lock: "mmap", mode: "read" },
+  { op: "findVma", addr: FILE, onFail: "unlock" },
+  { op: "pteOffsetMapLock", addr: FILE, onFail: "unlock", recheck },
+  { op: "do", action: "installPte", addr: FILE },
+  { op: "pteUnmapUnlock", addr: FILE },
+  { op: "unlock", lock: "mmap", mode: "read", label: "unlock" },
 ]
 
 /** GUP-fast: a lockless walk inside RCU with lockless reads (P13, P10). */
@@ -300,6 +314,21 @@ export const all: ReadonlyArray<Scenario> = [
         title: "The table retracted without the PMD lock",
         spec: world(task("khugepaged", retract(false))),
         expected: { rule: "P15", kind: "rule" },
+      },
+    ],
+  },
+  {
+    id: "pte-map-lock",
+    title: "A file fault maps and locks the PTE table while khugepaged retracts it",
+    kernelPath: "do_fault -> pte_offset_map_lock (re-check pmd_same, retry) vs retract_page_tables",
+    rules: ["P11", "P10", "P15"],
+    spec: world(task("fault", faultMapLock(true)), task("khugepaged", retract(true))),
+    variants: [
+      {
+        id: "no-recheck",
+        title: "pte_offset_map_lock without re-reading the PMD entry after locking",
+        spec: world(task("fault", faultMapLock(false)), task("khugepaged", retract(true))),
+        expected: { rule: "P11", kind: "rule" },
       },
     ],
   },

@@ -29,6 +29,8 @@ export interface VmaSetup {
   readonly file?: string
   readonly anon?: boolean
   readonly mapped?: ReadonlyArray<number>
+  /** Pages whose PTE table exists but maps nothing (what a zap leaves: khugepaged's prey). */
+  readonly tables?: ReadonlyArray<number>
 }
 
 /** The initial world: architecture, address spaces with their VMAs, and the tasks. */
@@ -46,6 +48,9 @@ export interface Held {
   readonly mode: "read" | "write"
   /** The step index that took it (for lockdep chains). */
   readonly at: number
+  /** PTE locks: the page the lock was taken for, and the pfn of the PTE table it belongs to. */
+  readonly vpn?: number
+  readonly table?: number
 }
 
 /** What a blocked task is waiting for. */
@@ -72,6 +77,11 @@ export interface Task {
   rcuDepth: number
   rcuEpoch: number
   wait: Wait | undefined
+  /**
+   * A pte_offset_map_lock under way (P11): the PTE table it mapped, and whether its lock is
+   * taken (the PMD re-check comes next).
+   */
+  ptl: { readonly table: number; readonly locked: boolean } | undefined
 }
 
 /** A reported problem: which rule, which task, what it held, and the trace that got there. */
@@ -110,6 +120,10 @@ const staticOrder = (() => {
   }
   return new Map(Rules.LockClasses.map((c) => [c, after(c)]))
 })()
+
+/** `{ table }` when a PTE table pfn is known, else nothing (for optional fields). */
+const table = (pfn: number | undefined): { table?: number } =>
+  pfn === undefined ? {} : { table: pfn }
 
 /** Actions that only read memory (their steps need not copy a shared memory). */
 const readOnlyActions: ReadonlySet<Rules.ActionName> = new Set([
@@ -168,6 +182,10 @@ export class World {
         })
         if (isSimError(vma)) throw new Error(`bad world spec: ${vma.message}`)
         for (const p of v.mapped ?? []) this.mapFresh(mm, p)
+        for (const p of v.tables ?? []) {
+          const made = mm.pt.pteAlloc(p)
+          if (isSimError(made)) throw new Error(`bad world spec: ${made.message}`)
+        }
       }
     }
     this.tasks = spec.tasks.map((t, id) => ({
@@ -181,6 +199,7 @@ export class World {
       rcuDepth: 0,
       rcuEpoch: 0,
       wait: undefined,
+      ptl: undefined,
     }))
   }
 
@@ -271,10 +290,26 @@ export class World {
     )
   }
 
-  private pteLockId(mm: string, vpn: number): string {
-    return this.arch.splitPteLock
-      ? `pte:${mm}:${Math.floor(vpn / this.arch.ptrs.pte)}`
-      : `ptl:${mm}`
+  /**
+   * The lock of the PTE table `table` (by default the one mapping `vpn` now): its split lock,
+   * keyed on the table page like pte_lockptr, or mm->page_table_lock without split locks (P9).
+   * Undefined when no PTE table maps `vpn`.
+   */
+  private pteLockId(
+    mm: string,
+    vpn: number,
+    table = this.memory.mms.get(mm)?.pt.pteTablePfn(vpn),
+  ): string | undefined {
+    if (!this.arch.splitPteLock) return `ptl:${mm}`
+    return table === undefined ? undefined : `pte:${mm}:${table}`
+  }
+
+  /** The PTE lock task `t` holds for the PTE table span of `vpn`, if any. */
+  private heldPte(t: Task, vpn: number): Held | undefined {
+    const span = this.arch.ptrs.pte
+    return t.held.find(
+      (h) => h.kind === "pteLock" && Math.floor((h.vpn ?? -span) / span) === Math.floor(vpn / span),
+    )
   }
 
   private pmdLockId(mm: string, vpn: number): string {
@@ -283,11 +318,24 @@ export class World {
       : `ptl:${mm}`
   }
 
-  /** Resolves a step's lock target to a lock id, its rule kind and its ordering class. */
+  /**
+   * Resolves a step's lock target to a lock id, its rule kind and its ordering class. A PTE
+   * target names the lock the task already holds for that table span, else the lock of the
+   * table mapping the address now; with `allocate` a missing table is allocated first (what
+   * pte_alloc_map_lock does, in one step).
+   */
   private resolve(
     t: Task,
     target: LockTarget,
-  ): { id: string; kind: Rules.LockKind | "class"; cls: Rules.LockClass | undefined } | string {
+    allocate = false,
+  ):
+    | {
+        id: string
+        kind: Rules.LockKind | "class"
+        cls: Rules.LockClass | undefined
+        table?: number
+      }
+    | string {
     switch (target.lock) {
       case "mmap":
         return { id: `mmap:${t.mm}`, kind: "mmap", cls: "mmap_lock" }
@@ -302,8 +350,21 @@ export class World {
         return { id: `ptl:${t.mm}`, kind: "pageTableLock", cls: "page_table_lock" }
       case "pmd":
         return { id: this.pmdLockId(t.mm, target.addr), kind: "pmdLock", cls: "page_table_lock" }
-      case "pte":
-        return { id: this.pteLockId(t.mm, target.addr), kind: "pteLock", cls: "page_table_lock" }
+      case "pte": {
+        const cls = "page_table_lock"
+        const mine = this.heldPte(t, target.addr)
+        if (mine) return { id: mine.id, kind: "pteLock", cls, ...table(mine.table) }
+        let pfn = this.mmOf(t).pt.pteTablePfn(target.addr)
+        if (pfn === undefined && allocate) {
+          const made = this.writable().mms.get(t.mm)?.pt.pteAlloc(target.addr)
+          if (isSimError(made)) return made.message
+          pfn = made
+        }
+        const id =
+          this.pteLockId(t.mm, target.addr, pfn) ??
+          `pte:${t.mm}:none@${Math.floor(target.addr / this.arch.ptrs.pte)}`
+        return { id, kind: "pteLock", cls, ...table(pfn) }
+      }
       case "class":
         return { id: `${target.cls}:${target.name}`, kind: "class", cls: target.cls }
     }
@@ -330,7 +391,8 @@ export class World {
     if (this.holds(t, `ptl:${t.mm}`)) state.pageTableLock = "held"
     if (vpn !== undefined) {
       if (this.holds(t, this.pmdLockId(t.mm, vpn))) state.pmdLock = "held"
-      if (this.holds(t, this.pteLockId(t.mm, vpn))) state.pteLock = "held"
+      const pte = this.pteLockId(t.mm, vpn)
+      if (pte !== undefined && this.holds(t, pte)) state.pteLock = "held"
     }
     if (t.rcuDepth > 0) state.rcu = "held"
     return state
@@ -457,7 +519,9 @@ export class World {
       if (wait?.on !== "sem") continue
       t.wait = undefined
       t.status = "runnable"
-      t.pc++
+      const s = t.program[t.pc]
+      if (s?.op === "pteOffsetMapLock" && t.ptl) this.pteLocked(t, s)
+      else t.pc++
       if (wait.after === "hold") t.held.push(wait.held)
       else {
         this.writableSeqs().vm.set(`${wait.mm}:${wait.vma}`, this.seqs.mm.get(wait.mm) ?? 0)
@@ -479,14 +543,16 @@ export class World {
     switch (s.op) {
       case "lock":
       case "trylock": {
-        const r = this.resolve(t, s)
+        const r = this.resolve(t, s, true)
         if (typeof r === "string") return this.misuse(t, "L4", r)
         const mode = s.mode ?? "write"
         if (r.kind === "mmap") {
           const anyVmaRead = t.held.some((h) => h.kind === "vma")
           this.checkRows(t, [Check.check("mmapLock", anyVmaRead ? { vma: "read" } : {})])
         }
-        const held: Held = { id: r.id, kind: r.kind, cls: r.cls, mode, at: t.pc }
+        const pte =
+          r.kind === "pteLock" ? { vpn: (s as { addr: number }).addr, ...table(r.table) } : {}
+        const held: Held = { id: r.id, kind: r.kind, cls: r.cls, mode, at: t.pc, ...pte }
         const got = Rwsem.acquire(this.sem(r.id), t.id, mode, s.op === "trylock")
         if (typeof got === "object") return this.misuse(t, "L10", got.misuse)
         if (got === "acquired") {
@@ -599,6 +665,25 @@ export class World {
         t.pc++
         return "ran"
       }
+      case "pteOffsetMapLock":
+        return this.pteOffsetMapLock(t, mm, s)
+      case "pteUnmapUnlock": {
+        const h = this.heldPte(t, s.addr)
+        if (h === undefined)
+          return this.misuse(t, "P11", `pte_unmap_unlock(${s.addr}) without its PTE lock`)
+        t.pc++
+        t.held = t.held.filter((x) => x !== h)
+        const r = Rwsem.release(this.sem(h.id), t.id, "write")
+        if (t.rcuDepth === 0)
+          this.report(t, {
+            kind: "misuse",
+            rule: "P10",
+            message: `pte_unmap_unlock(${s.addr}) outside the RCU section of its pte_offset_map`,
+          })
+        else t.rcuDepth--
+        if (Array.isArray(r)) this.grant(r)
+        return "ran"
+      }
       case "rcuReadLock":
         t.rcuDepth++
         t.rcuEpoch++
@@ -663,6 +748,78 @@ export class World {
     }
   }
 
+  /**
+   * pte_offset_map_lock (P11) in three steps, so other tasks can run between them: map (RCU
+   * read lock, lockless read of the PMD entry: none or huge jumps to `onFail`), lock that
+   * table's PTE lock (may wait), then re-read the PMD entry: if it no longer points at the
+   * table locked, unlock, unmap and start again. Without `recheck` the second step ends it.
+   */
+  private pteOffsetMapLock(
+    t: Task,
+    mm: Mm,
+    s: Extract<Step, { op: "pteOffsetMapLock" }>,
+  ): "ran" | "blocked" {
+    const ptl = t.ptl
+    if (ptl === undefined) {
+      const pfn = mm.pt.pteTablePfn(s.addr)
+      if (pfn === undefined) {
+        this.jump(t, s.onFail)
+        return "ran"
+      }
+      t.rcuDepth++
+      t.rcuEpoch++
+      t.ptl = { table: pfn, locked: false }
+      return "ran"
+    }
+    const id = this.pteLockId(t.mm, s.addr, ptl.table) as string
+    if (!ptl.locked) {
+      const held: Held = {
+        id,
+        kind: "pteLock",
+        cls: "page_table_lock",
+        mode: "write",
+        at: t.pc,
+        vpn: s.addr,
+        table: ptl.table,
+      }
+      this.checkOrder(t, "page_table_lock")
+      const got = Rwsem.acquire(this.sem(id), t.id, "write")
+      if (typeof got === "object") {
+        t.ptl = undefined
+        t.rcuDepth--
+        return this.misuse(t, "P11", got.misuse)
+      }
+      if (got === "blocked") {
+        t.status = "blocked"
+        t.wait = { on: "sem", id, after: "hold", held }
+        return "blocked"
+      }
+      t.held.push(held)
+      this.pteLocked(t, s)
+      return "ran"
+    }
+    t.ptl = undefined
+    if (mm.pt.pteTablePfn(s.addr) === ptl.table) {
+      t.pc++
+      return "ran"
+    }
+    // The PMD entry changed under us (the table was retracted or replaced): drop and retry.
+    t.held = t.held.filter((h) => !(h.kind === "pteLock" && h.table === ptl.table))
+    t.rcuDepth--
+    const r = Rwsem.release(this.sem(id), t.id, "write")
+    if (Array.isArray(r)) this.grant(r)
+    return "ran"
+  }
+
+  /** The PTE lock of a pte_offset_map_lock is taken: the re-check comes next, if asked for. */
+  private pteLocked(t: Task, s: Extract<Step, { op: "pteOffsetMapLock" }>): void {
+    const table = t.ptl?.table as number
+    if (s.recheck === false) {
+      t.ptl = undefined
+      t.pc++
+    } else t.ptl = { table, locked: true }
+  }
+
   /** V2: the mmap write lock ends every VMA write lock of the mm by bumping mm_lock_seq. */
   private endVmaWrites(mm: string): void {
     this.writableSeqs().mm.set(mm, (this.seqs.mm.get(mm) ?? 0) + 1)
@@ -672,6 +829,13 @@ export class World {
     const memory = readOnlyActions.has(s.action) ? this.memory : this.writable()
     const mm = this.mmOf(t)
     const vma = this.vmaAt(t, s.addr)
+    const stale = this.heldPte(t, s.addr)
+    if (stale?.table !== undefined && stale.table !== mm.pt.pteTablePfn(s.addr))
+      this.report(t, {
+        kind: "rule",
+        rule: "P11",
+        message: `${s.action}(${s.addr}) under the lock of PTE table ${stale.table}, which the PMD entry no longer points at: pte_offset_map_lock must re-read the PMD entry after locking, and retry`,
+      })
     this.checkRows(t, Check.checkAction(s.action, this.lockState(t, vma, s.addr)))
     const end = s.end ?? s.addr + 1
     switch (s.action) {
@@ -860,9 +1024,23 @@ export class World {
       case "trylock":
       case "unlock": {
         const r = this.resolve(t, s)
-        const reads = s.lock === "anonVma" ? ["mem"] : []
+        const reads = s.lock === "anonVma" || s.lock === "pte" ? ["mem"] : []
         if (typeof r === "string") return { reads, writes: [] }
-        return { reads, writes: r.kind === "mmap" ? [r.id, seq] : [r.id] }
+        // Locking a PTE target allocates its table when none maps the address.
+        const allocates = s.op !== "unlock" && r.kind === "pteLock" && r.table === undefined
+        return {
+          reads,
+          writes: r.kind === "mmap" ? [r.id, seq] : allocates ? [r.id, "mem"] : [r.id],
+        }
+      }
+      case "pteOffsetMapLock": {
+        const table = t.ptl?.table ?? this.mmOf(t).pt.pteTablePfn(s.addr)
+        const id = this.pteLockId(t.mm, s.addr, table)
+        return { reads: ["mem"], writes: id === undefined ? ["rcu"] : [id, "rcu"] }
+      }
+      case "pteUnmapUnlock": {
+        const h = this.heldPte(t, s.addr)
+        return { reads: [], writes: h ? [h.id, "rcu"] : ["rcu"] }
       }
       case "mmapWriteDowngrade":
         return { reads: [], writes: [`mmap:${t.mm}`, seq] }
@@ -900,6 +1078,7 @@ export class World {
     let out = ""
     for (const t of this.tasks) {
       out += `${t.pc}${t.status[0]}${t.rcuDepth}`
+      if (t.ptl) out += `m${t.ptl.table}${t.ptl.locked ? "l" : ""}`
       for (const h of t.held) out += `,${h.id}${h.mode[0]}`
       // A grace period waits only for readers still in the section they were in when it began.
       if (t.wait?.on === "grace")

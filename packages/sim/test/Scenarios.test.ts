@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest"
 import { Explorer, Scenarios } from "../src/index.js"
 
 describe("kernel scenario library", () => {
-  it("models the ten kernel paths of the issue", () => {
+  it("models the ten kernel paths of the issue, and pte_offset_map_lock's retry (P11)", () => {
     expect(Scenarios.all.map((s) => s.id)).toEqual([
       "page-fault",
       "munmap",
@@ -10,6 +10,7 @@ describe("kernel scenario library", () => {
       "truncate",
       "reclaim",
       "khugepaged",
+      "pte-map-lock",
       "mprotect",
       "stack-expansion",
       "gup-fast",
