@@ -13,7 +13,11 @@ declare const kernel: Kernel.KernelShape
 const munmap = Core.mmapWriteLock(
   mm,
   Effect.gen(function* () {
-    const vma = yield* Core.findVma(mm, start)
+    // Looked up under the write lock: the handle's type says so.
+    const vma: Core.Vma.Vma<"proc1", "mmap", "write"> = yield* Core.findVma(mm, start, {
+      via: "mmap",
+      mode: "write",
+    })
     yield* Core.vmaStartWrite(vma, Core.zapRange(vma, start, end))
     yield* Core.freePgtables(mm, start, end)
   }),

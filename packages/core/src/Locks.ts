@@ -131,7 +131,9 @@ export const mmapWriteDowngrade = <Id extends string, A, E, R, A2, E2, R2>(
 /** The two cases a lock_vma_under_rcu caller must handle (L2): locked, or fall back. */
 export interface LockVmaUnderRcuCases<Id extends string, A, E, R, A2, E2, R2> {
   /** Runs with the VMA read-locked; must not take the mmap lock of this mm (L9). */
-  readonly onLocked: (vma: Vma<Id, "vma">) => Effect.Effect<A, E, R> & NoMmapLockInside<R, Id>
+  readonly onLocked: (
+    vma: Vma<Id, "vma", "read">,
+  ) => Effect.Effect<A, E, R> & NoMmapLockInside<R, Id>
   /** Runs when the optimistic lock failed (contended, write-locked, no VMA): usually mmap_read_lock. */
   readonly onFallback: () => Effect.Effect<A2, E2, R2>
 }
@@ -152,7 +154,7 @@ export const lockVmaUnderRcu = <Id extends string, A, E, R, A2, E2, R2>(
       const info = outcome.vma
       if (!outcome.acquired || info === undefined) return cases.onFallback()
       return Effect.ensuring(
-        cases.onLocked(handle(mm, "vma", info)),
+        cases.onLocked(handle(mm, { via: "vma", mode: "read" }, info)),
         Effect.orDie(withKernel((k) => k.unlock({ ...req, vma: info.id }))),
       )
     },

@@ -10,9 +10,16 @@ import type { PageAddr, Pfn, VirtAddr } from "./Address.js"
 import { Kernel, type OperationArgs } from "./Kernel.js"
 import type { KernelError } from "./KernelError.js"
 import type { Mm } from "./Mm.js"
-import type { Requires, RequiresAction } from "./Requirement.js"
-import type { ActionName, OperationName, VmaField, VmaFields } from "./Rules.js"
-import { handle, type Vma, type VmaInfo } from "./Vma.js"
+import type { LockRequired, Requires, RequiresAction } from "./Requirement.js"
+import type { ActionName, OperationName, Stabilisers, VmaField, VmaFields } from "./Rules.js"
+import {
+  handle,
+  type StabilisedBy,
+  type Stability,
+  type StableMode,
+  type Vma,
+  type VmaInfo,
+} from "./Vma.js"
 
 /** An operation's Effect type: its result, kernel errors, and what its rule requires. */
 export type Operation<A, Op extends OperationName, Id extends string> = Effect.Effect<
@@ -28,14 +35,27 @@ const operate = <A>(mm: string, action: ActionName | "writeVma", args: Operation
     Kernel
   >
 
-/** find_vma: the VMA covering `addr`, stabilised by the lock the caller holds (L5, L6). */
-export const findVma = <Id extends string>(
+/**
+ * find_vma: the VMA covering `addr` (L5, L6), as a handle typed by the lock that keeps it
+ * stable: the mmap read lock by default, or what `how` names (e.g. `{ via: "mmap", mode:
+ * "write" }` inside mmap_write_lock). That lock is what the lookup requires (`Rules.Stabilisers`).
+ */
+export const findVma = <
+  Id extends string,
+  Via extends StabilisedBy = "mmap",
+  Mode extends StableMode = "read",
+>(
   mm: Mm<Id>,
   addr: VirtAddr,
-): Operation<Vma<Id, "mmap">, "readVma", Id> =>
+  how?: Stability<Via, Mode>,
+): Effect.Effect<
+  Vma<Id, Via, Mode>,
+  KernelError,
+  LockRequired<(typeof Stabilisers)[Via][Mode], Id> | Kernel
+> =>
   Effect.map(
     Effect.flatMap(Effect.service(Kernel), (k) => k.findVma(mm.id, addr)),
-    (info) => handle(mm, "mmap", info),
+    (info) => handle(mm, how ?? ({ via: "mmap", mode: "read" } as Stability<Via, Mode>), info),
   ) as never
 
 /** Reads the VMA's current fields (L6: needs a lock that keeps it stable). */

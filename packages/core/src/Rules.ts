@@ -59,6 +59,10 @@ export const Clauses = {
   MmapReadLock: { text: "the mmap lock, read or write (mmap_read_lock)", anyOf: [r("mmap")] },
   MmapWriteLock: { text: "the mmap lock in write mode (mmap_write_lock)", anyOf: [w("mmap")] },
   VmaWriteLock: { text: "the VMA write lock (vma_start_write)", anyOf: [w("vma")] },
+  VmaReadLock: {
+    text: "the VMA lock, read or write (lock_vma_under_rcu)",
+    anyOf: [r("vma")],
+  },
   MmapOrVmaLock: {
     text: "the mmap lock or the VMA lock, read or write (an rmap lock is not enough)",
     anyOf: [r("mmap"), r("vma")],
@@ -346,6 +350,17 @@ export const Actions = {
   clearAnonVma: ["clearAnonVma"],
   detachVma: ["detachVma"],
 } as const satisfies Record<string, ReadonlyArray<keyof typeof Operations>>
+
+/**
+ * L5: what keeps a VMA stable, by stabiliser and mode: the mmap lock, the VMA's own lock or an
+ * rmap lock, each read or write. A VMA handle records one of these, and the lookup that gives it
+ * requires the matching clause.
+ */
+export const Stabilisers = {
+  mmap: { read: "MmapReadLock", write: "MmapWriteLock" },
+  vma: { read: "VmaReadLock", write: "VmaWriteLock" },
+  rmap: { read: "RmapReadLock", write: "RmapWriteLock" },
+} as const satisfies Record<string, Record<"read" | "write", ClauseName>>
 
 /** A kernel API call named in `Actions`. */
 export type ActionName = keyof typeof Actions

@@ -6,9 +6,13 @@
  * @since 0.1.0
  */
 import type { Mm } from "./Mm.js"
+import type { Stabilisers } from "./Rules.js"
 
-/** What a handle was obtained under (L5). */
-export type StabilisedBy = "mmap" | "vma" | "rmap"
+/** What a handle was obtained under (L5): the mmap lock, the VMA's lock or an rmap lock. */
+export type StabilisedBy = keyof typeof Stabilisers
+
+/** In which mode the stabilising lock was held when the handle was obtained. */
+export type StableMode = "read" | "write"
 
 /** A VMA as the kernel service reports it. Addresses are bigints (57-bit safe). */
 export interface VmaInfo {
@@ -20,17 +24,31 @@ export interface VmaInfo {
   readonly flags: ReadonlyArray<string>
 }
 
-/** A VMA of mm `Id`, stabilised by `Via`. */
-export interface Vma<Id extends string, Via extends StabilisedBy = StabilisedBy> {
+/**
+ * A VMA of mm `Id`, stabilised by `Via` held in `Mode`: `Vma<"proc", "mmap", "write">` was
+ * looked up under mmap_write_lock, `Vma<"proc", "vma", "read">` came from lock_vma_under_rcu.
+ */
+export interface Vma<
+  Id extends string,
+  Via extends StabilisedBy = StabilisedBy,
+  Mode extends StableMode = StableMode,
+> {
   readonly _tag: "Vma"
   readonly mm: Mm<Id>
   readonly via: Via
+  readonly mode: Mode
   readonly info: VmaInfo
 }
 
+/** How a lookup is stabilised: which lock the caller holds, in which mode. */
+export interface Stability<Via extends StabilisedBy, Mode extends StableMode> {
+  readonly via: Via
+  readonly mode: Mode
+}
+
 /** Wraps kernel-reported VMA data into a handle (used by the lock scopes and lookups). */
-export const handle = <Id extends string, Via extends StabilisedBy>(
+export const handle = <Id extends string, Via extends StabilisedBy, Mode extends StableMode>(
   mm: Mm<Id>,
-  via: Via,
+  how: Stability<Via, Mode>,
   info: VmaInfo,
-): Vma<Id, Via> => ({ _tag: "Vma", mm, via, info })
+): Vma<Id, Via, Mode> => ({ _tag: "Vma", mm, via: how.via, mode: how.mode, info })

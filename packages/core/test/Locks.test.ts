@@ -108,6 +108,7 @@ describe("lock scopes release on every exit", () => {
         _tag: "Vma",
         mm,
         via: "mmap",
+        mode: "write",
         info: { id: 1, start: 0n, end: 1n, pgoff: 0n, anonymous: true, flags: [] },
       } as const
       yield* mmapWriteLock(mm, vmaStartWrite(vma, Effect.void)).pipe(Effect.provide(layer))
