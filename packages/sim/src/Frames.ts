@@ -47,6 +47,26 @@ export class Frames {
     return first
   }
 
+  /**
+   * Takes a reference on the specific frame `pfn`, allocating it if it is free (a page the
+   * caller names, e.g. a pfn given through core's API). pfn 0 is reserved.
+   */
+  claim(pfn: number): SimError | undefined {
+    if (!Number.isInteger(pfn) || pfn <= 0)
+      return new SimError({ kind: "UnknownPfn", rule: "P3", message: `pfn ${pfn} is reserved` })
+    if (this.count(pfn) > 0) return this.get(pfn)
+    while (this.next <= pfn) this.free.push(this.next++)
+    this.free.splice(this.free.indexOf(pfn), 1)
+    while (pfn >= this.refs.length) {
+      const bigger = new Int32Array(this.refs.length * 2)
+      bigger.set(this.refs)
+      this.refs = bigger
+    }
+    this.refs[pfn] = 1
+    this.inUse++
+    return undefined
+  }
+
   /** The reference count of `pfn` (0 when free or never allocated). */
   count(pfn: number): number {
     return pfn > 0 && pfn < this.refs.length ? (this.refs[pfn] as number) : 0

@@ -126,6 +126,7 @@ export const layer = (
         addr,
         ...(args.end === undefined ? {} : { end: vpn(args.end) }),
         ...(args.to === undefined ? {} : { to: vpn(args.to) }),
+        ...(args.pfn === undefined ? {} : { pfn: Number(args.pfn) }),
       })
     },
   }

@@ -47,6 +47,8 @@ export type Step = { readonly label?: string } & (
       readonly addr: number
       readonly end?: number
       readonly to?: number
+      /** installPte: the page frame to map (a fresh frame when absent). */
+      readonly pfn?: number
     }
   | {
       readonly op: "writeVma"
@@ -114,7 +116,7 @@ export const show = (s: Step): string => {
     case "synchronizeRcu":
       return "synchronize_rcu()"
     case "do":
-      return `${s.action}(${[s.addr, s.end, s.to].filter((x) => x !== undefined).join(", ")})`
+      return `${s.action}(${[s.addr, s.end, s.to, s.pfn].filter((x) => x !== undefined).join(", ")})`
     case "writeVma":
       return `vma->${s.field} = ${JSON.stringify(s.value)}`
     case "findVma":

@@ -228,6 +228,21 @@ export class World {
     return this.memory
   }
 
+  /** Maps the named frame `pfn` at `vpn` (shared if already mapped); page-table pages refused. */
+  private mapFrame(t: Task, mm: Mm, vpn: number, pfn: number): void {
+    const frames = this.memory.frames
+    const table = [...this.memory.mms.values()].some((m) => m.pt.tablePfns().includes(pfn))
+    const err = table
+      ? `pfn ${pfn} is a page-table page: it must never be mapped into user space`
+      : frames.claim(pfn)?.message
+    if (err !== undefined) {
+      this.report(t, { kind: "misuse", rule: "P3", message: `installPte(${vpn}): ${err}` })
+      return
+    }
+    mm.pt.install(vpn, Pte.make(pfn, Pte.PRESENT | Pte.USER))
+    frames.put(pfn)
+  }
+
   private mapFresh(mm: Mm, vpn: number): void {
     const frames = this.memory.frames
     const pfn = frames.alloc()
@@ -846,7 +861,9 @@ export class World {
             rule: "P3",
             message: `install at page ${s.addr}, which no VMA covers: the page leaks`,
           })
-        if (mm.pt.read(s.addr) === 0) this.mapFresh(mm, s.addr)
+        if (mm.pt.read(s.addr) !== 0) return
+        if (s.pfn === undefined) this.mapFresh(mm, s.addr)
+        else this.mapFrame(t, mm, s.addr, s.pfn)
         return
       case "zapRange":
         mm.pt.zap(s.addr, end)

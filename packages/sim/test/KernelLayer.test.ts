@@ -15,12 +15,12 @@ import {
 } from "@mmguard/core"
 import { Effect, Exit } from "effect"
 import { describe, expect } from "vitest"
-import { KernelLayer, World } from "../src/index.js"
+import { KernelLayer, Pte, World } from "../src/index.js"
 
 const PAGE = 4096n
 /** A validated page address from a page number (the constructor is the only way to get one). */
 const page = (n: bigint) => Effect.runSync(Address.pageAddr(n * PAGE))
-const pfn = Effect.runSync(Address.pfn(0))
+const pfn = Effect.runSync(Address.pfn(100))
 const anonStart = page(512n)
 const anonEnd = page(1024n)
 const fresh = () =>
@@ -49,10 +49,30 @@ describe("core programs against sim's kernel layer", () => {
       Effect.gen(function* () {
         const w = fresh()
         yield* fault.pipe(Effect.provide(KernelLayer.layer(w, 0)))
-        expect(w.mms.get("proc")?.pt.read(600)).not.toBe(0)
+        // The PTE maps the page frame the program named.
+        expect(Pte.pfn(w.mms.get("proc")?.pt.read(600) ?? 0)).toBe(100)
+        expect(w.frames.count(100)).toBe(1)
         expect(w.violations).toEqual([])
         expect(w.tasks[0]?.held).toEqual([])
       }),
+  )
+
+  it.effect("mapping a page-table page into user space fails with P3, changing nothing", () =>
+    Effect.gen(function* () {
+      const w = fresh()
+      const pgd = w.mms.get("proc")?.pt.tablePfns()[0] ?? 0
+      const bad = mmapReadLock(
+        mm,
+        Effect.flatMap(findVma(mm, addr), (vma) =>
+          pteOffsetMapLock(vma, addr, installPte(vma, addr, Effect.runSync(Address.pfn(pgd)))),
+        ),
+      )
+      const exit = yield* Effect.exit(bad.pipe(Effect.provide(KernelLayer.layer(w, 0))))
+      expect(Exit.isFailure(exit)).toBe(true)
+      expect(w.violations[0]).toMatchObject({ rule: "P3", kind: "misuse" })
+      expect(w.mms.get("proc")?.pt.read(600)).toBe(0)
+      expect(w.tasks[0]?.held).toEqual([])
+    }),
   )
 
   it.effect("munmap zaps, detaches and frees the page tables", () =>

@@ -92,6 +92,19 @@ describe("PageTable", () => {
   })
 })
 
+describe("Frames", () => {
+  it("claim takes a chosen frame that alloc then never hands out; a mapped one gains a ref", () => {
+    const frames = new Frames()
+    expect(frames.claim(5)).toBeUndefined()
+    const handed = Array.from({ length: 8 }, () => frames.alloc())
+    expect(handed).not.toContain(5)
+    expect(frames.claim(5)).toBeUndefined()
+    expect(frames.count(5)).toBe(2)
+    expect(frames.claim(0)?.rule).toBe("P3")
+    expect(frames.inUse).toBe(9)
+  })
+})
+
 describe("Mm", () => {
   it("finds VMAs by address and refuses overlaps", () => {
     const mm = new Mm("p", Arch.x86_64, new Frames())

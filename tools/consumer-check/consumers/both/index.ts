@@ -19,7 +19,7 @@ const world = new World({
 const mm = Mm.make("proc")
 const fault = Effect.gen(function* () {
   const addr = yield* Address.pageAddr(600n * 4096n)
-  const pfn = yield* Address.pfn(1)
+  const pfn = yield* Address.pfn(4096)
   return yield* lockVmaUnderRcu(mm, addr, {
     onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
     onFallback: () =>
