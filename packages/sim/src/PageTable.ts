@@ -80,6 +80,8 @@ export class PageTable {
   private root: Table
   /** The token of the tables this page table may change in place (see `Table.owner`). */
   private owner: object = {}
+  /** Set once cloned: from then on some tables may be shared with another page table. */
+  private shared = false
   private cachedDigest: string | undefined
   /** Page numbers covered by one entry, per real level. */
   private readonly span: ReadonlyArray<number>
@@ -277,15 +279,31 @@ export class PageTable {
     return undefined
   }
 
-  /** Rewrites the flag bits of a present entry (accessed/dirty, P5), keeping its pfn. */
+  /**
+   * Rewrites the flag bits of a present entry (accessed/dirty, P5), keeping its pfn: the PTE, or
+   * the huge PMD/PUD leaf that maps `vpn`.
+   */
   setFlags(vpn: number, flags: number): SimError | undefined {
     this.own(vpn, vpn + 1)
-    const t = this.leafTable(vpn)
+    // A huge leaf on the path is changed in place, keeping its HUGE bit (pmdp_set_access_flags).
+    let t: Table = this.root
+    for (let l = 0; l < this.depth - 1; l++) {
+      const children = t.children as Array<Slot>
+      const i = this.idx(l, vpn)
+      const next = children[i]
+      if (typeof next === "number") {
+        children[i] = Pte.make(Pte.pfn(next), flags | Pte.HUGE)
+        return undefined
+      }
+      if (next === undefined) break
+      t = next
+    }
+    const leaf = this.leafTable(vpn)
     const i = this.idx(this.depth - 1, vpn)
-    const old = t === undefined ? 0 : ((t.leaves as Float64Array)[i] as number)
-    if (old === 0 || t === undefined)
+    const old = leaf === undefined ? 0 : ((leaf.leaves as Float64Array)[i] as number)
+    if (old === 0 || leaf === undefined)
       return new SimError({ kind: "NotMapped", rule: "P5", message: `page ${vpn} is not mapped` })
-    ;(t.leaves as Float64Array)[i] = Pte.make(Pte.pfn(old), flags)
+    ;(leaf.leaves as Float64Array)[i] = Pte.make(Pte.pfn(old), flags)
     return undefined
   }
 
@@ -480,30 +498,36 @@ export class PageTable {
    * change them in place (path copying: tables outside the range stay shared).
    */
   private own(start: number, end: number): void {
-    const copy = (t: Table): Table => ({
+    this.cachedDigest = undefined
+    // A page table that was never cloned owns every table it has.
+    if (!this.shared) return
+    if (this.root.owner !== this.owner) this.root = this.copyTable(this.root)
+    this.ownBelow(this.root, 0, 0, start, end)
+  }
+
+  private ownBelow(t: Table, level: number, base: number, start: number, end: number): void {
+    if (level >= this.depth - 1) return
+    const children = t.children as Array<Slot>
+    const span = this.span[level] as number
+    const first = Math.max(0, Math.floor((start - base) / span))
+    const last = Math.min((this.ptrs[level] as number) - 1, Math.floor((end - 1 - base) / span))
+    for (let i = first; i <= last; i++) {
+      const child = children[i]
+      if (!isTable(child)) continue
+      const mine = child.owner === this.owner ? child : this.copyTable(child)
+      children[i] = mine
+      this.ownBelow(mine, level + 1, base + i * span, start, end)
+    }
+  }
+
+  private copyTable(t: Table): Table {
+    return {
       pfn: t.pfn,
       used: t.used,
       leaves: t.leaves ? t.leaves.slice() : null,
       children: t.children ? t.children.slice() : null,
       owner: this.owner,
-    })
-    this.cachedDigest = undefined
-    if (this.root.owner !== this.owner) this.root = copy(this.root)
-    const below = (t: Table, level: number, base: number): void => {
-      if (level >= this.depth - 1) return
-      const children = t.children as Array<Slot>
-      const span = this.span[level] as number
-      const first = Math.max(0, Math.floor((start - base) / span))
-      const last = Math.min((this.ptrs[level] as number) - 1, Math.floor((end - 1 - base) / span))
-      for (let i = first; i <= last; i++) {
-        const child = children[i]
-        if (!isTable(child)) continue
-        const mine = child.owner === this.owner ? child : copy(child)
-        children[i] = mine
-        below(mine, level + 1, base + i * span)
-      }
     }
-    below(this.root, 0, 0)
   }
 
   /** The table at real level `level` on the path of `vpn`, if it exists. */
@@ -723,8 +747,9 @@ export class PageTable {
    */
   clone(frames: Frames): PageTable {
     const c = Object.create(PageTable.prototype) as PageTable
-    Object.assign(c, this, { frames, owner: {} })
+    Object.assign(c, this, { frames, owner: {}, shared: true })
     this.owner = {}
+    this.shared = true
     return c
   }
 }

@@ -272,6 +272,18 @@ describe("huge leaves (P1)", () => {
     expect(steps.map((s) => s.level)).toEqual(["pgd", "p4d", "pud", "pmd"])
   })
 
+  it("clearing accessed/dirty on a huge leaf changes the leaf itself, still huge (P5)", () => {
+    const { pt, pfn } = huge()
+    const ad = Pte.make(pfn, Pte.PRESENT | Pte.USER | Pte.ACCESSED | Pte.DIRTY)
+    expect(pt.installHuge(1024, "pmd", ad)).toBeUndefined()
+    expect(pt.setFlags(1024 + 5, Pte.PRESENT | Pte.USER)).toBeUndefined()
+    const e = pt.read(1024 + 300)
+    expect(Pte.flags(e) & (Pte.ACCESSED | Pte.DIRTY)).toBe(0)
+    expect(Pte.flags(e) & Pte.HUGE).toBe(Pte.HUGE)
+    expect(Pte.pfn(e)).toBe(pfn)
+    expect(pt.walk(1024).at(-1)).toMatchObject({ level: "pmd", huge: true })
+  })
+
   it("refuses where the architecture has no huge leaves, misaligned, or over a table", () => {
     const { pt, frames, entry } = huge()
     expect(new PageTable(Arch.i386, frames).installHuge(0, "pmd", entry)).toMatchObject({
