@@ -7,7 +7,9 @@ import { App } from "../src/components/App.js"
 import { ChapterMap } from "../src/components/ChapterMap.js"
 import { HelpOverlay } from "../src/components/HelpOverlay.js"
 import { PuzzleScreen } from "../src/components/PuzzleScreen.js"
+import { SchedulerView } from "../src/components/SchedulerView.js"
 import { ThemeContext } from "../src/components/Theme.js"
+import type { SchedulerPuzzle } from "../src/engine/Puzzle.js"
 import { puzzles } from "../src/puzzles/index.js"
 import { empty, load } from "../src/save/progress.js"
 
@@ -24,6 +26,12 @@ const byId = (id: string) => {
   const p = puzzles.find((x) => x.id === id)
   if (!p) throw new Error(id)
   return p
+}
+
+const scheduler = (id: string) => {
+  const p = byId(id)
+  if (p.kind !== "scheduler") throw new Error(`${id} is not a scheduler puzzle`)
+  return p as SchedulerPuzzle
 }
 
 describe("screens", () => {
@@ -97,6 +105,23 @@ describe("screens", () => {
     expect(lastFrame()).toContain("munmap")
     await type(stdin, ["1", "1", "1", "1"])
     expect(lastFrame()).toContain("solved: the checker caught P7")
+  })
+
+  it("scheduler: r replays the winning schedule step by step after the win", async () => {
+    const { frames, lastFrame, stdin } = render(
+      <SchedulerView puzzle={scheduler("munmap--no-zap")} onSolved={() => {}} replayInterval={5} />,
+    )
+    await type(stdin, ["1", "1", "1", "1"])
+    expect(lastFrame()).toContain("(r replays it)")
+    const before = frames.length
+    await type(stdin, ["r"])
+    await tick()
+    const shown = frames.slice(before).join("\n")
+    expect(shown).toContain("replay 1/4: munmap steps")
+    expect(shown).toContain("replay 4/4: munmap steps")
+    // The first replay frame shows the world after one step: mmap_write_lock is held.
+    const first = frames.slice(before).find((f) => f.includes("replay 1/4")) ?? ""
+    expect(first).toContain("mmap:proc")
   })
 
   it("type puzzle: shows the snippet line and the edits", () => {

@@ -4,30 +4,42 @@ import { Box, Text, useInput } from "ink"
 import { useState } from "react"
 import type { SchedulerPuzzle } from "../engine/Puzzle.js"
 import * as Game from "../engine/SchedulerGame.js"
+import { useReplay } from "../hooks/useReplay.js"
 import { EventLog } from "./EventLog.js"
 import { LockPanel } from "./LockPanel.js"
 import { PageTableView } from "./PageTableView.js"
 import { tint, useTheme } from "./Theme.js"
 
-/** Props: the puzzle and what to do once it is solved. */
+/** Props: the puzzle, what to do once it is solved, and the replay speed (ms per step). */
 export interface SchedulerViewProps {
   readonly puzzle: SchedulerPuzzle
   readonly onSolved: (stars: number) => void
+  readonly replayInterval?: number
 }
 
 /** The scheduler screen body. */
-export const SchedulerView = ({ puzzle, onSolved }: SchedulerViewProps) => {
+export const SchedulerView = ({ puzzle, onSolved, replayInterval = 600 }: SchedulerViewProps) => {
   const theme = useTheme()
   const [game, setGame] = useState(() => Game.start(puzzle))
   const won = Game.victory(puzzle, game)
+  const replay = useReplay(game.schedule.length, replayInterval)
   useInput((input) => {
     const n = Number(input)
     if (n >= 1 && n <= game.world.tasks.length && !won) {
       const next = Game.stepTask(puzzle, game, n - 1)
       setGame(next)
       if (Game.victory(puzzle, next)) onSolved(3)
-    } else if (input === "x") setGame(Game.start(puzzle))
+    } else if (input === "r" && won) replay.start()
+    else if (input === "x") setGame(Game.start(puzzle))
   })
+  // During a replay the screen shows the world after the first `frame` steps of the win.
+  const world = replay.frame === undefined ? game.world : Game.replayAt(puzzle, game, replay.frame)
+  const replayLine =
+    replay.frame === undefined
+      ? []
+      : [
+          `replay ${replay.frame}/${game.schedule.length}: ${world.tasks[game.schedule[replay.frame - 1] ?? 0]?.name} steps`,
+        ]
   const log = [
     ...game.schedule
       .map((id, i) => `${i + 1}. ${game.world.tasks[id]?.name ?? id} steps`)
@@ -35,9 +47,10 @@ export const SchedulerView = ({ puzzle, onSolved }: SchedulerViewProps) => {
     ...game.world.violations.map((v) => `${v.rule} (${v.kind}) in ${v.task}: ${v.message}`),
     ...(won
       ? [
-          `solved: the checker caught ${won.rule}. Winning schedule: ${game.schedule.map((i) => i + 1).join(" ")}`,
+          `solved: the checker caught ${won.rule}. Winning schedule: ${game.schedule.map((i) => i + 1).join(" ")} (r replays it)`,
         ]
       : []),
+    ...replayLine,
     ...(Game.lost(puzzle, game)
       ? ["every task finished without the flaw showing: press x to try another order"]
       : []),
@@ -46,12 +59,8 @@ export const SchedulerView = ({ puzzle, onSolved }: SchedulerViewProps) => {
     <Box flexDirection="column">
       <Text>Step the tasks (keys 1-{game.world.tasks.length}) until the flaw shows.</Text>
       <Box>
-        {game.world.tasks.map((t) => (
-          <Box
-            key={t.id}
-            flexDirection="column"
-            width={`${Math.floor(100 / game.world.tasks.length)}%`}
-          >
+        {world.tasks.map((t) => (
+          <Box key={t.id} flexDirection="column" width={`${Math.floor(100 / world.tasks.length)}%`}>
             <Text bold>
               {t.id + 1}. {t.name} [{t.status}]
             </Text>
@@ -67,10 +76,10 @@ export const SchedulerView = ({ puzzle, onSolved }: SchedulerViewProps) => {
       </Box>
       <Box>
         <Box width="50%">
-          <LockPanel world={game.world} />
+          <LockPanel world={world} />
         </Box>
         <Box width="50%">
-          <PageTableView world={game.world} addr={puzzle.addr} />
+          <PageTableView world={world} addr={puzzle.addr} />
         </Box>
       </Box>
       <EventLog lines={log} />

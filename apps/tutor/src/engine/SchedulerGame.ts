@@ -31,3 +31,7 @@ export const victory = (p: SchedulerPuzzle, g: SchedulerGame): Violation | undef
 /** Did the game end without the flaw showing (every task done or stuck)? */
 export const lost = (p: SchedulerPuzzle, g: SchedulerGame): boolean =>
   victory(p, g) === undefined && g.world.runnable().length === 0
+
+/** The world after the first `steps` steps of the game's schedule (a replay frame). */
+export const replayAt = (p: SchedulerPuzzle, g: SchedulerGame, steps: number): World =>
+  replay(p.spec, g.schedule.slice(0, steps))
