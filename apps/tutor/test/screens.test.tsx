@@ -115,7 +115,9 @@ describe("screens", () => {
     expect(lastFrame()).toContain("(r replays it)")
     const before = frames.length
     await type(stdin, ["r"])
-    await tick()
+    // Frames arrive on timers: wait (up to 5 s on a loaded machine) for the last one.
+    for (let waited = 0; waited < 5000 && !lastFrame()?.includes("replay 4/4"); waited += 30)
+      await tick()
     const shown = frames.slice(before).join("\n")
     expect(shown).toContain("replay 1/4: munmap steps")
     expect(shown).toContain("replay 4/4: munmap steps")
