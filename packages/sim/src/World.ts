@@ -353,20 +353,24 @@ export class World {
     | string {
     switch (target.lock) {
       case "mmap":
-        return { id: `mmap:${t.mm}`, kind: "mmap", cls: "mmap_lock" }
+        return { id: `mmap:${t.mm}`, kind: "mmap", cls: Rules.LockClassOf.mmap }
       case "anonVma": {
         const av = this.vmaAt(t, target.addr)?.anonVma
         if (av === undefined) return `no anon_vma at page ${target.addr}`
-        return { id: `anon:${av.id}`, kind: "anonVma", cls: "anon_vma_rwsem" }
+        return { id: `anon:${av.id}`, kind: "anonVma", cls: Rules.LockClassOf.anonVma }
       }
       case "iMmap":
-        return { id: `immap:${target.file}`, kind: "iMmap", cls: "i_mmap_rwsem" }
+        return { id: `immap:${target.file}`, kind: "iMmap", cls: Rules.LockClassOf.iMmap }
       case "pageTableLock":
-        return { id: `ptl:${t.mm}`, kind: "pageTableLock", cls: "page_table_lock" }
+        return { id: `ptl:${t.mm}`, kind: "pageTableLock", cls: Rules.LockClassOf.pageTableLock }
       case "pmd":
-        return { id: this.pmdLockId(t.mm, target.addr), kind: "pmdLock", cls: "page_table_lock" }
+        return {
+          id: this.pmdLockId(t.mm, target.addr),
+          kind: "pmdLock",
+          cls: Rules.LockClassOf.pmdLock,
+        }
       case "pte": {
-        const cls = "page_table_lock"
+        const cls = Rules.LockClassOf.pteLock
         const mine = this.heldPte(t, target.addr)
         if (mine) return { id: mine.id, kind: "pteLock", cls, ...table(mine.table) }
         let pfn = this.mmOf(t).pt.pteTablePfn(target.addr)
@@ -664,7 +668,7 @@ export class World {
           t.pc++
           return "ran"
         }
-        this.checkOrder(t, "vma_lock")
+        this.checkOrder(t, Rules.LockClassOf.vma)
         const id = `vma:${t.mm}:${vma.id}`
         const got = Rwsem.acquire(this.sem(id), t.id, "write")
         if (got === "blocked") {
@@ -791,13 +795,13 @@ export class World {
       const held: Held = {
         id,
         kind: "pteLock",
-        cls: "page_table_lock",
+        cls: Rules.LockClassOf.pteLock,
         mode: "write",
         at: t.pc,
         vpn: s.addr,
         table: ptl.table,
       }
-      this.checkOrder(t, "page_table_lock")
+      this.checkOrder(t, Rules.LockClassOf.pteLock)
       const got = Rwsem.acquire(this.sem(id), t.id, "write")
       if (typeof got === "object") {
         t.ptl = undefined
