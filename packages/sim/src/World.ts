@@ -433,38 +433,41 @@ export class World {
   }
 
   /** Lockdep: taking class `cls` while holding others (O1-O3). Reports each inversion once. */
-  private checkOrder(t: Task, cls: Rules.LockClass | undefined): void {
+  private checkOrder(t: Task, cls: Rules.LockClass | undefined, id: string): void {
     if (cls === undefined) return
+    // The acquisition chain: what the task holds, in order, then the lock it takes now.
+    const chain = `${t.name}: ${[...t.held.map((h) => `${h.id} (${h.cls ?? h.kind})`), `${id} (${cls})`].join(" -> ")}`
     for (const h of t.held) {
       if (h.cls === undefined || h.cls === cls) continue
       const key = `${h.cls}>${cls}`
       if (orderedBefore(cls, h.cls) && !this.seen.has(`!${key}`)) {
-        this.remember(`!${key}`, t.name)
+        this.remember(`!${key}`, chain)
         this.report(t, {
           kind: "order",
           rule: "O3",
-          message: `${cls} taken while holding ${h.cls}, but O1/O2 order ${cls} before ${h.cls}`,
+          message: `${cls} taken while holding ${h.cls}, but O1/O2 order ${cls} before ${h.cls}; chain ${chain}`,
         })
       }
       const reverse = this.seen.get(`${cls}>${h.cls}`)
       if (reverse !== undefined && !this.seen.has(`!${key}`) && !orderedBefore(h.cls, cls)) {
-        this.remember(`!${key}`, t.name)
+        this.remember(`!${key}`, chain)
         this.report(t, {
           kind: "order",
           rule: "O3",
-          message: `lock inversion: ${t.name} takes ${h.cls} then ${cls}; ${reverse} took ${cls} then ${h.cls}`,
+          message: `lock inversion between ${h.cls} and ${cls}: now ${chain}; earlier ${reverse}`,
         })
       }
-      if (!this.seen.has(key)) this.remember(key, t.name)
+      if (!this.seen.has(key)) this.remember(key, chain)
     }
   }
 
-  private remember(key: string, task: string): void {
+  /** Records a lockdep pair (or a reported inversion) with the chain that first showed it. */
+  private remember(key: string, chain: string): void {
     if (this.seenShared) {
       this.seen = new Map(this.seen)
       this.seenShared = false
     }
-    this.seen.set(key, task)
+    this.seen.set(key, chain)
   }
 
   /** Tasks that can take a step now. */
@@ -575,7 +578,7 @@ export class World {
         const got = Rwsem.acquire(this.sem(r.id), t.id, mode, s.op === "trylock")
         if (typeof got === "object") return this.misuse(t, "L10", got.misuse)
         if (got === "acquired") {
-          if (s.op === "lock") this.checkOrder(t, r.cls)
+          if (s.op === "lock") this.checkOrder(t, r.cls, r.id)
           t.held.push(held)
           t.pc++
           return "ran"
@@ -584,7 +587,7 @@ export class World {
           this.jump(t, s.onFail)
           return "ran"
         }
-        this.checkOrder(t, r.cls)
+        this.checkOrder(t, r.cls, r.id)
         t.status = "blocked"
         t.wait = { on: "sem", id: r.id, after: "hold", held }
         return "blocked"
@@ -668,8 +671,8 @@ export class World {
           t.pc++
           return "ran"
         }
-        this.checkOrder(t, Rules.LockClassOf.vma)
         const id = `vma:${t.mm}:${vma.id}`
+        this.checkOrder(t, Rules.LockClassOf.vma, id)
         const got = Rwsem.acquire(this.sem(id), t.id, "write")
         if (got === "blocked") {
           t.status = "blocked"
@@ -801,7 +804,7 @@ export class World {
         vpn: s.addr,
         table: ptl.table,
       }
-      this.checkOrder(t, Rules.LockClassOf.pteLock)
+      this.checkOrder(t, Rules.LockClassOf.pteLock, id)
       const got = Rwsem.acquire(this.sem(id), t.id, "write")
       if (typeof got === "object") {
         t.ptl = undefined
