@@ -22,6 +22,10 @@ export const step: fc.Arbitrary<Program.Step> = fc.oneof(
   addr.map((a) => ({ op: "lockVmaUnderRcu", addr: a, onFail: "end" }) as const),
   addr.map((a) => ({ op: "vmaEndRead", addr: a }) as const),
   addr.map((a) => ({ op: "vmaStartWrite", addr: a }) as const),
+  fc
+    .tuple(addr, fc.boolean())
+    .map(([a, recheck]) => ({ op: "pteOffsetMapLock", addr: a, onFail: "end", recheck }) as const),
+  addr.map((a) => ({ op: "pteUnmapUnlock", addr: a }) as const),
   fc.constantFrom<Program.Step>(
     { op: "mmapWriteDowngrade" },
     { op: "rcuReadLock" },
