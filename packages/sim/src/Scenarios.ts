@@ -33,6 +33,8 @@ export interface Scenario {
   readonly id: string
   readonly title: string
   readonly kernelPath: string
+  /** The page the scenario is about (the tutor's page-table view walks it). */
+  readonly addr: number
   readonly rules: ReadonlyArray<string>
   readonly spec: WorldSpec
   readonly variants: ReadonlyArray<Variant>
@@ -217,6 +219,7 @@ const anonVmaPrepare = (ptl: boolean): ReadonlyArray<Step> => [
 export const all: ReadonlyArray<Scenario> = [
   {
     id: "page-fault",
+    addr: ANON,
     title: "Page fault racing with mprotect",
     kernelPath: "do_user_addr_fault -> lock_vma_under_rcu / mmap_read_lock -> handle_mm_fault",
     rules: ["L2", "L9", "P3", "F3"],
@@ -238,6 +241,7 @@ export const all: ReadonlyArray<Scenario> = [
   },
   {
     id: "munmap",
+    addr: ANON,
     title: "munmap while another thread faults",
     kernelPath: "do_vmi_munmap -> vma_start_write -> unmap_region (unmap_vmas, free_pgtables)",
     rules: ["L3", "P4", "P7"],
@@ -253,6 +257,7 @@ export const all: ReadonlyArray<Scenario> = [
   },
   {
     id: "mremap",
+    addr: ANON,
     title: "mremap moves page tables",
     kernelPath: "mremap -> move_vma -> move_page_tables (take_rmap_locks)",
     rules: ["P14"],
@@ -268,6 +273,7 @@ export const all: ReadonlyArray<Scenario> = [
   },
   {
     id: "truncate",
+    addr: FILE,
     title: "Truncation zaps a file range",
     kernelPath: "truncate_pagecache -> unmap_mapping_range -> zap_page_range_single",
     rules: ["P4", "P3", "O1"],
@@ -289,6 +295,7 @@ export const all: ReadonlyArray<Scenario> = [
   },
   {
     id: "reclaim",
+    addr: 512,
     title: "Reclaim ages pages through the rmap",
     kernelPath: "shrink_folio_list -> folio_referenced -> rmap walk -> ptep_clear_flush_young",
     rules: ["P5", "P8"],
@@ -304,6 +311,7 @@ export const all: ReadonlyArray<Scenario> = [
   },
   {
     id: "khugepaged",
+    addr: FILE,
     title: "khugepaged retracts an empty PTE table while GUP-fast walks",
     kernelPath: "khugepaged -> retract_page_tables (pte_free_defer) vs gup_fast",
     rules: ["P15", "P10", "P13"],
@@ -319,6 +327,7 @@ export const all: ReadonlyArray<Scenario> = [
   },
   {
     id: "pte-map-lock",
+    addr: FILE,
     title: "A file fault maps and locks the PTE table while khugepaged retracts it",
     kernelPath: "do_fault -> pte_offset_map_lock (re-check pmd_same, retry) vs retract_page_tables",
     rules: ["P11", "P10", "P15"],
@@ -334,6 +343,7 @@ export const all: ReadonlyArray<Scenario> = [
   },
   {
     id: "mprotect",
+    addr: ANON,
     title: "mprotect changes vm_flags",
     kernelPath: "do_mprotect_pkey -> mprotect_fixup -> vm_flags_reset",
     rules: ["F3", "L3"],
@@ -349,6 +359,7 @@ export const all: ReadonlyArray<Scenario> = [
   },
   {
     id: "stack-expansion",
+    addr: STACK,
     title: "The stack grows down while a fault runs",
     kernelPath: "expand_downwards -> vma_start_write -> anon_vma_lock_write",
     rules: ["V6", "F1"],
@@ -364,6 +375,7 @@ export const all: ReadonlyArray<Scenario> = [
   },
   {
     id: "gup-fast",
+    addr: FILE,
     title: "GUP-fast walks without locks",
     kernelPath: "get_user_pages_fast -> gup_fast (lockless walk)",
     rules: ["P13", "P2"],
@@ -379,6 +391,7 @@ export const all: ReadonlyArray<Scenario> = [
   },
   {
     id: "anon-vma-prepare",
+    addr: FILE,
     title: "First fault of a private file page sets anon_vma",
     kernelPath: "do_anonymous_page / do_cow_fault -> anon_vma_prepare",
     rules: ["F9"],

@@ -29,7 +29,7 @@ const fromVariant = (
   scenario: s,
   variant: v,
   spec: v.spec,
-  addr: 600,
+  addr: s.addr,
 })
 
 const variants = Scenarios.all.flatMap((s) => s.variants.map((v) => ({ s, v })))
