@@ -9,7 +9,14 @@ import { afterAll, describe, expect, it } from "vitest"
 const cli = join(import.meta.dirname, "..", "..", "dist", "cli.js")
 const session = `mmguard-e2e-${process.pid}`
 const config = mkdtempSync(join(tmpdir(), "mmguard-e2e-"))
-const tmux = (...args: Array<string>) => execFileSync("tmux", args, { encoding: "utf8" })
+const installed = spawnSync("tmux", ["-V"]).error === undefined
+const tmux = (...args: Array<string>) => {
+  if (!installed)
+    throw new Error(
+      "tmux is not installed: this test plays the game in tmux (apt-get install tmux)",
+    )
+  return execFileSync("tmux", args, { encoding: "utf8" })
+}
 const screen = () => tmux("capture-pane", "-p", "-t", session)
 const waitFor = async (text: string, ms = 10_000) => {
   const end = Date.now() + ms
