@@ -59,7 +59,7 @@ class Stop {
 export const explore = (spec: WorldSpec, budget: Budget = {}): Exploration => {
   const maxStates = budget.maxStates ?? 200_000
   const maxMillis = budget.maxMillis ?? 10_000
-  const maxDepth = budget.maxDepth ?? 2_000
+  const maxDepth = budget.maxDepth ?? 100_000
   const hashing = budget.hashing ?? true
   const sleepSets = (budget.sleepSets ?? true) && spec.tasks.length <= 31
   const start = now()
@@ -75,40 +75,66 @@ export const explore = (spec: WorldSpec, budget: Budget = {}): Exploration => {
   }
   let states = 0
 
-  const dfs = (w: World, sleep: number, depth: number): void => {
+  // One frame per state on the current path: its runnable tasks, their next steps'
+  // footprints, the tasks still to try, and the sleep set grown by the ones already tried.
+  interface Frame {
+    readonly w: World
+    readonly ready: ReadonlyArray<number>
+    readonly prints: ReadonlyArray<Footprint>
+    readonly todo: ReadonlyArray<number>
+    next: number
+    done: number
+    readonly depth: number
+  }
+  const frame = (w: World, sleep: number, depth: number): Frame => {
     const ready = w.runnable()
-    const prints: Array<Footprint | undefined> = sleepSets ? ready.map((id) => w.footprint(id)) : []
-    const todo = ready.filter((id) => (sleep & (1 << id)) === 0)
-    let done = sleep
-    for (let k = 0; k < todo.length; k++) {
-      const id = todo[k] as number
-      if (states >= maxStates || depth >= maxDepth) throw new Stop("budget")
+    return {
+      w,
+      ready,
+      prints: sleepSets ? ready.map((id) => w.footprint(id)) : [],
+      todo: ready.filter((id) => (sleep & (1 << id)) === 0),
+      next: 0,
+      done: sleep,
+      depth,
+    }
+  }
+  // Depth-first with an explicit stack, so deep schedules cannot overflow the call stack.
+  const dfs = (root: World): void => {
+    const stack: Array<Frame> = [frame(root, 0, 0)]
+    while (stack.length > 0) {
+      const f = stack[stack.length - 1] as Frame
+      if (f.next >= f.todo.length) {
+        stack.pop()
+        continue
+      }
+      const id = f.todo[f.next++] as number
+      if (states >= maxStates || f.depth >= maxDepth) throw new Stop("budget")
       if ((states & 1023) === 0 && now() - start > maxMillis) throw new Stop("budget")
-      const child = k === todo.length - 1 ? w : w.clone()
+      // The last branch of a state can take the state itself: nothing else needs it.
+      const child = f.next === f.todo.length ? f.w : f.w.clone()
       child.step(id)
       states++
       const broken = budget.invariant?.(child)
       if (broken !== undefined) child.reportInvariant(id, broken)
       if (child.violations.length > 0) throw new Stop("violation", child)
-      if (!child.finished()) {
-        let childSleep = 0
-        if (sleepSets) {
-          const mine = prints[ready.indexOf(id)] as Footprint
-          for (let j = 0; j < ready.length; j++) {
-            const other = ready[j] as number
-            if ((done & (1 << other)) !== 0 && !dependent(mine, prints[j] as Footprint))
-              childSleep |= 1 << other
-          }
-        }
-        const key = hashing ? child.fingerprint(intern) : undefined
-        const old = key === undefined ? undefined : visited.get(key)
-        // A state seen with a sleep set inside this one has nothing new to offer.
-        if (old === undefined || (old & ~childSleep) !== 0) {
-          if (key !== undefined) visited.set(key, old === undefined ? childSleep : old & childSleep)
-          dfs(child, old === undefined ? childSleep : old & childSleep, depth + 1)
+      let childSleep = 0
+      if (sleepSets) {
+        const mine = f.prints[f.ready.indexOf(id)] as Footprint
+        for (let j = 0; j < f.ready.length; j++) {
+          const other = f.ready[j] as number
+          if ((f.done & (1 << other)) !== 0 && !dependent(mine, f.prints[j] as Footprint))
+            childSleep |= 1 << other
         }
       }
-      done |= 1 << id
+      f.done |= 1 << id
+      if (child.finished()) continue
+      const key = hashing ? child.fingerprint(intern) : undefined
+      const old = key === undefined ? undefined : visited.get(key)
+      // A state seen with a sleep set inside this one has nothing new to offer.
+      if (old !== undefined && (old & ~childSleep) === 0) continue
+      const sleep = old === undefined ? childSleep : old & childSleep
+      if (key !== undefined) visited.set(key, sleep)
+      stack.push(frame(child, sleep, f.depth + 1))
     }
   }
 
@@ -125,7 +151,7 @@ export const explore = (spec: WorldSpec, budget: Budget = {}): Exploration => {
     }
   }
   try {
-    dfs(new World(spec), 0, 0)
+    dfs(new World(spec))
     return result("safe")
   } catch (e) {
     if (e instanceof Stop) return result(e.verdict, e.world)

@@ -103,6 +103,37 @@ describe("Explorer reductions", () => {
   })
 })
 
+describe("Explorer budgets", () => {
+  it("a spinning task drives the unreduced search 50k steps deep without overflowing the stack", () => {
+    const x = { lock: "class", cls: "i_rwsem", name: "x" } as const
+    const s: WorldSpec = {
+      mms: Scenarios.layout,
+      tasks: [
+        {
+          name: "spin",
+          mm: "proc",
+          program: [
+            { op: "trylock", ...x, onFail: "again", label: "again" },
+            { op: "unlock", ...x },
+          ],
+        },
+        {
+          name: "hold",
+          mm: "proc",
+          program: [
+            { op: "lock", ...x },
+            { op: "goto", to: "h", label: "h" },
+          ],
+        },
+      ],
+    }
+    const deep = Explorer.explore(s, { hashing: false, sleepSets: false, maxDepth: 50_000 })
+    expect(deep.verdict).toBe("budget")
+    // With state hashing the spin loop folds into a handful of states.
+    expect(Explorer.explore(s).verdict).toBe("safe")
+  })
+})
+
 describe("Explorer schedules", () => {
   for (const v of variants)
     it(`${v.id}: the schedule returned replays to the same rule, shrunk`, () => {
