@@ -13,6 +13,7 @@ import { Check, Rules } from "@mmguard/core"
 import type { Arch } from "./Arch.js"
 import { x86_64 } from "./Arch.js"
 import type { Frames } from "./Frames.js"
+import { Lockdep } from "./Lockdep.js"
 import { Memory } from "./Memory.js"
 import type { Mm } from "./Mm.js"
 import { Pte } from "./PageTable.js"
@@ -20,6 +21,7 @@ import type { LockTarget, Step, TaskSpec } from "./Program.js"
 import * as Rmap from "./Rmap.js"
 import * as Rwsem from "./Rwsem.js"
 import { isSimError } from "./SimError.js"
+import type { Held, Task } from "./Task.js"
 import { type Vma, writeField } from "./Vma.js"
 
 /** A VMA of the initial world, with the pages mapped in it. */
@@ -38,50 +40,6 @@ export interface WorldSpec {
   readonly arch?: Arch
   readonly mms: ReadonlyArray<{ readonly name: string; readonly vmas: ReadonlyArray<VmaSetup> }>
   readonly tasks: ReadonlyArray<TaskSpec>
-}
-
-/** A lock a task holds. */
-export interface Held {
-  readonly id: string
-  readonly kind: Rules.LockKind | "class"
-  readonly cls: Rules.LockClass | undefined
-  readonly mode: "read" | "write"
-  /** The step index that took it (for lockdep chains). */
-  readonly at: number
-  /** PTE locks: the page the lock was taken for, and the pfn of the PTE table it belongs to. */
-  readonly vpn?: number
-  readonly table?: number
-}
-
-/** What a blocked task is waiting for. */
-type Wait =
-  | { readonly on: "sem"; readonly id: string; readonly after: "hold"; readonly held: Held }
-  | {
-      readonly on: "sem"
-      readonly id: string
-      readonly after: "vmaSeq"
-      readonly mm: string
-      readonly vma: number
-    }
-  | { readonly on: "grace"; readonly readers: ReadonlyArray<readonly [number, number]> }
-
-/** A running task. */
-export interface Task {
-  readonly id: number
-  readonly name: string
-  readonly mm: string
-  readonly program: ReadonlyArray<Step>
-  pc: number
-  status: "runnable" | "blocked" | "done"
-  held: Array<Held>
-  rcuDepth: number
-  rcuEpoch: number
-  wait: Wait | undefined
-  /**
-   * A pte_offset_map_lock under way (P11): the PTE table it mapped, and whether its lock is
-   * taken (the PMD re-check comes next).
-   */
-  ptl: { readonly table: number; readonly locked: boolean } | undefined
 }
 
 /** A reported problem: which rule, which task, what it held, and the trace that got there. */
@@ -103,24 +61,6 @@ export interface Footprint {
 /** What one step did. */
 export type StepOutcome = "ran" | "blocked" | "done" | "not-runnable"
 
-const staticOrder = (() => {
-  const before = new Map<Rules.LockClass, Set<Rules.LockClass>>()
-  for (const rule of Rules.Ordering)
-    for (const chain of rule.chains)
-      for (let i = 0; i + 1 < chain.length; i++) {
-        const a = chain[i] as Rules.LockClass
-        const set = before.get(a) ?? new Set()
-        set.add(chain[i + 1] as Rules.LockClass)
-        before.set(a, set)
-      }
-  // Transitive closure: a -> every class that must be taken after a.
-  const after = (a: Rules.LockClass, seen = new Set<Rules.LockClass>()): Set<Rules.LockClass> => {
-    for (const b of before.get(a) ?? []) if (!seen.has(b)) after(b, seen.add(b))
-    return seen
-  }
-  return new Map(Rules.LockClasses.map((c) => [c, after(c)]))
-})()
-
 /** `{ table }` when a PTE table pfn is known, else nothing (for optional fields). */
 const table = (pfn: number | undefined): { table?: number } =>
   pfn === undefined ? {} : { table: pfn }
@@ -132,10 +72,6 @@ const readOnlyActions: ReadonlySet<Rules.ActionName> = new Set([
   "walk",
   "walkLockless",
 ])
-
-/** Must class `a` be taken before class `b` by O1/O2 (transitively)? */
-export const orderedBefore = (a: Rules.LockClass, b: Rules.LockClass): boolean =>
-  staticOrder.get(a)?.has(b) ?? false
 
 /** The simulated machine. */
 export class World {
@@ -157,13 +93,9 @@ export class World {
   private stepCount = 0
   /** Every violation so far, oldest first (replaced, never changed: clones share it). */
   violations: ReadonlyArray<Violation> = []
-  /** Lock-class pairs seen taken in order (a held while b taken), for lockdep (O3). */
-  private seen = new Map<string, string>()
-  /** A clone still shares `seen`: copy it before adding to it. */
-  private seenShared = false
-  private historyKey = ""
+  /** The lock-order history (O3); shared with clones until either adds to it. */
+  private lockdep = new Lockdep()
   private semOrder: ReadonlyArray<string> = []
-  private historySize = 0
 
   constructor(spec: WorldSpec) {
     this.arch = spec.arch ?? x86_64
@@ -434,40 +366,8 @@ export class World {
 
   /** Lockdep: taking class `cls` while holding others (O1-O3). Reports each inversion once. */
   private checkOrder(t: Task, cls: Rules.LockClass | undefined, id: string): void {
-    if (cls === undefined) return
-    // The acquisition chain: what the task holds, in order, then the lock it takes now.
-    const chain = `${t.name}: ${[...t.held.map((h) => `${h.id} (${h.cls ?? h.kind})`), `${id} (${cls})`].join(" -> ")}`
-    for (const h of t.held) {
-      if (h.cls === undefined || h.cls === cls) continue
-      const key = `${h.cls}>${cls}`
-      if (orderedBefore(cls, h.cls) && !this.seen.has(`!${key}`)) {
-        this.remember(`!${key}`, chain)
-        this.report(t, {
-          kind: "order",
-          rule: "O3",
-          message: `${cls} taken while holding ${h.cls}, but O1/O2 order ${cls} before ${h.cls}; chain ${chain}`,
-        })
-      }
-      const reverse = this.seen.get(`${cls}>${h.cls}`)
-      if (reverse !== undefined && !this.seen.has(`!${key}`) && !orderedBefore(h.cls, cls)) {
-        this.remember(`!${key}`, chain)
-        this.report(t, {
-          kind: "order",
-          rule: "O3",
-          message: `lock inversion between ${h.cls} and ${cls}: now ${chain}; earlier ${reverse}`,
-        })
-      }
-      if (!this.seen.has(key)) this.remember(key, chain)
-    }
-  }
-
-  /** Records a lockdep pair (or a reported inversion) with the chain that first showed it. */
-  private remember(key: string, chain: string): void {
-    if (this.seenShared) {
-      this.seen = new Map(this.seen)
-      this.seenShared = false
-    }
-    this.seen.set(key, chain)
+    for (const message of this.lockdep.take(t.name, t.held, cls, id))
+      this.report(t, { kind: "order", rule: "O3", message })
   }
 
   /** Tasks that can take a step now. */
@@ -964,11 +864,10 @@ export class World {
     // until either world writes to it.
     const tasks = this.tasks.map((t) => ({ ...t, held: [...t.held] }))
     this.memoryShared = true
-    this.seenShared = true
     this.seqsShared = true
     this.semTableShared = true
     this.semsOwned = new Set()
-    Object.assign(c, this, { tasks, semsOwned: new Set() })
+    Object.assign(c, this, { tasks, semsOwned: new Set(), lockdep: this.lockdep.fork() })
     return c
   }
 
@@ -1127,14 +1026,9 @@ export class World {
     for (const [k, seq] of this.seqs.vm)
       if (seq === this.seqs.mm.get(k.slice(0, k.lastIndexOf(":")))) out += `w${k};`
     // The lockdep history is part of the state: it decides which inversions are still reported.
-    if (this.historySize !== this.seen.size) {
-      this.historyKey = [...this.seen.keys()].sort().join()
-      this.historySize = this.seen.size
-    }
+    const history = this.lockdep.history()
     const memory = this.memory.key()
-    return intern
-      ? `${out}|${intern(this.historyKey)}|${intern(memory)}`
-      : `${out}|${this.historyKey}|${memory}`
+    return intern ? `${out}|${intern(history)}|${intern(memory)}` : `${out}|${history}|${memory}`
   }
 }
 

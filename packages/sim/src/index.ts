@@ -14,6 +14,8 @@ export * as Explorer from "./Explorer.js"
 export { Frames } from "./Frames.js"
 /** The simulator as core's Effect kernel layer. */
 export * as KernelLayer from "./KernelLayer.js"
+/** The world state machine, its checker and replay. */
+export { orderedBefore } from "./Lockdep.js"
 /** The mm: page tables plus sorted VMAs. */
 export { Mm, type VmaSpec } from "./Mm.js"
 /** Page tables and leaf entries. */
@@ -31,16 +33,13 @@ export * as Scenarios from "./Scenarios.js"
 export * as Scheduler from "./Scheduler.js"
 /** The simulator's error value. */
 export { isSimError, SimError, type SimErrorKind } from "./SimError.js"
+export type { Held, Task } from "./Task.js"
 /** VMAs and their single field-write entry point. */
 export * as Vma from "./Vma.js"
-/** The world state machine, its checker and replay. */
 export {
   type Footprint,
-  type Held,
-  orderedBefore,
   replay,
   type StepOutcome,
-  type Task,
   type Violation,
   type VmaSetup,
   World,
