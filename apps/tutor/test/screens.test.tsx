@@ -16,9 +16,19 @@ import { empty, load } from "../src/save/progress.js"
 const DOWN = "\u001B[B"
 const ENTER = "\r"
 const tick = () => new Promise((r) => setTimeout(r, 30))
-const type = async (stdin: { write: (s: string) => void }, keys: ReadonlyArray<string>) => {
+/**
+ * Presses `keys` one at a time, each after the previous one has been rendered (up to 2 s on a
+ * loaded machine), so that no handler runs on a stale frame.
+ */
+const type = async (
+  app: { stdin: { write: (s: string) => void }; frames: ReadonlyArray<string> },
+  keys: ReadonlyArray<string>,
+) => {
   for (const k of keys) {
-    stdin.write(k)
+    const before = app.frames.length
+    app.stdin.write(k)
+    for (let waited = 0; waited < 2000 && app.frames.length === before; waited += 10)
+      await new Promise((r) => setTimeout(r, 10))
     await tick()
   }
 }
@@ -76,7 +86,7 @@ describe("screens", () => {
 
   it("lock picker: composing the light fault path and running it solves with 3 stars", async () => {
     let stars = 0
-    const { lastFrame, stdin } = render(
+    const app = render(
       <PuzzleScreen
         puzzle={byId("fault-light")}
         stars={undefined}
@@ -85,36 +95,40 @@ describe("screens", () => {
         }}
       />,
     )
-    await type(stdin, [DOWN, DOWN, ENTER, DOWN, ENTER, DOWN, ENTER, DOWN, ENTER, DOWN, ENTER, "r"])
+    const { frames, lastFrame } = app
+    await type(app, [DOWN, DOWN, ENTER, DOWN, ENTER, DOWN, ENTER, DOWN, ENTER, DOWN, ENTER, "r"])
     expect(lastFrame()).toContain("solved *** (3/3)")
     expect(stars).toBe(3)
   })
 
   it("lock picker: an rmap-free install without any lock names P3", async () => {
-    const { lastFrame, stdin } = render(
+    const app = render(
       <PuzzleScreen puzzle={byId("fault-light")} stars={undefined} onSolved={() => {}} />,
     )
-    await type(stdin, [DOWN, DOWN, DOWN, ENTER, DOWN, ENTER, DOWN, ENTER, "r"])
+    const { frames, lastFrame } = app
+    await type(app, [DOWN, DOWN, DOWN, ENTER, DOWN, ENTER, DOWN, ENTER, "r"])
     expect(lastFrame()).toContain("P3:")
   })
 
   it("scheduler: stepping the flawed task shows the checker's verdict and the schedule", async () => {
-    const { lastFrame, stdin } = render(
+    const app = render(
       <PuzzleScreen puzzle={byId("munmap--no-zap")} stars={undefined} onSolved={() => {}} />,
     )
+    const { frames, lastFrame } = app
     expect(lastFrame()).toContain("munmap")
-    await type(stdin, ["1", "1", "1", "1"])
+    await type(app, ["1", "1", "1", "1"])
     expect(lastFrame()).toContain("solved: the checker caught P7")
   })
 
   it("scheduler: r replays the winning schedule step by step after the win", async () => {
-    const { frames, lastFrame, stdin } = render(
+    const app = render(
       <SchedulerView puzzle={scheduler("munmap--no-zap")} onSolved={() => {}} replayInterval={5} />,
     )
-    await type(stdin, ["1", "1", "1", "1"])
+    const { frames, lastFrame } = app
+    await type(app, ["1", "1", "1", "1"])
     expect(lastFrame()).toContain("(r replays it)")
     const before = frames.length
-    await type(stdin, ["r"])
+    await type(app, ["r"])
     // Frames arrive on timers: wait (up to 5 s on a loaded machine) for the last one.
     for (let waited = 0; waited < 5000 && !lastFrame()?.includes("replay 4/4"); waited += 30)
       await tick()
@@ -140,12 +154,13 @@ describe("screens", () => {
 
   it("app: ? toggles help, enter opens a puzzle, esc returns, a solve is saved", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mmguard-app-"))
-    const { lastFrame, stdin } = render(<App saveDir={dir} initial={empty} />)
-    await type(stdin, ["?"])
+    const app = render(<App saveDir={dir} initial={empty} />)
+    const { frames, lastFrame } = app
+    await type(app, ["?"])
     expect(lastFrame()).toContain("Keys")
-    await type(stdin, ["?", ENTER])
+    await type(app, ["?", ENTER])
     expect(lastFrame()).toContain("Handle a page fault at page 600")
-    await type(stdin, [
+    await type(app, [
       DOWN,
       DOWN,
       ENTER,
