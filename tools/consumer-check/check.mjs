@@ -54,7 +54,7 @@ for (const [consumer, deps] of Object.entries(consumers)) {
       dependencies: {
         ...Object.fromEntries(deps.map((d) => [d, file(tarballs[d])])),
         // The Effect user code imports effect itself, as a real user would declare it.
-        ...(consumer === "both" ? { effect: "4.1.0" } : {}),
+        ...(consumer === "sim" ? {} : { effect: "4.1.0" }),
       },
       // sim depends on @mmguard/core, which the registry does not serve: point it at our tarball.
       overrides: { "@mmguard/core": file(tarballs["@mmguard/core"]) },

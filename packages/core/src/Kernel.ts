@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { KernelError } from "./KernelError.js"
 import type { MmapLockTaken } from "./Requirement.js"
@@ -71,3 +71,42 @@ export class Kernel extends Context.Service<Kernel, KernelShape>()("@mmguard/cor
  */
 export const layer = (shape: KernelShape): Layer.Layer<Kernel | MmapLockTaken<string>> =>
   Layer.succeed(Kernel)(shape) as unknown as Layer.Layer<Kernel | MmapLockTaken<string>>
+
+/** Options of `tracing`. */
+export interface TracingOptions {
+  /** Trylocks and lock_vma_under_rcu fail, as on a contended mm. */
+  readonly busy?: boolean
+  /** Makes an operation fail: return the error it should fail with, or undefined. */
+  readonly refuse?: (action: ActionName | "writeVma") => KernelError | undefined
+}
+
+/**
+ * A kernel without a simulator, for dry runs and tests: it grants every lock, performs every
+ * operation as a line of `log` ("lock mmap read", "installPte", "unlock mmap read", ...) and
+ * reports one anonymous 2 MiB VMA at address 0 to every lookup. It checks nothing at run time:
+ * the types did that; `@mmguard/sim`'s layer is the kernel that re-checks.
+ */
+export const tracing = (
+  options: TracingOptions = {},
+): { readonly log: ReadonlyArray<string>; readonly layer: ReturnType<typeof layer> } => {
+  const log: Array<string> = []
+  const vma: VmaInfo = { id: 1, start: 0n, end: 0x20_0000n, pgoff: 0n, anonymous: true, flags: [] }
+  const shape: KernelShape = {
+    lock: (req) =>
+      Effect.sync(() => {
+        const acquired = !(options.busy && req.attempt === "try")
+        log.push(`${acquired ? "lock" : "busy"} ${req.lock} ${req.mode}`)
+        return acquired && req.lock === "vma" && req.mode === "read"
+          ? { acquired, vma }
+          : { acquired }
+      }),
+    unlock: (req) => Effect.sync(() => void log.push(`unlock ${req.lock} ${req.mode}`)),
+    downgrade: () => Effect.sync(() => void log.push("downgrade")),
+    findVma: () => Effect.succeed(vma),
+    operate: (_mm, action) => {
+      const refused = options.refuse?.(action)
+      return refused ? Effect.fail(refused) : Effect.sync(() => void log.push(action))
+    },
+  }
+  return { log, layer: layer(shape) }
+}

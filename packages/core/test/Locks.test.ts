@@ -14,29 +14,15 @@ import {
   zapRange,
 } from "../src/index.js"
 
-/** A recording kernel: every call is logged; `busy` makes trylocks and lock_vma_under_rcu fail. */
-const recorder = (busy = false) => {
-  const log: Array<string> = []
-  const vma = { id: 1, start: 0n, end: 0x20_0000n, pgoff: 0n, anonymous: true, flags: [] }
-  const shape: Kernel.KernelShape = {
-    lock: (req) =>
-      Effect.sync(() => {
-        const acquired = !(busy && req.attempt === "try")
-        log.push(`${acquired ? "lock" : "busy"} ${req.lock} ${req.mode}`)
-        return acquired && req.lock === "vma" && req.mode === "read"
-          ? { acquired, vma }
-          : { acquired }
-      }),
-    unlock: (req) => Effect.sync(() => void log.push(`unlock ${req.lock} ${req.mode}`)),
-    downgrade: () => Effect.sync(() => void log.push("downgrade")),
-    findVma: () => Effect.succeed(vma),
-    operate: (_mm, action) =>
+/** The tracing kernel, refusing zapRange (to test release on failure). */
+const recorder = (busy = false) =>
+  Kernel.tracing({
+    busy,
+    refuse: (action) =>
       action === "zapRange"
-        ? Effect.fail(new KernelError.RuleViolation({ rule: "P4", message: "refused" }))
-        : Effect.sync(() => void log.push(action)),
-  }
-  return { log, layer: Kernel.layer(shape) }
-}
+        ? new KernelError.RuleViolation({ rule: "P4", message: "refused" })
+        : undefined,
+  })
 const mm = Mm.make("proc1")
 
 describe("validating constructors", () => {
