@@ -2,9 +2,10 @@
 // `pnpm check:packages` (turbo task `consumer-check`, after the builds): proves @mmguard/core and @mmguard/sim work as published. Packs both
 // with `pnpm pack`, runs publint and attw on them, then installs the tarballs (and their real
 // dependencies from the registry) into throwaway projects OUTSIDE the workspace and type-checks
-// and runs a consumer for each: core alone, sim alone, both together; then installs the
-// tutor's tarball the same way and runs its bin.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+// and runs a consumer for each: core alone, sim alone, both together (the first two also run
+// their package README's example as written); then installs the tutor's tarball the same way
+// and runs its bin.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { parseArgs } from "node:util"
@@ -37,6 +38,10 @@ const consumers = {
   sim: ["@mmguard/sim"],
   both: ["@mmguard/core", "@mmguard/sim"],
 }
+// The example of a package's README runs as written in the consumer of that package alone.
+const readmeOf = { core: "packages/core/README.md", sim: "packages/sim/README.md" }
+const example = (readme) =>
+  /```ts\n([\s\S]*?)```/.exec(readFileSync(join(root, readme), "utf8"))?.[1]
 for (const [consumer, deps] of Object.entries(consumers)) {
   if (!deps.every((d) => tarballs[d]) || !tarballs["@mmguard/core"]) {
     record(`consumer ${consumer}`, { ok: false, out: "a tarball is missing" })
@@ -75,6 +80,8 @@ for (const [consumer, deps] of Object.entries(consumers)) {
       include: ["*.ts"],
     }),
   )
+  const readme = readmeOf[consumer] && example(readmeOf[consumer])
+  if (readme) writeFileSync(join(dir, "readme.ts"), readme)
   const ok =
     record(
       `consumer ${consumer}: npm install`,
@@ -85,7 +92,12 @@ for (const [consumer, deps] of Object.entries(consumers)) {
       ),
     ) &&
     record(`consumer ${consumer}: tsc`, run(process.execPath, [tsc, "-p", dir], dir)) &&
-    record(`consumer ${consumer}: run`, run(process.execPath, [join(dir, "index.ts")], dir))
+    record(`consumer ${consumer}: run`, run(process.execPath, [join(dir, "index.ts")], dir)) &&
+    (!readme ||
+      record(
+        `consumer ${consumer}: README example runs`,
+        run(process.execPath, [join(dir, "readme.ts")], dir),
+      ))
   if (ok) rmSync(dir, { recursive: true, force: true })
 }
 
