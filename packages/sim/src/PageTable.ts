@@ -197,6 +197,40 @@ export class PageTable {
   }
 
   /**
+   * The pfn of the PMD table on the path of `vpn` (what pmd_lockptr keys the split PMD lock
+   * on), or undefined when the PMD level is folded or its table is not allocated.
+   */
+  pmdTablePfn(vpn: number): number | undefined {
+    const l = this.arch.real.indexOf("pmd")
+    return l < 0 || l >= this.depth - 1 ? undefined : this.parentAt(vpn, l)?.pfn
+  }
+
+  /**
+   * pmd_alloc: makes sure the PMD table on the path of `vpn` exists (P12) and returns its pfn.
+   * Refuses where the PMD level is folded or a huge PUD leaf maps `vpn`.
+   */
+  pmdAlloc(vpn: number): number | SimError {
+    const bad = this.check(vpn)
+    if (bad) return bad
+    const l = this.arch.real.indexOf("pmd")
+    if (l < 0 || l >= this.depth - 1)
+      return new SimError({ kind: "NoTable", rule: "P1", message: "the PMD level is folded here" })
+    const have = this.pmdTablePfn(vpn)
+    if (have !== undefined) return have
+    for (let t: Slot = this.root, k = 0; k < l && isTable(t); k++) {
+      t = (t.children as Array<Slot>)[this.idx(k, vpn)]
+      if (typeof t === "number")
+        return new SimError({
+          kind: "AlreadyMapped",
+          rule: "P3",
+          message: `a huge leaf maps ${vpn}`,
+        })
+    }
+    this.own(vpn, vpn + 1)
+    return this.populateTo(vpn, l).pfn
+  }
+
+  /**
    * pte_alloc: makes sure a PTE table maps `vpn`, allocating the missing tables on its path
    * (P12), and returns its pfn. Refuses where a huge leaf maps `vpn` (split it first).
    */

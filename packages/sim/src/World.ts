@@ -259,10 +259,18 @@ export class World {
     )
   }
 
-  private pmdLockId(mm: string, vpn: number): string {
-    return this.arch.splitPmdLock
-      ? `pmd:${mm}:${Math.floor(vpn / (this.arch.ptrs.pte * this.arch.ptrs.pmd))}`
-      : `ptl:${mm}`
+  /**
+   * The lock of the PMD table on the path of `vpn` (by default the one there now): its split
+   * lock, keyed on the table page like pmd_lockptr, or mm->page_table_lock without split locks
+   * (P9). Undefined when no PMD table is allocated there.
+   */
+  private pmdLockId(
+    mm: string,
+    vpn: number,
+    table = this.memory.mms.get(mm)?.pt.pmdTablePfn(vpn),
+  ): string | undefined {
+    if (!this.arch.splitPmdLock) return `ptl:${mm}`
+    return table === undefined ? undefined : `pmd:${mm}:${table}`
   }
 
   /**
@@ -295,12 +303,16 @@ export class World {
         return { id: `immap:${target.file}`, kind: "iMmap", cls: Rules.LockClassOf.iMmap }
       case "pageTableLock":
         return { id: `ptl:${t.mm}`, kind: "pageTableLock", cls: Rules.LockClassOf.pageTableLock }
-      case "pmd":
-        return {
-          id: this.pmdLockId(t.mm, target.addr),
-          kind: "pmdLock",
-          cls: Rules.LockClassOf.pmdLock,
+      case "pmd": {
+        let pfn = this.mmOf(t).pt.pmdTablePfn(target.addr)
+        if (pfn === undefined && allocate && this.arch.splitPmdLock) {
+          const made = this.writable().mms.get(t.mm)?.pt.pmdAlloc(target.addr)
+          if (isSimError(made)) return made.message
+          pfn = made
         }
+        const id = this.pmdLockId(t.mm, target.addr, pfn) ?? `pmd:${t.mm}:none@${target.addr}`
+        return { id, kind: "pmdLock", cls: Rules.LockClassOf.pmdLock, ...table(pfn) }
+      }
       case "pte": {
         const cls = Rules.LockClassOf.pteLock
         const mine = this.heldPte(t, target.addr)
@@ -341,7 +353,8 @@ export class World {
     }
     if (this.holds(t, `ptl:${t.mm}`)) state.pageTableLock = "held"
     if (vpn !== undefined) {
-      if (this.holds(t, this.pmdLockId(t.mm, vpn))) state.pmdLock = "held"
+      const pmd = this.pmdLockId(t.mm, vpn)
+      if (pmd !== undefined && this.holds(t, pmd)) state.pmdLock = "held"
       const pte = this.pteLockId(t.mm, vpn)
       if (pte !== undefined && this.holds(t, pte)) state.pteLock = "held"
     }
@@ -947,10 +960,13 @@ export class World {
       case "trylock":
       case "unlock": {
         const r = this.resolve(t, s)
-        const reads = s.lock === "anonVma" || s.lock === "pte" ? ["mem"] : []
+        const reads = s.lock === "anonVma" || s.lock === "pte" || s.lock === "pmd" ? ["mem"] : []
         if (typeof r === "string") return { reads, writes: [] }
-        // Locking a PTE target allocates its table when none maps the address.
-        const allocates = s.op !== "unlock" && r.kind === "pteLock" && r.table === undefined
+        // Locking a PTE or PMD target allocates its table when none is there.
+        const allocates =
+          s.op !== "unlock" &&
+          (r.kind === "pteLock" || (r.kind === "pmdLock" && this.arch.splitPmdLock)) &&
+          r.table === undefined
         return {
           reads,
           writes: r.kind === "mmap" ? [r.id, seq] : allocates ? [r.id, "mem"] : [r.id],

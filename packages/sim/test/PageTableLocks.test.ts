@@ -73,3 +73,26 @@ describe("pte_offset_map_lock (P11)", () => {
     )
   })
 })
+
+describe("pmd_lock (P9)", () => {
+  it("the split PMD lock belongs to the PMD table: a PUD-level move carries it to the new address", () => {
+    const GIB = 262_144 // pages per PUD entry on x86-64
+    const s: WorldSpec = {
+      mms: [{ name: "proc", vmas: [{ start: GIB, end: 2 * GIB, anon: true, mapped: [GIB + 5] }] }],
+      tasks: [
+        { name: "holder", mm: "proc", program: [{ op: "lock", lock: "pmd", addr: GIB }] },
+        {
+          name: "mover",
+          mm: "proc",
+          program: [{ op: "do", action: "movePageTables", addr: GIB, end: 2 * GIB, to: 3 * GIB }],
+        },
+      ],
+    }
+    const w = Scheduler.run(s, { kind: "explicit", schedule: [0, 1] })
+    const holder = w.tasks[0]
+    if (holder === undefined) throw new Error("no holder")
+    expect(w.mms.get("proc")?.pt.read(3 * GIB + 5)).not.toBe(0)
+    expect(w.lockState(holder, undefined, 3 * GIB).pmdLock).toBe("held")
+    expect(w.lockState(holder, undefined, GIB).pmdLock).toBeUndefined()
+  })
+})
