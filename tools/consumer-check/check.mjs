@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { parseArgs } from "node:util"
-import { attw, pack, publint, root, run } from "./lib.mjs"
+import { attw, npmInstall, pack, probeRegistry, publint, root, run } from "./lib.mjs"
 
 const { values } = parseArgs({ options: { report: { type: "string" } } })
 const results = []
@@ -19,6 +19,14 @@ const record = (name, r) => {
   if (!r.ok) console.log(r.out.replace(/^/gm, "    "))
   return r.ok
 }
+
+// The consumers install their dependencies from the registry: find out first, in seconds and
+// with one clear message, whether it can be reached with this machine's configuration.
+const cache = mkdtempSync(join(tmpdir(), "mmguard-npm-cache-"))
+const reachable = record("npm registry reachable", probeRegistry(root, { cache }))
+rmSync(cache, { recursive: true, force: true })
+const install = (dir) =>
+  reachable ? npmInstall(dir) : { ok: false, out: "skipped: the npm registry cannot be reached" }
 
 const tarballs = {}
 for (const [name, dir] of [
@@ -83,14 +91,7 @@ for (const [consumer, deps] of Object.entries(consumers)) {
   const readme = readmeOf[consumer] && example(readmeOf[consumer])
   if (readme) writeFileSync(join(dir, "readme.ts"), readme)
   const ok =
-    record(
-      `consumer ${consumer}: npm install`,
-      run(
-        "npm",
-        ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
-        dir,
-      ),
-    ) &&
+    record(`consumer ${consumer}: npm install`, install(dir)) &&
     record(`consumer ${consumer}: tsc`, run(process.execPath, [tsc, "-p", dir], dir)) &&
     record(`consumer ${consumer}: run`, run(process.execPath, [join(dir, "index.ts")], dir)) &&
     (!readme ||
@@ -118,11 +119,13 @@ if (record("pack @mmguard/tutor", tutor) && tarballs["@mmguard/core"] && tarball
       },
     }),
   )
-  const installed = record(
-    "tutor tarball: npm install",
-    run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], dir),
-  )
-  const version = installed && run("npx", ["--no-install", "mmguard-tutor", "--version"], dir)
+  const installed = record("tutor tarball: npm install", install(dir))
+  const version =
+    installed &&
+    run("npx", ["--no-install", "mmguard-tutor", "--version"], dir, {
+      seconds: 60,
+      what: "the tutor's bin",
+    })
   const ok =
     installed &&
     record("tutor tarball: the bin runs (--version)", {
