@@ -96,12 +96,13 @@ const makeWorkspace = (name: string, port: number, passThrough: ReadonlyArray<st
   writeFileSync(
     join(dir, "probe.mjs"),
     [
-      `import { mkdtempSync } from "node:fs"`,
+      `import { mkdtempSync, rmSync } from "node:fs"`,
       `import { tmpdir } from "node:os"`,
       `import { join } from "node:path"`,
       `import { probeRegistry } from ${JSON.stringify(lib)}`,
       `const cache = mkdtempSync(join(tmpdir(), "mmguard-empty-cache-"))`,
       `const r = probeRegistry(process.cwd(), { cache, seconds: 40 })`,
+      `rmSync(cache, { recursive: true, force: true })`,
       `console.log(r.ok ? "PROBE OK " + r.out.trim() : "PROBE FAILED " + r.out)`,
       `process.exit(r.ok ? 0 : 1)`,
     ].join("\n"),
