@@ -14,21 +14,32 @@ Usage: mmguard-tutor [options]
 Options:
   --plain     plain, screen-reader friendly output (no colors, no symbols)
   --reset     forget all saved progress, then start
-  --help      show this help
+  -h, --help  show this help
   --version   show the version
 
 Progress is saved in $XDG_CONFIG_HOME/mmguard (default ~/.config/mmguard).
 NO_COLOR is honoured.`
 
-const { values } = parseArgs({
-  options: {
-    plain: { type: "boolean", default: false },
-    reset: { type: "boolean", default: false },
-    help: { type: "boolean", default: false },
-    version: { type: "boolean", default: false },
-  },
-  strict: false,
-})
+/** The flags, parsed strictly: an unknown flag or a stray argument is a usage error (exit 2). */
+const parse = () => {
+  try {
+    return parseArgs({
+      options: {
+        plain: { type: "boolean", default: false },
+        reset: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+        version: { type: "boolean", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    })
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    console.error(`mmguard-tutor: ${message}\n\n${usage}`)
+    process.exit(2)
+  }
+}
+const { values } = parse()
 
 if (values.help) {
   console.log(usage)

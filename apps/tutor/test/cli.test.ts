@@ -23,4 +23,17 @@ describe("command line", () => {
     expect(r.status).toBe(2)
     expect(r.stderr).toContain("run it in a terminal")
   })
+  it("an unknown flag is an error with usage on stderr and exit code 2", () => {
+    const r = run("--frobnicate")
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain("--frobnicate")
+    expect(r.stderr).toContain("Usage: mmguard-tutor")
+    expect(r.stdout).toBe("")
+  })
+
+  it("a stray argument is a usage error too", () => {
+    const r = run("extra")
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain("Usage: mmguard-tutor")
+  })
 })
