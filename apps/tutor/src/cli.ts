@@ -14,6 +14,8 @@ Usage: mmguard-tutor [options]
 Options:
   --plain     plain, screen-reader friendly output (no colors, no symbols)
   --reset     forget all saved progress, then start
+  --list      list every puzzle (id, kind, chapter, title, rules) and exit
+  --json      with --list: print the list as JSON
   -h, --help  show this help
   --version   show the version
 
@@ -29,6 +31,8 @@ const parse = () => {
         reset: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", default: false },
+        list: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
       },
       strict: true,
       allowPositionals: false,
@@ -50,6 +54,29 @@ if (values.version) {
   console.log(pkg.version)
   process.exit(0)
 }
+if (values.json && !values.list) {
+  console.error(`mmguard-tutor: --json goes with --list\n\n${usage}`)
+  process.exit(2)
+}
+
+module.enableCompileCache?.()
+// The game is bundled into dist/game.js by scripts/bundle.mjs (one file loads much faster).
+const game = new URL("./game.js", import.meta.url).href
+type Game = typeof import("./main.js")
+
+if (values.list) {
+  // The catalogue needs no terminal: it is for scripts, docs and other tools.
+  const { catalogue } = (await import(game)) as Game
+  const entries = catalogue()
+  if (values.json) console.log(JSON.stringify(entries, null, 2))
+  else
+    for (const e of entries)
+      console.log(
+        `${e.id.padEnd(28)} ${e.kind.padEnd(10)} ${e.chapter.padEnd(3)} ${e.title}  [${e.rules.join(" ")}]`,
+      )
+  process.exit(0)
+}
+
 if (!process.stdin.isTTY || !process.stdout.isTTY) {
   console.error(
     "mmguard-tutor is interactive: run it in a terminal (stdin and stdout must be a TTY).",
@@ -57,8 +84,5 @@ if (!process.stdin.isTTY || !process.stdout.isTTY) {
   process.exit(2)
 }
 
-module.enableCompileCache?.()
-// The game is bundled into dist/game.js by scripts/bundle.mjs (one file loads much faster).
-const game = new URL("./game.js", import.meta.url).href
-const { start } = (await import(game)) as typeof import("./main.js")
+const { start } = (await import(game)) as Game
 start({ plain: values.plain === true, reset: values.reset === true })

@@ -4,6 +4,8 @@
 import { render } from "ink"
 import { App } from "./components/App.js"
 import { ThemeContext } from "./components/Theme.js"
+import type { Puzzle } from "./engine/Puzzle.js"
+import { chapters, puzzles } from "./puzzles/index.js"
 import { load, reset, saveDir } from "./save/progress.js"
 
 /** Options from the command line. */
@@ -29,3 +31,24 @@ export const start = (options: StartOptions): void => {
     { isScreenReaderEnabled: options.plain, interactive: true },
   )
 }
+
+/** One puzzle as the catalogue lists it. */
+export interface CatalogueEntry {
+  readonly id: string
+  readonly kind: Puzzle["kind"]
+  readonly chapter: string
+  readonly chapterTitle: string
+  readonly title: string
+  readonly rules: ReadonlyArray<string>
+}
+
+/** Every puzzle, in play order, with its chapter and the rule IDs it teaches. */
+export const catalogue = (): ReadonlyArray<CatalogueEntry> =>
+  puzzles.map((p) => ({
+    id: p.id,
+    kind: p.kind,
+    chapter: p.chapter,
+    chapterTitle: chapters.find((c) => c.id === p.chapter)?.title ?? p.chapter,
+    title: p.title,
+    rules: p.rules,
+  }))

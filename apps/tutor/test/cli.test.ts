@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
+import { puzzles } from "../src/puzzles/index.js"
 
 const cli = join(import.meta.dirname, "..", "dist", "cli.js")
 const run = (...args: Array<string>) =>
@@ -35,5 +36,24 @@ describe("command line", () => {
     const r = run("extra")
     expect(r.status).toBe(2)
     expect(r.stderr).toContain("Usage: mmguard-tutor")
+  })
+
+  it("--list --json prints every puzzle with its kind, chapter and rules, without a terminal", () => {
+    const r = run("--list", "--json")
+    expect(r.status).toBe(0)
+    const list = JSON.parse(r.stdout) as Array<{ id: string; kind: string; rules: Array<string> }>
+    expect(list.length).toBe(puzzles.length)
+    expect(list.map((p) => p.id)).toEqual(puzzles.map((p) => p.id))
+    for (const entry of list) {
+      expect(["lockPicker", "scheduler", "type"]).toContain(entry.kind)
+      expect(entry.rules.length).toBeGreaterThan(0)
+    }
+  })
+
+  it("--list prints one line per puzzle; --json alone is a usage error", () => {
+    const r = run("--list")
+    expect(r.status).toBe(0)
+    expect(r.stdout.trim().split("\n")).toHaveLength(puzzles.length)
+    expect(run("--json").status).toBe(2)
   })
 })
