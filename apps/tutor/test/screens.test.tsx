@@ -120,6 +120,23 @@ describe("screens", () => {
     expect(lastFrame()).toContain("solved: the checker caught P7")
   })
 
+  it("the lesson and the rules it teaches show only after the puzzle is solved", () => {
+    const p = byId("munmap--no-zap")
+    const before = render(<PuzzleScreen puzzle={p} stars={undefined} onSolved={() => {}} />)
+    expect(before.lastFrame()).not.toContain(p.lesson.slice(0, 40))
+    expect(before.lastFrame()).not.toContain("P7:")
+    expect(before.lastFrame()).toContain("You are the scheduler")
+    const after = render(<PuzzleScreen puzzle={p} stars={2} onSolved={() => {}} />)
+    expect(after.lastFrame()).toContain(p.lesson.slice(0, 40))
+    expect(after.lastFrame()).toContain("P7: free page tables")
+  })
+
+  it("scheduler puzzle titles do not name the flaw", () => {
+    for (const p of puzzles)
+      if (p.kind === "scheduler")
+        expect(p.title.toLowerCase()).not.toContain(p.variant.title.toLowerCase())
+  })
+
   it("scheduler: r replays the winning schedule step by step after the win", async () => {
     const app = render(
       <SchedulerView puzzle={scheduler("munmap--no-zap")} onSolved={() => {}} replayInterval={5} />,

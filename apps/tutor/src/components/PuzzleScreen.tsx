@@ -1,7 +1,12 @@
-/** The puzzle screen: title, rules, lesson and hints around the view of the puzzle's kind. */
+/**
+ * The puzzle screen: the title, what to do and the hints around the view of the puzzle's kind;
+ * the lesson and the rules it teaches only once the puzzle is solved (so they never give the
+ * answer away).
+ */
+import { Rules } from "@mmguard/core"
 import { Box, Text, useInput } from "ink"
 import { useState } from "react"
-import type { Puzzle } from "../engine/Puzzle.js"
+import { briefOf, type Puzzle } from "../engine/Puzzle.js"
 import { LockPickerView } from "./LockPickerView.js"
 import { SchedulerView } from "./SchedulerView.js"
 import { tint, useTheme } from "./Theme.js"
@@ -14,6 +19,13 @@ export interface PuzzleScreenProps {
   readonly onSolved: (stars: number) => void
 }
 
+/** What core's rule table says of a rule ID: the titles of the operations it governs. */
+const ruleTitles = (id: string): string =>
+  Object.values(Rules.Operations)
+    .filter((op) => op.id === id)
+    .map((op) => op.title)
+    .join("; ")
+
 /** The puzzle screen. */
 export const PuzzleScreen = ({ puzzle, stars, onSolved }: PuzzleScreenProps) => {
   const theme = useTheme()
@@ -24,9 +36,21 @@ export const PuzzleScreen = ({ puzzle, stars, onSolved }: PuzzleScreenProps) => 
   return (
     <Box flexDirection="column">
       <Text bold {...tint(theme, "magenta")}>
-        {puzzle.title} [{puzzle.rules.join(" ")}]{stars ? ` solved ${stars}/3` : ""}
+        {puzzle.title}
+        {stars ? ` solved ${stars}/3` : ""}
       </Text>
-      <Text wrap="wrap">{puzzle.lesson}</Text>
+      {stars ? (
+        <Box flexDirection="column">
+          <Text wrap="wrap">{puzzle.lesson}</Text>
+          {puzzle.rules.map((id) => (
+            <Text key={id} dimColor wrap="wrap">
+              {id}: {ruleTitles(id) || "see RULES.md"}
+            </Text>
+          ))}
+        </Box>
+      ) : (
+        <Text wrap="wrap">{briefOf(puzzle)}</Text>
+      )}
       {puzzle.hints.slice(0, hint).map((h) => (
         <Text key={h} {...tint(theme, "yellow")}>
           hint: {h}

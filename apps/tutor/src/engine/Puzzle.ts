@@ -14,7 +14,7 @@ interface Common {
   readonly title: string
   /** Rule IDs the puzzle teaches. */
   readonly rules: ReadonlyArray<string>
-  /** A short lesson in our own words. */
+  /** A short lesson in our own words, shown once the puzzle is solved. */
   readonly lesson: string
   /** Hints, gentlest first. */
   readonly hints: ReadonlyArray<string>
@@ -53,3 +53,15 @@ export interface TypePuzzle extends Common {
 
 /** Any puzzle. */
 export type Puzzle = LockPicker | SchedulerPuzzle | TypePuzzle
+
+/** What the player is asked to do, shown before the puzzle is solved (the lesson comes after). */
+export const briefOf = (p: Puzzle): string => {
+  switch (p.kind) {
+    case "lockPicker":
+      return "Compose the task's program from the palette: the locks it needs, and no more."
+    case "scheduler":
+      return "You are the scheduler. One of these kernel paths is flawed: choose who runs next until the kernel breaks."
+    case "type":
+      return "Pick the line that makes the program compile: the compiler names the locks it misses."
+  }
+}

@@ -22,9 +22,10 @@ const fromVariant = (
   kind: "scheduler",
   id: `${s.id}--${v.id}`,
   chapter: chapter ?? chapterOf(v.expected.rule),
-  title: `${s.title}: ${v.title}`,
+  // The title must not name the flaw: the player finds it; the lesson names it afterwards.
+  title: `${s.title} (${s.variants.indexOf(v) + 1} of ${s.variants.length})`,
   rules: [v.expected.rule, ...s.rules.filter((r) => r !== v.expected.rule)],
-  lesson: `${s.kernelPath}. One task here is flawed: ${v.title.toLowerCase()}.`,
+  lesson: `${s.kernelPath}. The flaw: ${v.title.toLowerCase()}.`,
   hints: hintsFor(v),
   scenario: s,
   variant: v,
