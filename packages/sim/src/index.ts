@@ -18,6 +18,8 @@ export * as KernelLayer from "./KernelLayer.js"
 export { orderedBefore } from "./Lockdep.js"
 /** The mm: page tables plus sorted VMAs. */
 export { Mm, type VmaSpec } from "./Mm.js"
+/** Moves of the scheduler and explorer: a task, and an alternative (a kill in a killable wait). */
+export * as Move from "./Move.js"
 /** Page tables and leaf entries. */
 export { type EntryRef, PageTable, Pte, type WalkStep } from "./PageTable.js"
 /** Task programs as data. */
