@@ -29,12 +29,12 @@ export * as Rmap from "./Rmap.js"
 // --- concurrency side (locks, tasks, scheduler, checker, explorer, scenarios) ---
 /** Read/write semaphores with kernel semantics (L10). */
 export * as Rwsem from "./Rwsem.js"
-/** The kernel scenario library. */
-export * as Scenarios from "./Scenarios.js"
 /** The deterministic scheduler. */
 export * as Scheduler from "./Scheduler.js"
 /** The simulator's error value. */
 export { isSimError, SimError, type SimErrorKind } from "./SimError.js"
+/** The kernel scenario library. */
+export * as Scenarios from "./scenarios/index.js"
 export type { Held, Task } from "./Task.js"
 /** VMAs and their single field-write entry point. */
 export * as Vma from "./Vma.js"
