@@ -17,30 +17,16 @@ import { Lockdep } from "./Lockdep.js"
 import { Memory } from "./Memory.js"
 import type { Mm } from "./Mm.js"
 import { Pte } from "./PageTable.js"
-import type { LockTarget, Step, TaskSpec } from "./Program.js"
+import type { LockTarget, Step } from "./Program.js"
 import * as Rmap from "./Rmap.js"
 import * as Rwsem from "./Rwsem.js"
-import { isSimError } from "./SimError.js"
+import { isSimError, SimError } from "./SimError.js"
 import type { Held, Task } from "./Task.js"
+import type { WorldSpec } from "./Validate.js"
+import * as Validate from "./Validate.js"
 import { type Vma, writeField } from "./Vma.js"
 
-/** A VMA of the initial world, with the pages mapped in it. */
-export interface VmaSetup {
-  readonly start: number
-  readonly end: number
-  readonly file?: string
-  readonly anon?: boolean
-  readonly mapped?: ReadonlyArray<number>
-  /** Pages whose PTE table exists but maps nothing (what a zap leaves: khugepaged's prey). */
-  readonly tables?: ReadonlyArray<number>
-}
-
-/** The initial world: architecture, address spaces with their VMAs, and the tasks. */
-export interface WorldSpec {
-  readonly arch?: Arch
-  readonly mms: ReadonlyArray<{ readonly name: string; readonly vmas: ReadonlyArray<VmaSetup> }>
-  readonly tasks: ReadonlyArray<TaskSpec>
-}
+export type { VmaSetup, WorldSpec } from "./Validate.js"
 
 /** A reported problem: which rule, which task, what it held, and the trace that got there. */
 export interface Violation {
@@ -97,7 +83,13 @@ export class World {
   private lockdep = new Lockdep()
   private semOrder: ReadonlyArray<string> = []
 
-  constructor(spec: WorldSpec) {
+  /**
+   * Builds the world of `spec`. The throwing form: a spec that `Validate.world` rejects throws
+   * that `SimError` (never anything else); `World.make` returns it instead.
+   */
+  constructor(input: WorldSpec) {
+    const spec = Validate.world(input)
+    if (isSimError(spec)) throw spec
     this.arch = spec.arch ?? x86_64
     this.memory = Memory.empty(this.arch)
     for (const m of spec.mms) {
@@ -112,11 +104,11 @@ export class World {
           ...(file ? { file } : {}),
           ...(anonVma ? { anonVma } : {}),
         })
-        if (isSimError(vma)) throw new Error(`bad world spec: ${vma.message}`)
+        if (isSimError(vma)) throw vma
         for (const p of v.mapped ?? []) this.mapFresh(mm, p)
         for (const p of v.tables ?? []) {
           const made = mm.pt.pteAlloc(p)
-          if (isSimError(made)) throw new Error(`bad world spec: ${made.message}`)
+          if (isSimError(made)) throw made
         }
       }
     }
@@ -133,6 +125,16 @@ export class World {
       wait: undefined,
       ptl: undefined,
     }))
+  }
+
+  /**
+   * Builds the world of `spec`, or returns why it cannot: the `SimError` of `Validate.world`
+   * (kind `InvalidWorld` or `InvalidProgram`, with the task, step and path). Nothing is built
+   * from an invalid spec.
+   */
+  static make(spec: unknown): World | SimError {
+    const valid = Validate.world(spec)
+    return isSimError(valid) ? valid : new World(valid)
   }
 
   /** The physical frames (a read-only view: change the world through steps). */
@@ -225,7 +227,9 @@ export class World {
 
   private mmOf(t: Task): Mm {
     const mm = this.memory.mms.get(t.mm)
-    if (mm === undefined) throw new Error(`task ${t.name} names unknown mm ${t.mm}`)
+    // Unreachable: Validate.world rejects a task naming an unknown mm.
+    if (mm === undefined)
+      throw new SimError({ kind: "InvalidWorld", rule: "input", message: `unknown mm ${t.mm}` })
     return mm
   }
 
@@ -887,9 +891,12 @@ export class World {
   /**
    * Runs one step for task `id` outside its program, for an external driver such as the
    * Effect layer. Returns "jumped" when the step took its failure branch (a failed
-   * lock_vma_under_rcu or trylock, find_vma finding nothing).
+   * lock_vma_under_rcu or trylock, find_vma finding nothing), and the `SimError` of
+   * `Validate.step` for a malformed step (which then does not run).
    */
-  act(id: number, s: Step): "ran" | "jumped" | "blocked" {
+  act(id: number, input: Step): "ran" | "jumped" | "blocked" | SimError {
+    const s = Validate.step(this.arch, input)
+    if (isSimError(s)) return s
     const t = this.tasks[id]
     if (t === undefined || t.status === "blocked") return "blocked"
     const saved = { program: t.program, pc: t.pc }
@@ -1048,7 +1055,10 @@ export class World {
   }
 }
 
-/** Builds a world and replays `schedule` (a list of task ids) on it. */
+/**
+ * Builds a world and replays `schedule` (a list of moves) on it. Like the constructor, throws
+ * the `SimError` of an invalid spec (`World.make` and `Scheduler.run` return it instead).
+ */
 export const replay = (spec: WorldSpec, schedule: ReadonlyArray<number>): World => {
   const w = new World(spec)
   for (const id of schedule) w.step(id)
