@@ -3,6 +3,8 @@ import { Effect, Exit } from "effect"
 import { describe, expect } from "vitest"
 import {
   Address,
+  downgradePhases,
+  findVma,
   Kernel,
   KernelError,
   lockVmaUnderRcu,
@@ -60,7 +62,7 @@ describe("lock scopes release on every exit", () => {
     Effect.gen(function* () {
       const { log, layer } = recorder()
       const exit = yield* Effect.exit(
-        mmapWriteLock(mm, Effect.interrupt).pipe(Effect.provide(layer)),
+        mmapWriteLock(mm, () => Effect.interrupt).pipe(Effect.provide(layer)),
       )
       expect(Exit.hasInterrupts(exit)).toBe(true)
       expect(log).toEqual(["lock mmap write", "unlock mmap write"])
@@ -70,9 +72,11 @@ describe("lock scopes release on every exit", () => {
   it.effect("a busy trylock runs the fallback and takes nothing", () =>
     Effect.gen(function* () {
       const { log, layer } = recorder(true)
-      const r = yield* mmapReadTrylock(mm, Effect.succeed("locked"), Effect.succeed("busy")).pipe(
-        Effect.provide(layer),
-      )
+      const r = yield* mmapReadTrylock(
+        mm,
+        () => Effect.succeed("locked"),
+        Effect.succeed("busy"),
+      ).pipe(Effect.provide(layer))
       expect(r).toBe("busy")
       expect(log).toEqual(["busy mmap read"])
     }),
@@ -81,7 +85,9 @@ describe("lock scopes release on every exit", () => {
   it.effect("downgrade: write phase, downgrade, read phase, read unlock (V5)", () =>
     Effect.gen(function* () {
       const { log, layer } = recorder()
-      const program = mmapWriteDowngrade(mm, Effect.succeed(1), (n) => Effect.succeed(n + 1))
+      const program = mmapWriteDowngrade(mm, () =>
+        downgradePhases(Effect.succeed(1), (n) => Effect.succeed(n + 1)),
+      )
       expect(yield* program.pipe(Effect.provide(layer))).toBe(2)
       expect(log).toEqual(["lock mmap write", "downgrade", "unlock mmap read"])
     }),
@@ -90,14 +96,12 @@ describe("lock scopes release on every exit", () => {
   it.effect("vma_start_write has no unlock of its own (L3: it ends with the mmap write lock)", () =>
     Effect.gen(function* () {
       const { log, layer } = recorder()
-      const vma = {
-        _tag: "Vma",
-        mm,
-        via: "mmap",
-        mode: "write",
-        info: { id: 1, start: 0n, end: 1n, pgoff: 0n, anonymous: true, flags: [] },
-      } as const
-      yield* mmapWriteLock(mm, vmaStartWrite(vma, Effect.void)).pipe(Effect.provide(layer))
+      const program = mmapWriteLock(mm, (lock) =>
+        Effect.flatMap(findVma(lock, Effect.runSync(Address.pageAddr(0))), (vma) =>
+          vmaStartWrite(vma, Effect.void),
+        ),
+      )
+      yield* program.pipe(Effect.provide(layer))
       expect(log).toEqual(["lock mmap write", "lock vma write", "unlock mmap write"])
     }),
   )

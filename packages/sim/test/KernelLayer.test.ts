@@ -32,12 +32,11 @@ const mm = Mm.make("proc")
 const addr = page(600n)
 
 const fault = lockVmaUnderRcu(mm, addr, {
-  onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+  onLocked: (vma) => pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn)),
   onFallback: () =>
-    mmapReadLock(
-      mm,
-      Effect.flatMap(findVma(mm, addr), (vma) =>
-        pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+    mmapReadLock(mm, (lock) =>
+      Effect.flatMap(findVma(lock, addr), (vma) =>
+        pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn)),
       ),
     ),
 })
@@ -61,10 +60,11 @@ describe("core programs against sim's kernel layer", () => {
     Effect.gen(function* () {
       const w = fresh()
       const pgd = w.mms.get("proc")?.pt.tablePfns()[0] ?? 0
-      const bad = mmapReadLock(
-        mm,
-        Effect.flatMap(findVma(mm, addr), (vma) =>
-          pteOffsetMapLock(vma, addr, installPte(vma, addr, Effect.runSync(Address.pfn(pgd)))),
+      const bad = mmapReadLock(mm, (lock) =>
+        Effect.flatMap(findVma(lock, addr), (vma) =>
+          pteOffsetMapLock(vma, addr, (pte) =>
+            installPte(pte, addr, Effect.runSync(Address.pfn(pgd))),
+          ),
         ),
       )
       const exit = yield* Effect.exit(bad.pipe(Effect.provide(KernelLayer.layer(w, 0))))
@@ -78,15 +78,14 @@ describe("core programs against sim's kernel layer", () => {
   it.effect("munmap zaps, detaches and frees the page tables", () =>
     Effect.gen(function* () {
       const w = fresh()
-      const munmap = mmapWriteLock(
-        mm,
+      const munmap = mmapWriteLock(mm, (lock) =>
         Effect.gen(function* () {
-          const vma = yield* findVma(mm, anonStart)
+          const vma = yield* findVma(lock, anonStart)
           yield* vmaStartWrite(
             vma,
             Effect.andThen(detachVma(vma), zapRange(vma, anonStart, anonEnd)),
           )
-          yield* freePgtables(mm, anonStart, anonEnd)
+          yield* freePgtables(lock, anonStart, anonEnd)
         }),
       )
       yield* munmap.pipe(Effect.provide(KernelLayer.layer(w, 0)))
@@ -102,7 +101,7 @@ describe("core programs against sim's kernel layer", () => {
     Effect.gen(function* () {
       const w = fresh()
       // Type-correct, but free_pgtables runs before the zap: sim's checker rejects it (P7).
-      const early = mmapWriteLock(mm, freePgtables(mm, anonStart, anonEnd))
+      const early = mmapWriteLock(mm, (lock) => freePgtables(lock, anonStart, anonEnd))
       const exit = yield* Effect.exit(early.pipe(Effect.provide(KernelLayer.layer(w, 0))))
       expect(Exit.isFailure(exit)).toBe(true)
       expect(JSON.stringify(exit)).toContain('"rule":"P7"')
@@ -114,7 +113,7 @@ describe("core programs against sim's kernel layer", () => {
     Effect.gen(function* () {
       const w = fresh()
       const exit = yield* Effect.exit(
-        mmapWriteLock(mm, Effect.interrupt).pipe(Effect.provide(KernelLayer.layer(w, 0))),
+        mmapWriteLock(mm, () => Effect.interrupt).pipe(Effect.provide(KernelLayer.layer(w, 0))),
       )
       expect(Exit.hasInterrupts(exit)).toBe(true)
       expect(w.tasks[0]?.held).toEqual([])
