@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 
-const BLOCKS = 455
+const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 455)
 const dir = join(import.meta.dirname, ".gen")
 const block = (api: string, addrType: string, i: number) => {
   const mm = `mm${i % 4}`
@@ -117,4 +117,4 @@ for (const [version, pkg] of [
     )
 }
 console.error(`typecheck bench: ${lines} generated lines per module`)
-rmSync(dir, { recursive: true, force: true })
+if (!process.env.KEEP_GEN) rmSync(dir, { recursive: true, force: true })

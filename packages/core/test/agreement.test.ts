@@ -1,7 +1,8 @@
 // The type-level rules and the run-time rules are one table: for generated lock states (every
 // combination of mmap, VMA, anon_vma and i_mmap modes — which covers all six rows of L8 — times
-// a set of spinlock / RCU states), the verdict of `Check.check` must equal the verdict the
-// compiler reaches through `Requirement.Requires` / `Discharged`. The test writes one TypeScript
+// a set of spinlock / RCU / detached states), the verdict of `Check.check` must equal the
+// verdict the compiler reaches through `Requirement.Requires` / `Discharged`, and for the rows
+// that depend on the VMA's kind (P14, F1), on every kind (`RequiresOn` / `Check.check(op, s, kind)`). The test writes one TypeScript
 // file asserting the run-time verdicts as types and runs the real tsc on it.
 import { spawnSync } from "node:child_process"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
@@ -19,6 +20,7 @@ const extras: ReadonlyArray<Rules.LockState> = [
   { rcu: "held" },
   { pageTableLock: "held" },
   { swapLock: "held", numabLock: "held", vmaSetup: "held" },
+  { vmaDetached: "held" },
 ]
 
 /** Every generated state. */
@@ -90,20 +92,36 @@ describe("one rule table: types and run-time checks agree", () => {
 
   it("tsc reaches the run-time verdict for every operation on every generated state", () => {
     const ops = Object.keys(Rules.Operations) as Array<Rules.OperationName>
+    const byKind = ops.filter((op) =>
+      (Rules.Operations[op].requires as ReadonlyArray<string>).includes("RmapWriteLock"),
+    )
     const all = states()
     const lines = [
       'import type { Requirement, Rules } from "../../src/index.js"',
       "type Verdicts<S> = {",
       '  [Op in Rules.OperationName]: [Exclude<Requirement.Requires<Op, "m">, S>] extends [never] ? true : false',
       "}",
-      ...all.map((s, i) => {
+      `type KindOps = ${byKind.map((op) => `"${op}"`).join(" | ")}`,
+      "type KindVerdicts<S, K extends Rules.VmaKind> = {",
+      '  [Op in KindOps]: [Exclude<Requirement.RequiresOn<Op, "m", K>, S>] extends [never] ? true : false',
+      "}",
+      ...all.flatMap((s, i) => {
         // `forbids` (L9) is a separate compile-time mechanism with its own fixture.
         const verdicts = ops.map((op) => `${op}: ${Check.check(op, s).missing.length === 0}`)
-        return `export const s${i}: Verdicts<${typeOfState(s)}> = { ${verdicts.join(", ")} }`
+        return [
+          `export const s${i}: Verdicts<${typeOfState(s)}> = { ${verdicts.join(", ")} }`,
+          ...Rules.VmaKinds.map((kind) => {
+            const onKind = byKind.map(
+              (op) => `${op}: ${Check.check(op, s, kind).missing.length === 0}`,
+            )
+            return `export const s${i}${kind}: KindVerdicts<${typeOfState(s)}, "${kind}"> = { ${onKind.join(", ")} }`
+          }),
+        ]
       }),
     ]
     const r = typecheck("agreement", `${lines.join("\n")}\n`)
-    expect(all.length).toBe(486)
+    expect(byKind).toEqual(["writeVmStart", "movePageTables"])
+    expect(all.length).toBe(567)
     expect(r.output).toBe("")
     expect(r.status).toBe(0)
   })
