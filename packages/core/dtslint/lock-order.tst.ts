@@ -7,7 +7,7 @@ import { addr, anonVmaLock, Core, Effect, end, mapping, mm, provide, run, vma } 
 const iMmapInAnon = Core.anonVmaLockWrite(anonVmaLock, () =>
   Core.iMmapLockRead(mapping, () => Core.zapRange(vma, addr, end)),
 )
-// @expect-error O3: lock inversion: i_mmap_rwsem is taken before anon_vma_rwsem
+// @expect-error O3: lock inversion: i_mmap_rwsem is taken before anon_vma_rwsem (O1, O2), never inside it
 run(iMmapInAnon.pipe(provide))
 
 // The mmap lock inside an i_mmap scope (O1: mmap_lock -> ... -> i_mmap_rwsem).

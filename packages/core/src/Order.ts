@@ -36,13 +36,7 @@ type ChainPairs<Chain, Rule extends string> = Chain extends readonly [
   : never
 
 /** The pairs every ordering rule states directly. */
-type Direct = (typeof Ordering)[number] extends infer O
-  ? O extends { readonly id: infer Rule extends string; readonly chains: infer Chains }
-    ? Chains extends ReadonlyArray<infer Chain>
-      ? ChainPairs<Chain, Rule>
-      : never
-    : never
-  : never
+type Direct = RulePairs<(typeof Ordering)[number]>
 
 /** The classes stated directly before any class of `X`. */
 type DirectlyBefore<X extends LockClass> = Extract<Direct, { readonly inner: X }>["outer"]
@@ -58,12 +52,33 @@ type BeforeMap = { readonly [C in LockClass]: Closure<DirectlyBefore<C>, never> 
 /** The classes the ordering puts before `C` (excluding `C` itself, should a cycle occur). */
 export type OrderedBefore<C extends LockClass> = Exclude<BeforeMap[C], C>
 
-/** The rule(s) stating `outer -> inner`; pairs only the closure gives are "O1/O2, by transitivity". */
-export type OrderRuleOf<Outer extends LockClass, Inner extends LockClass> = [
-  Extract<Direct, { readonly outer: Outer; readonly inner: Inner }>["rule"],
-] extends [never]
-  ? "by transitivity of the ordering rules"
-  : Extract<Direct, { readonly outer: Outer; readonly inner: Inner }>["rule"]
+/** The pairs one ordering rule states. */
+type RulePairs<O> = O extends {
+  readonly id: infer Rule extends string
+  readonly chains: ReadonlyArray<infer Chain>
+}
+  ? ChainPairs<Chain, Rule>
+  : never
+
+/** The IDs of the rules in `Os` stating `outer -> inner`, in table order, e.g. "O1, O2". */
+type RulesStating<Os, Outer, Inner, Acc extends string = ""> = Os extends readonly [
+  infer O,
+  ...infer Rest,
+]
+  ? [Extract<RulePairs<O>, { readonly outer: Outer; readonly inner: Inner }>] extends [never]
+    ? RulesStating<Rest, Outer, Inner, Acc>
+    : O extends { readonly id: infer Id extends string }
+      ? RulesStating<Rest, Outer, Inner, Acc extends "" ? Id : `${Acc}, ${Id}`>
+      : never
+  : Acc
+
+/** The rules stating `outer -> inner`; pairs only the closure gives are "by transitivity". */
+export type OrderRuleOf<Outer extends LockClass, Inner extends LockClass> =
+  RulesStating<typeof Ordering, Outer, Inner> extends infer Found extends string
+    ? Found extends ""
+      ? "by transitivity of the ordering rules"
+      : Found
+    : never
 
 /** The classes `R` acquires. */
 export type AcquiredIn<R> = R extends Acquires<infer C, string> ? C : never

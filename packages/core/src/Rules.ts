@@ -381,17 +381,6 @@ export const Actions = {
   readPte: ["accessPteTable"],
 } as const satisfies Record<string, ReadonlyArray<keyof typeof Operations>>
 
-/**
- * L5: what keeps a VMA stable, by stabiliser and mode: the mmap lock, the VMA's own lock or an
- * rmap lock, each read or write. A VMA handle records one of these, and the lookup that gives it
- * requires the matching clause.
- */
-export const Stabilisers = {
-  mmap: { read: "MmapReadLock", write: "MmapWriteLock" },
-  vma: { read: "VmaReadLock", write: "VmaWriteLock" },
-  rmap: { read: "RmapReadLock", write: "RmapWriteLock" },
-} as const satisfies Record<string, Record<"read" | "write", ClauseName>>
-
 /** A kernel API call named in `Actions`. */
 export type ActionName = keyof typeof Actions
 

@@ -4,12 +4,9 @@
 // verdict the compiler reaches through `Requirement.Requires` / `Discharged`, and for the rows
 // that depend on the VMA's kind (P14, F1), on every kind (`RequiresOn` / `Check.check(op, s, kind)`). The test writes one TypeScript
 // file asserting the run-time verdicts as types and runs the real tsc on it.
-import { spawnSync } from "node:child_process"
-import { mkdirSync, rmSync, writeFileSync } from "node:fs"
-import { createRequire } from "node:module"
-import { dirname, join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { Check, Rules } from "../src/index.js"
+import { typecheck } from "./tsc.js"
 
 type Mode = Rules.LockMode
 const rw: ReadonlyArray<Mode | undefined> = [undefined, "read", "write"]
@@ -44,32 +41,6 @@ const states = (): Array<Rules.LockState> => {
 const typeOfState = (s: Rules.LockState): string => {
   const parts = Object.entries(s).map(([k, m]) => `Requirement.Discharged<"${k}", "${m}", "m">`)
   return parts.length === 0 ? "never" : parts.join(" | ")
-}
-
-/** Type-checks one generated file (importing ../../src) with the native tsc; returns its output. */
-const typecheck = (name: string, source: string) => {
-  const dir = join(import.meta.dirname, `.generated-${name}`)
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, `${name}.ts`), source)
-  writeFileSync(
-    join(dir, "tsconfig.json"),
-    JSON.stringify({
-      extends: "../../../../tsconfig.base.json",
-      compilerOptions: { composite: false, noEmit: true, types: [], rootDir: "../.." },
-      files: [`${name}.ts`],
-    }),
-  )
-  const require = createRequire(import.meta.url)
-  const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc")
-  const r = spawnSync(
-    process.execPath,
-    [tsc, "-p", join(dir, "tsconfig.json"), "--pretty", "false"],
-    {
-      encoding: "utf8",
-    },
-  )
-  rmSync(dir, { recursive: true, force: true })
-  return { status: r.status, output: r.stdout + r.stderr }
 }
 
 describe("one rule table: types and run-time checks agree", () => {
