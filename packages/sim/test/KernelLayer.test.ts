@@ -1,15 +1,18 @@
 import { it } from "@effect/vitest"
 import {
   Address,
+  addressSpace,
   detachVma,
   findVma,
   freePgtables,
+  iMmapLockRead,
   installPte,
   lockVmaUnderRcu,
   Mm,
   mmapReadLock,
   mmapWriteLock,
   pteOffsetMapLock,
+  vmaIntervalTreeForeach,
   vmaStartWrite,
   zapRange,
 } from "@mmguard/core"
@@ -118,6 +121,25 @@ describe("core programs against sim's kernel layer", () => {
       expect(Exit.hasInterrupts(exit)).toBe(true)
       expect(w.tasks[0]?.held).toEqual([])
       expect(w.sems.get("mmap:proc")?.writer).toBeNull()
+    }),
+  )
+
+  it.effect("truncation walks i_mmap: each file VMA is zapped under the i_mmap lock alone", () =>
+    Effect.gen(function* () {
+      const w = new World({
+        mms: [{ name: "proc", vmas: [{ start: 2048, end: 2560, file: "libfoo", mapped: [2048] }] }],
+        tasks: [{ name: "driver", mm: "proc", program: [] }],
+      })
+      const first = yield* Address.pgoff(2048) // the sim's file VMAs map page n of the file at page n
+      const truncate = iMmapLockRead(addressSpace("libfoo"), (locked) =>
+        vmaIntervalTreeForeach(locked, first, first, (vma) =>
+          Effect.as(zapRange(vma, page(2048n), page(2560n)), vma.kind),
+        ),
+      )
+      expect(yield* truncate.pipe(Effect.provide(KernelLayer.layer(w, 0)))).toEqual(["privateFile"])
+      expect(w.mms.get("proc")?.pt.read(2048)).toBe(0)
+      expect(w.violations).toEqual([])
+      expect(w.tasks[0]?.held).toEqual([])
     }),
   )
 })
