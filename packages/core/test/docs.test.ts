@@ -21,8 +21,9 @@ describe("the documents' code compiles as written", () => {
     ["readme", "README.md"],
     ["guide", "docs/from-kernel-c.md"],
   ] as const)
+    // TypeScript 6 takes seconds on a loaded machine: a generous timeout.
     for (const compiler of ["typescript", "typescript6"] satisfies ReadonlyArray<Compiler>)
-      it(`${file} (${compiler})`, () => {
+      it(`${file} (${compiler})`, { timeout: 180_000 }, () => {
         const source = blocks(file)
         expect(source).toContain("@mmguard/core")
         const r = typecheck(`docs-${name}-${compiler}`, source, {

@@ -150,7 +150,7 @@ export const types: ReadonlyArray<TypePuzzle> = [
   ),
   puzzle(
     "type-l10",
-    "L",
+    "O",
     "One mmap lock is enough",
     ["L10"],
     "rwsems are not recursive: taking the mmap lock again inside its own scope deadlocks the task against itself (L10).",
