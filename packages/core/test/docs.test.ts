@@ -17,11 +17,11 @@ const options = {
 }
 
 describe("the documents' code compiles as written", () => {
+  // TypeScript 6 takes seconds on a loaded machine: a generous timeout.
   for (const [name, file] of [
     ["readme", "README.md"],
     ["guide", "docs/from-kernel-c.md"],
   ] as const)
-    // TypeScript 6 takes seconds on a loaded machine: a generous timeout.
     for (const compiler of ["typescript", "typescript6"] satisfies ReadonlyArray<Compiler>)
       it(`${file} (${compiler})`, { timeout: 180_000 }, () => {
         const source = blocks(file)
