@@ -110,7 +110,8 @@ export interface TracingOptions {
 /**
  * A kernel without a simulator, for dry runs and tests: it grants every lock, performs every
  * operation as a line of `log` ("lock mmap read", "installPte", "unlock mmap read", ...) and
- * reports one anonymous 2 MiB VMA at address 0 to every lookup. It checks nothing at run time:
+ * reports one VMA to every lookup and rmap walk (`options.vma`; by default an anonymous 2 MiB
+ * VMA at address 0). It checks nothing at run time:
  * the types did that; `@mmguard/sim`'s layer is the kernel that re-checks.
  */
 export const tracing = (

@@ -204,6 +204,8 @@ type RmapLockKindsOf<K extends VmaKind> =
 /**
  * take_rmap_locks (mremap): the rmap write locks of `vma`'s kind around `body`: i_mmap_rwsem
  * if it maps a file, then its anon_vma's lock if it has one (P14, F1), released on every exit.
+ * An anonymous VMA that has no anon_vma yet maps nothing through the rmap: like the kernel, it
+ * takes no lock then.
  */
 export const takeRmapLocks = <Id extends string, T, K extends VmaKind, A, E, R>(
   vma: Vma<Id, T, K>,
