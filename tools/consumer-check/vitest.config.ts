@@ -1,3 +1,4 @@
 import { packageConfig } from "../../vitest.shared.ts"
 
-export default packageConfig(["test/**/*.test.ts"])
+// publint, npm pack and attw take tens of seconds when the whole suite runs at once.
+export default packageConfig(["test/**/*.test.ts"], 180_000)
