@@ -161,7 +161,9 @@ describe("screens", () => {
     const { lastFrame } = render(
       <PuzzleScreen puzzle={byId("type-vma-start-write")} stars={undefined} onSolved={() => {}} />,
     )
-    expect(lastFrame()).toContain("Core.mmapReadLock(mm, Core.vmaStartWrite(vma, Effect.void))")
+    expect(lastFrame()).toContain(
+      "Core.mmapReadLock(mm, () => Core.vmaStartWrite(vma, Effect.void))",
+    )
     expect(lastFrame()).toContain("2. Core.mmapWriteLock")
   })
 

@@ -7,21 +7,21 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 
-const BLOCKS = 455
+const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 455)
 const dir = join(import.meta.dirname, ".gen")
 const block = (api: string, addrType: string, i: number) => {
   const mm = `mm${i % 4}`
   const [a, e] = [`a${i}`, `e${i}`]
   return [
     `declare const ${a}: ${addrType}, ${e}: ${addrType}`,
-    `export const w${i} = ${api}.mmapWriteLock(${mm}, Effect.gen(function* () {`,
-    `  const vma = yield* ${api}.findVma(${mm}, ${a})`,
+    `export const w${i} = ${api}.mmapWriteLock(${mm}, (lock) => Effect.gen(function* () {`,
+    `  const vma = yield* ${api}.findVma(lock, ${a})`,
     `  yield* ${api}.vmaStartWrite(vma, ${api}.zapRange(vma, ${a}, ${e}))`,
-    `  yield* ${api}.freePgtables(${mm}, ${a}, ${e})`,
+    `  yield* ${api}.freePgtables(lock, ${a}, ${e})`,
     "}))",
-    `export const r${i} = ${api}.mmapReadLock(${mm}, Effect.gen(function* () {`,
-    `  const vma = yield* ${api}.findVma(${mm}, ${a})`,
-    `  yield* ${api}.pteOffsetMapLock(vma, ${a}, ${api}.installPte(vma, ${a}, pfn))`,
+    `export const r${i} = ${api}.mmapReadLock(${mm}, (lock) => Effect.gen(function* () {`,
+    `  const vma = yield* ${api}.findVma(lock, ${a})`,
+    `  yield* ${api}.pteOffsetMapLock(vma, ${a}, (pte) => ${api}.installPte(pte, ${a}, pfn))`,
     `  return yield* ${api}.readVma(vma)`,
     "}))",
   ].join("\n")
@@ -36,16 +36,18 @@ const header = {
   base: [
     'import { Effect } from "effect"',
     "interface Vma { readonly id: number }",
+    "interface Lock { readonly mm: string }",
+    "interface Pte { readonly addr: bigint }",
     "declare const Base: {",
-    "  mmapWriteLock: <A, E, R>(mm: string, body: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>",
-    "  mmapReadLock: <A, E, R>(mm: string, body: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>",
+    "  mmapWriteLock: <A, E, R>(mm: string, body: (lock: Lock) => Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>",
+    "  mmapReadLock: <A, E, R>(mm: string, body: (lock: Lock) => Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>",
     "  vmaStartWrite: <A, E, R>(vma: Vma, body: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>",
-    "  pteOffsetMapLock: <A, E, R>(vma: Vma, addr: bigint, body: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>",
-    "  findVma: (mm: string, addr: bigint) => Effect.Effect<Vma>",
+    "  pteOffsetMapLock: <A, E, R>(vma: Vma, addr: bigint, body: (pte: Pte) => Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>",
+    "  findVma: (lock: Lock, addr: bigint) => Effect.Effect<Vma>",
     "  readVma: (vma: Vma) => Effect.Effect<Vma>",
     "  zapRange: (vma: Vma, addr: bigint, end: bigint) => Effect.Effect<void>",
-    "  installPte: (vma: Vma, addr: bigint, pfn: bigint) => Effect.Effect<void>",
-    "  freePgtables: (mm: string, addr: bigint, end: bigint) => Effect.Effect<void>",
+    "  installPte: (pte: Pte, addr: bigint, pfn: bigint) => Effect.Effect<void>",
+    "  freePgtables: (lock: Lock, addr: bigint, end: bigint) => Effect.Effect<void>",
     "}",
     ...[0, 1, 2, 3].map((i) => `const mm${i} = "proc${i}"`),
     "declare const pfn: bigint",
@@ -115,4 +117,4 @@ for (const [version, pkg] of [
     )
 }
 console.error(`typecheck bench: ${lines} generated lines per module`)
-rmSync(dir, { recursive: true, force: true })
+if (!process.env.KEEP_GEN) rmSync(dir, { recursive: true, force: true })

@@ -1,4 +1,4 @@
-// Correct programs: munmap, mremap, mprotect, anon_vma_prepare, downgrade and trylock.
+// Correct programs: munmap (both forms), mremap, mprotect, anon_vma_prepare, trylock, reclaim.
 import * as Core from "@mmguard/core"
 import { Kernel, Mm } from "@mmguard/core"
 import { Effect } from "effect"
@@ -9,37 +9,49 @@ declare const end: Core.Address.PageAddr
 declare const far: Core.Address.PageAddr
 declare const kernel: Kernel.KernelShape
 
-// munmap: mmap write, VMA write, zap, unlink from the rmap, free_pgtables (P4, P7, F1).
-const munmap = Core.mmapWriteLock(
-  mm,
+// munmap as the kernel does it (vms_complete_munmap_vmas, P7 rev 2): write-lock and detach the
+// VMA under the mmap write lock, downgrade, then zap and free the page tables under the read
+// lock, with the proof of the detach.
+const munmap = Core.mmapWriteDowngrade(mm, (lock) =>
+  Core.downgradePhases(
+    Effect.gen(function* () {
+      const vma = yield* Core.findVma(lock, start)
+      const detached = yield* Core.vmaStartWrite(vma, Core.detachVma(vma))
+      return { vma, detached }
+    }),
+    ({ vma, detached }) =>
+      Effect.gen(function* () {
+        yield* Core.zapRange(vma, start, end) // unmap_vmas
+        yield* Core.freePgtables(lock, start, end, detached) // free_pgtables
+      }),
+  ),
+)
+
+// munmap without the downgrade: everything under the mmap write lock (P4, P7).
+const munmapWrite = Core.mmapWriteLock(mm, (lock) =>
   Effect.gen(function* () {
-    // Looked up under the write lock: the handle's type says so.
-    const vma: Core.Vma.Vma<"proc1", "mmap", "write"> = yield* Core.findVma(mm, start, {
-      via: "mmap",
-      mode: "write",
-    })
+    const vma = yield* Core.findVma(lock, start)
     yield* Core.vmaStartWrite(vma, Core.zapRange(vma, start, end))
-    yield* Core.freePgtables(mm, start, end)
+    yield* Core.freePgtables(lock, start, end)
   }),
 )
 
-// mremap's move_page_tables: mmap write + VMA write + rmap write (P14).
-const mremap = Core.mmapWriteLock(
-  mm,
+// mremap's move_page_tables: mmap write + VMA write + the rmap write locks of the VMA's kind
+// (P14): take_rmap_locks takes i_mmap and/or the anon_vma, whatever the kind is.
+const mremap = Core.mmapWriteLock(mm, (lock) =>
   Effect.gen(function* () {
-    const vma = yield* Core.findVma(mm, start)
+    const vma = yield* Core.findVma(lock, start)
     yield* Core.vmaStartWrite(
       vma,
-      Core.iMmapLockWrite(vma, Core.movePageTables(vma, start, end, far)),
+      Core.takeRmapLocks(vma, Core.movePageTables(vma, start, end, far)),
     )
   }),
 )
 
 // mprotect: vm_flags and vm_page_prot under mmap write + VMA write (F3).
-const mprotect = Core.mmapWriteLock(
-  mm,
+const mprotect = Core.mmapWriteLock(mm, (lock) =>
   Effect.gen(function* () {
-    const vma = yield* Core.findVma(mm, start)
+    const vma = yield* Core.findVma(lock, start)
     yield* Core.vmaStartWrite(
       vma,
       Effect.all([
@@ -51,43 +63,34 @@ const mprotect = Core.mmapWriteLock(
 )
 
 // anon_vma_prepare on first fault: mmap read + mm->page_table_lock (F9).
-const anonVmaPrepare = Core.mmapReadLock(
-  mm,
-  Effect.flatMap(Core.findVma(mm, start), (vma) => Core.mmPageTableLock(mm, Core.setAnonVma(vma))),
-)
-
-// Downgrade: write the VMA, then keep reading it under the downgraded lock (V5).
-const downgraded = Core.mmapWriteDowngrade(
-  mm,
-  Effect.flatMap(Core.findVma(mm, start), (vma) =>
-    Core.vmaStartWrite(vma, Effect.as(Core.writeVma(vma, "vm_flags", []), vma)),
+const anonVmaPrepare = Core.mmapReadLock(mm, (lock) =>
+  Effect.flatMap(Core.findVma(lock, start), (vma) =>
+    Core.mmPageTableLock(mm, Core.setAnonVma(vma)),
   ),
-  (vma) => Core.readVma(vma),
 )
 
-// Trylock with a fallback, and reclaim changing A/D bits under the rmap lock alone (P5).
+// Trylock with a fallback; a handle used point-free.
 const tryWalk = Core.mmapReadTrylock(
   mm,
-  Effect.flatMap(Core.findVma(mm, start), (vma) => Core.walk(vma, start)),
+  (lock) => Effect.flatMap(Core.findVma(lock, start), (vma) => Core.walk(vma, start)),
   Effect.succeed([]),
 )
-declare const fileVma: Core.Vma.Vma<"proc1", "rmap">
-const reclaim = Core.iMmapLockRead(
-  fileVma,
-  Core.pteOffsetMapLock(
-    fileVma,
-    start,
-    Core.changeAccessDirty(fileVma, start, { accessed: false }),
-  ),
+const readPointFree = Core.mmapReadLock(mm, (lock) =>
+  Effect.flatMap(Core.findVma(lock, start), Core.readVma),
 )
+
+// Another mm's mmap lock inside (as dup_mmap nests the child's): not a recursion.
+const child = Mm.make("proc2")
+const nestedMms = Core.mmapWriteLock(mm, () => Core.mmapWriteLock(child, () => Effect.void))
 
 const everything = Effect.all([
   munmap,
+  munmapWrite,
   mremap,
   mprotect,
   anonVmaPrepare,
-  downgraded,
   tryWalk,
-  reclaim,
+  readPointFree,
+  nestedMms,
 ])
 export const all = () => Effect.runPromise(everything.pipe(Effect.provide(Kernel.layer(kernel))))

@@ -19,13 +19,13 @@ const fault = Effect.gen(function* () {
   const addr = yield* Address.pageAddr(0x7f3a_0000_0000n)
   const pfn = yield* Address.pfn(42)
   return yield* lockVmaUnderRcu(mm, addr, {
-    onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+    // The locked PTE table comes with its lock: the install takes it (P8).
+    onLocked: (vma) => pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn)),
     onFallback: () =>
-      mmapReadLock(
-        mm,
+      mmapReadLock(mm, (lock) =>
         Effect.gen(function* () {
-          const vma = yield* findVma(mm, addr)
-          yield* pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn))
+          const vma = yield* findVma(lock, addr)
+          yield* pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn))
         }),
       ),
   })

@@ -1,6 +1,6 @@
-import { addr, Core, Effect, end, far, Mm, mm, pfn, provide, run, vma } from "./setup.js"
+import { addr, Core, end, mm, provide, run } from "./setup.js"
 
-// 11. free_pgtables with only the mmap read lock (P7 needs the write lock).
-const program = Core.mmapReadLock(mm, Core.freePgtables(mm, addr, end))
-// @expect-error LockRequired<"MmapWriteLock", "proc1">
+// 11. free_pgtables with only the mmap read lock and no VMA detached (P7).
+const program = Core.mmapReadLock(mm, (lock) => Core.freePgtables(lock, addr, end))
+// @expect-error LockRequired<"MmapWriteOrDetached", "proc1">
 run(program.pipe(provide))

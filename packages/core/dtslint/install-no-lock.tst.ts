@@ -1,5 +1,6 @@
-import { addr, Core, Effect, end, far, Mm, mm, pfn, provide, run, vma } from "./setup.js"
+import { addr, Core, pfn, provide, run, vma } from "./setup.js"
 
-// 1. install a PTE with no lock held (P3).
+// 1. install a PTE holding only the PTE table's lock, no mmap or VMA lock (P3).
+const program = Core.pteOffsetMapLock(vma, addr, (pte) => Core.installPte(pte, addr, pfn))
 // @expect-error LockRequired<"MmapOrVmaLock", "proc1">
-run(Core.installPte(vma, addr, pfn).pipe(provide))
+run(program.pipe(provide))

@@ -1,9 +1,8 @@
-import { addr, Core, Effect, end, far, Mm, mm, pfn, provide, run, vma } from "./setup.js"
+import { addr, anonVma, Core, end, far, mm, provide, run } from "./setup.js"
 
 // 12. move_page_tables without the rmap locks (P14 needs mmap, VMA and rmap write locks).
-const program = Core.mmapWriteLock(
-  mm,
-  Core.vmaStartWrite(vma, Core.movePageTables(vma, addr, end, far)),
+const program = Core.mmapWriteLock(mm, () =>
+  Core.vmaStartWrite(anonVma, Core.movePageTables(anonVma, addr, end, far)),
 )
-// @expect-error LockRequired<"RmapWriteLock", "proc1">
+// @expect-error LockRequired<"AnonVmaWriteLock", "proc1">
 run(program.pipe(provide))

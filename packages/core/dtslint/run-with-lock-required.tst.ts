@@ -1,4 +1,4 @@
-import { addr, Core, Effect, end, far, Mm, mm, pfn, provide, run, vma } from "./setup.js"
+import { Core, Effect, provide, vma } from "./setup.js"
 
 // 15. running a program that still requires a lock is a compile error.
 const program = Core.readVma(vma)

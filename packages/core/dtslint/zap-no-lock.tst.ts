@@ -1,4 +1,4 @@
-import { addr, Core, Effect, end, far, Mm, mm, pfn, provide, run, vma } from "./setup.js"
+import { addr, Core, end, provide, run, vma } from "./setup.js"
 
 // 3. zap holding nothing (P4 needs a lock that keeps the VMA stable).
 // @expect-error LockRequired<"StableVmaLock", "proc1">

@@ -14,7 +14,9 @@ import {
   type LockState,
   type OperationName,
   Operations,
+  RmapLocksOfKind,
   type Rule,
+  type VmaKind,
 } from "./Rules.js"
 
 /** Does a lock held in mode `held` meet a requirement of mode `wanted`? */
@@ -43,10 +45,25 @@ export interface Verdict {
   readonly forbidden: ReadonlyArray<LockRequirement>
 }
 
-/** Checks an operation against a lock state, naming every missing clause and forbidden lock. */
-export const check = (op: OperationName, state: LockState): Verdict => {
+/**
+ * The clauses a row requires of a VMA of kind `kind`: `RmapWriteLock` ("an rmap write lock")
+ * becomes the write lock of every rmap the kind is reached through (`Rules.RmapLocksOfKind`).
+ */
+export const clausesOn = (
+  requires: ReadonlyArray<ClauseName>,
+  kind?: VmaKind,
+): ReadonlyArray<ClauseName> =>
+  kind === undefined
+    ? requires
+    : requires.flatMap((c) => (c === "RmapWriteLock" ? RmapLocksOfKind[kind] : [c]))
+
+/**
+ * Checks an operation against a lock state, naming every missing clause and forbidden lock;
+ * with `kind`, on a VMA of that kind (P14, F1 need that kind's rmap locks).
+ */
+export const check = (op: OperationName, state: LockState, kind?: VmaKind): Verdict => {
   const rule: Rule = Operations[op]
-  const missing = rule.requires.filter((c) => !clauseHolds(state, c))
+  const missing = clausesOn(rule.requires, kind).filter((c) => !clauseHolds(state, c))
   const forbidden = (rule.forbids ?? []).filter((req) => meets(state, req))
   return {
     op,
@@ -58,8 +75,12 @@ export const check = (op: OperationName, state: LockState): Verdict => {
 }
 
 /** Checks a kernel API call: every row it needs (`Rules.Actions`), failing verdicts first. */
-export const checkAction = (action: ActionName, state: LockState): ReadonlyArray<Verdict> =>
-  Actions[action].map((op) => check(op, state)).sort((a, b) => Number(a.ok) - Number(b.ok))
+export const checkAction = (
+  action: ActionName,
+  state: LockState,
+  kind?: VmaKind,
+): ReadonlyArray<Verdict> =>
+  Actions[action].map((op) => check(op, state, kind)).sort((a, b) => Number(a.ok) - Number(b.ok))
 
 /** A one-line explanation of a failed verdict, in a kernel developer's words. */
 export const explain = (verdict: Verdict): string => {

@@ -8,9 +8,9 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type { KernelError } from "./KernelError.js"
-import type { MmapLockTaken } from "./Requirement.js"
-import type { ActionName, LockKind, LockMode } from "./Rules.js"
+import { type KernelError, Killed } from "./KernelError.js"
+import type { Acquires } from "./Order.js"
+import type { ActionName, LockClass, LockKind, LockMode } from "./Rules.js"
 import type { VmaInfo } from "./Vma.js"
 
 /** How to wait for a lock: block, try once (trylock), or block until killed (killable). */
@@ -24,6 +24,10 @@ export interface LockRequest {
   readonly attempt?: Attempt
   readonly vma?: number
   readonly addr?: bigint
+  /** The address_space (file name) of an i_mmap lock taken on the mapping itself. */
+  readonly file?: string
+  /** The anon_vma (id) of an anon_vma lock taken on the anon_vma itself. */
+  readonly anonVma?: number
 }
 
 /** Whether the lock was taken, and (lock_vma_under_rcu) the VMA it locked. */
@@ -42,6 +46,16 @@ export interface OperationArgs {
   readonly field?: string
   readonly value?: unknown
   readonly bits?: { readonly accessed?: boolean; readonly dirty?: boolean }
+  /** The address the locked (or mapped) PTE / PMD table was looked up for (P8). */
+  readonly table?: bigint
+}
+
+/** Where an rmap walk starts: a file's address_space or an anon_vma, and the pgoff range. */
+export interface RmapWalkRequest {
+  readonly file?: string
+  readonly anonVma?: number
+  readonly first: bigint
+  readonly last: bigint
 }
 
 /** The primitive actions. Every failure is a tagged error naming the rule. */
@@ -60,17 +74,26 @@ export interface KernelShape {
     action: ActionName | "writeVma",
     args: OperationArgs,
   ) => Effect.Effect<unknown, KernelError>
+  /**
+   * The VMAs of an rmap tree (i_mmap of a file, or an anon_vma) overlapping [first, last] in
+   * pgoff units, each with its `mm` (vma_interval_tree_foreach, anon_vma_interval_tree_foreach).
+   * The caller holds that tree's lock.
+   */
+  readonly rmapWalk: (req: RmapWalkRequest) => Effect.Effect<ReadonlyArray<VmaInfo>, KernelError>
 }
 
 /** The kernel service key. */
 export class Kernel extends Context.Service<Kernel, KernelShape>()("@mmguard/core/Kernel") {}
 
+/** What a kernel layer provides: the service, and every lock-order mark (Order.ts). */
+export type Provided = Kernel | Acquires<LockClass, string>
+
 /**
- * A layer providing a kernel implementation. It also discharges the `MmapLockTaken` markers
- * (they only exist for the L9 compile-time check), so a fully locked program runs.
+ * A layer providing a kernel implementation. It also discharges the `Acquires` marks (they only
+ * exist for the compile-time L9/L10/O3 checks), so a fully locked program runs.
  */
-export const layer = (shape: KernelShape): Layer.Layer<Kernel | MmapLockTaken<string>> =>
-  Layer.succeed(Kernel)(shape) as unknown as Layer.Layer<Kernel | MmapLockTaken<string>>
+export const layer = (shape: KernelShape): Layer.Layer<Provided> =>
+  Layer.succeed(Kernel)(shape) as unknown as Layer.Layer<Provided>
 
 /** Options of `tracing`. */
 export interface TracingOptions {
@@ -78,31 +101,53 @@ export interface TracingOptions {
   readonly busy?: boolean
   /** Makes an operation fail: return the error it should fail with, or undefined. */
   readonly refuse?: (action: ActionName | "writeVma") => KernelError | undefined
+  /** Killable waits are interrupted by a fatal signal (they fail with `Killed`). */
+  readonly killed?: boolean
+  /** The VMA every lookup reports (default: anonymous, 2 MiB at address 0). */
+  readonly vma?: VmaInfo
 }
 
 /**
  * A kernel without a simulator, for dry runs and tests: it grants every lock, performs every
  * operation as a line of `log` ("lock mmap read", "installPte", "unlock mmap read", ...) and
- * reports one anonymous 2 MiB VMA at address 0 to every lookup. It checks nothing at run time:
+ * reports one VMA to every lookup and rmap walk (`options.vma`; by default an anonymous 2 MiB
+ * VMA at address 0). It checks nothing at run time:
  * the types did that; `@mmguard/sim`'s layer is the kernel that re-checks.
  */
 export const tracing = (
   options: TracingOptions = {},
 ): { readonly log: ReadonlyArray<string>; readonly layer: ReturnType<typeof layer> } => {
   const log: Array<string> = []
-  const vma: VmaInfo = { id: 1, start: 0n, end: 0x20_0000n, pgoff: 0n, anonymous: true, flags: [] }
+  const vma: VmaInfo = options.vma ?? {
+    id: 1,
+    start: 0n,
+    end: 0x20_0000n,
+    pgoff: 0n,
+    anonymous: true,
+    flags: [],
+  }
   const shape: KernelShape = {
     lock: (req) =>
-      Effect.sync(() => {
+      Effect.suspend(() => {
+        if (options.killed && req.attempt === "killable") {
+          log.push(`killed ${req.lock} ${req.mode}`)
+          return Effect.fail(new Killed({ rule: "L1" }))
+        }
         const acquired = !(options.busy && req.attempt === "try")
         log.push(`${acquired ? "lock" : "busy"} ${req.lock} ${req.mode}`)
-        return acquired && req.lock === "vma" && req.mode === "read"
-          ? { acquired, vma }
-          : { acquired }
+        return Effect.succeed(
+          acquired && req.lock === "vma" && req.mode === "read" ? { acquired, vma } : { acquired },
+        )
       }),
     unlock: (req) => Effect.sync(() => void log.push(`unlock ${req.lock} ${req.mode}`)),
     downgrade: () => Effect.sync(() => void log.push("downgrade")),
     findVma: () => Effect.succeed(vma),
+    rmapWalk: (req) =>
+      Effect.sync(() => {
+        log.push(`rmapWalk ${req.file ?? `anon_vma ${req.anonVma}`}`)
+        const file = req.file === undefined ? {} : { file: req.file, anonymous: false }
+        return [{ ...vma, ...file, mm: "proc1" }]
+      }),
     operate: (_mm, action) => {
       const refused = options.refuse?.(action)
       return refused ? Effect.fail(refused) : Effect.sync(() => void log.push(action))

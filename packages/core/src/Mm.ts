@@ -13,3 +13,6 @@ export interface Mm<Id extends string> {
 
 /** Names an address space. Pass a literal: its type is the mm's identity. */
 export const make = <const Id extends string>(id: Id): Mm<Id> => ({ _tag: "Mm", id })
+
+/** The kernel's own address space: its mmap lock serialises kernel page-table walks (P6). */
+export const initMm: Mm<"init_mm"> = make("init_mm")

@@ -1,31 +1,29 @@
 /**
  * Page-table and VMA operations. The `R` channel of each is read from its row of the rule
- * table (`Requires<Op, Id>`), so a call outside the right lock scopes leaves a named
- * `LockRequired` in `R` and the program cannot be run.
+ * table (`Requires<Op, Id>`, on the VMA's kind where the row depends on it), so a call outside
+ * the right lock scopes leaves a named `LockRequired` in `R` and the program cannot be run.
+ * Operations on a handle also carry the handle's scope token: outside that scope they do not
+ * compile (Scope.ts).
  *
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import type { PageAddr, Pfn, VirtAddr } from "./Address.js"
 import { Kernel, type OperationArgs } from "./Kernel.js"
-import type { KernelError } from "./KernelError.js"
+import { type KernelError, RuleViolation } from "./KernelError.js"
+import type { MmapLock, MmapMode } from "./Locks.js"
 import type { Mm } from "./Mm.js"
-import type { LockRequired, Requires, RequiresAction } from "./Requirement.js"
-import type { ActionName, OperationName, Stabilisers, VmaField, VmaFields } from "./Rules.js"
-import {
-  handle,
-  type StabilisedBy,
-  type Stability,
-  type StableMode,
-  type Vma,
-  type VmaInfo,
-} from "./Vma.js"
+import type { LockedPmd, LockedPte, ReadablePte } from "./PageTable.js"
+import type { Discharged, Requires, RequiresAction, RequiresOn } from "./Requirement.js"
+import type { ActionName, OperationName, VmaField, VmaFields, VmaKind } from "./Rules.js"
+import { bound, type InMmapLockScope, type ScopeBound } from "./Scope.js"
+import { type AnonKind, handle, type Vma, type VmaInfo } from "./Vma.js"
 
 /** An operation's Effect type: its result, kernel errors, and what its rule requires. */
-export type Operation<A, Op extends OperationName, Id extends string> = Effect.Effect<
+export type Operation<A, Op extends OperationName, Id extends string, T = never> = Effect.Effect<
   A,
   KernelError,
-  Requires<Op, Id> | Kernel
+  Requires<Op, Id> | T | Kernel
 >
 
 const operate = <A>(mm: string, action: ActionName | "writeVma", args: OperationArgs) =>
@@ -36,48 +34,42 @@ const operate = <A>(mm: string, action: ActionName | "writeVma", args: Operation
   >
 
 /**
- * find_vma: the VMA covering `addr` (L5, L6), as a handle typed by the lock that keeps it
- * stable: the mmap read lock by default, or what `how` names (e.g. `{ via: "mmap", mode:
- * "write" }` inside mmap_write_lock). That lock is what the lookup requires (`Rules.Stabilisers`).
+ * find_vma: the VMA covering `addr`, looked up under the mmap lock scope of `lock` (L5, L6). The
+ * handle is valid only inside that scope.
  */
-export const findVma = <
-  Id extends string,
-  Via extends StabilisedBy = "mmap",
-  Mode extends StableMode = "read",
->(
-  mm: Mm<Id>,
+export const findVma = <Id extends string, M extends MmapMode, S>(
+  lock: MmapLock<Id, M, S>,
   addr: VirtAddr,
-  how?: Stability<Via, Mode>,
-): Effect.Effect<
-  Vma<Id, Via, Mode>,
-  KernelError,
-  LockRequired<(typeof Stabilisers)[Via][Mode], Id> | Kernel
-> =>
+): Effect.Effect<Vma<Id, InMmapLockScope<S>>, KernelError, InMmapLockScope<S> | Kernel> =>
   Effect.map(
-    Effect.flatMap(Effect.service(Kernel), (k) => k.findVma(mm.id, addr)),
-    (info) => handle(mm, how ?? ({ via: "mmap", mode: "read" } as Stability<Via, Mode>), info),
-  ) as never
+    Effect.flatMap(Effect.service(Kernel), (k) => k.findVma(lock.mm.id, addr)),
+    (info) => handle(lock.mm, info),
+  )
 
 /** Reads the VMA's current fields (L6: needs a lock that keeps it stable). */
-export const readVma = <Id extends string>(vma: Vma<Id>): Operation<VmaInfo, "readVma", Id> =>
+export const readVma = <Id extends string, T, K extends VmaKind>(
+  vma: Vma<Id, T, K>,
+): Operation<VmaInfo, "readVma", Id, T> =>
   operate<VmaInfo>(vma.mm.id, "readVma", { vma: vma.info.id }) as never
 
-/** Writes one VMA field; the locks it needs come from that field's row (F1-F8). */
-export const writeVma = <Id extends string, F extends VmaField>(
-  vma: Vma<Id>,
+/** Writes one VMA field; the locks it needs come from that field's row (F1-F8), on the VMA's kind. */
+export const writeVma = <Id extends string, T, K extends VmaKind, F extends VmaField>(
+  vma: Vma<Id, T, K>,
   field: F,
   value: unknown,
-): Operation<void, (typeof VmaFields)[F], Id> =>
+): Effect.Effect<void, KernelError, RequiresOn<(typeof VmaFields)[F], Id, K> | T | Kernel> =>
   operate<void>(vma.mm.id, "writeVma", { vma: vma.info.id, field, value }) as never
 
 /** anon_vma_prepare's store: sets anon_vma from NULL on first fault (F9: mmap read + page_table_lock). */
-export const setAnonVma = <Id extends string>(vma: Vma<Id>): Operation<void, "setAnonVma", Id> =>
+export const setAnonVma = <Id extends string, T, K extends VmaKind>(
+  vma: Vma<Id, T, K>,
+): Operation<void, "setAnonVma", Id, T> =>
   operate<void>(vma.mm.id, "setAnonVma", { vma: vma.info.id }) as never
 
-/** Sets anon_vma back to NULL (F9: mmap write + VMA write + anon_vma write). */
-export const clearAnonVma = <Id extends string>(
-  vma: Vma<Id>,
-): Operation<void, "clearAnonVma", Id> =>
+/** Sets anon_vma back to NULL (F9: mmap write + VMA write + anon_vma write); only kinds that have one. */
+export const clearAnonVma = <Id extends string, T, K extends AnonKind>(
+  vma: Vma<Id, T, K>,
+): Operation<void, "clearAnonVma", Id, T> =>
   operate<void>(vma.mm.id, "clearAnonVma", { vma: vma.info.id }) as never
 
 /** One level visited by a page-table walk. */
@@ -89,63 +81,175 @@ export interface WalkStep {
 }
 
 /** Walks the page tables of `addr` to its leaf (P2: any lock that keeps the VMA stable). */
-export const walk = <Id extends string>(
-  vma: Vma<Id>,
+export const walk = <Id extends string, T, K extends VmaKind>(
+  vma: Vma<Id, T, K>,
   addr: VirtAddr,
-): Operation<ReadonlyArray<WalkStep>, "traverse", Id> =>
+): Operation<ReadonlyArray<WalkStep>, "traverse", Id, T> =>
   operate<ReadonlyArray<WalkStep>>(vma.mm.id, "walk", { vma: vma.info.id, addr }) as never
 
+/** Walks the page tables of `addr` with lockless reads (GUP-fast, P2, P13): only inside RCU (P16). */
+export const walkLockless = <Id extends string>(
+  mm: Mm<Id>,
+  addr: VirtAddr,
+): Operation<ReadonlyArray<WalkStep>, "traverseLockless", Id> =>
+  operate<ReadonlyArray<WalkStep>>(mm.id, "walkLockless", { addr }) as never
+
 /**
- * Installs a PTE mapping `addr` to `pfn` (P3: mmap or VMA lock, never an rmap lock alone), under
- * the PTE table's lock (P8) inside RCU (P10).
+ * walk_page_range_debug (P6 rev 2): walks user page tables of [addr, end) that no VMA need
+ * cover; needs the mmap WRITE lock (munmap frees tables under the downgraded read lock).
  */
-export const installPte = <Id extends string>(
-  vma: Vma<Id>,
+export const walkPageRangeDebug = <Id extends string, M extends MmapMode, S>(
+  lock: MmapLock<Id, M, S>,
+  addr: PageAddr,
+  end: PageAddr,
+): Operation<ReadonlyArray<WalkStep>, "traverseNoVma", Id, InMmapLockScope<S>> =>
+  operate<ReadonlyArray<WalkStep>>(lock.mm.id, "walkNoVma", { addr, end }) as never
+
+/**
+ * walk_kernel_page_table_range (P6 rev 2): walks kernel page tables, serialised by init_mm's
+ * mmap lock (read for readers): `lock` is a scope of `Mm.initMm`.
+ */
+export const walkKernelPageTableRange = <M extends MmapMode, S>(
+  lock: MmapLock<"init_mm", M, S>,
+  addr: PageAddr,
+  end: PageAddr,
+): Operation<ReadonlyArray<WalkStep>, "traverseKernel", "init_mm", InMmapLockScope<S>> =>
+  operate<ReadonlyArray<WalkStep>>(lock.mm.id, "walkKernel", { addr, end }) as never
+
+/**
+ * Installs a PTE mapping `addr` to `pfn` in the locked table `pte` (P3: mmap or VMA lock, never
+ * an rmap lock alone; P8: this table's lock, which the handle proves; P10).
+ */
+export const installPte = <Id extends string, T>(
+  pte: LockedPte<Id, T>,
   addr: VirtAddr,
   pfn: Pfn,
-): Effect.Effect<void, KernelError, RequiresAction<"installPte", Id> | Kernel> =>
-  operate<void>(vma.mm.id, "installPte", { vma: vma.info.id, addr, pfn }) as never
+): Effect.Effect<void, KernelError, RequiresAction<"installPte", Id> | T | Kernel> =>
+  operate<void>(pte.mm.id, "installPte", {
+    vma: pte.vma.id,
+    addr,
+    pfn,
+    table: pte.addr,
+  }) as never
 
-/** Zaps the leaf entries of [addr, end), keeping the tables (P4: stability suffices). */
-export const zapRange = <Id extends string>(
-  vma: Vma<Id>,
-  addr: PageAddr,
-  end: PageAddr,
-): Operation<void, "zap", Id> =>
-  operate<void>(vma.mm.id, "zapRange", { vma: vma.info.id, addr, end }) as never
-
-/** Changes the accessed/dirty bits of the PTE at `addr` (P5, under the PTE lock: P8). */
-export const changeAccessDirty = <Id extends string>(
-  vma: Vma<Id>,
+/** Changes the accessed/dirty bits of the PTE at `addr` in the locked table `pte` (P5, P8). */
+export const changeAccessDirty = <Id extends string, T>(
+  pte: LockedPte<Id, T>,
   addr: VirtAddr,
   bits: { readonly accessed?: boolean; readonly dirty?: boolean },
-): Effect.Effect<void, KernelError, RequiresAction<"changeAccessDirty", Id> | Kernel> =>
-  operate<void>(vma.mm.id, "changeAccessDirty", { vma: vma.info.id, addr, bits }) as never
+): Effect.Effect<void, KernelError, RequiresAction<"changeAccessDirty", Id> | T | Kernel> =>
+  operate<void>(pte.mm.id, "changeAccessDirty", {
+    vma: pte.vma.id,
+    addr,
+    bits,
+    table: pte.addr,
+  }) as never
 
-/** free_pgtables for [addr, end) (P7: mmap write; the range zapped and unreachable). */
-export const freePgtables = <Id extends string>(
-  mm: Mm<Id>,
+/** One PTE as read (ptep_get; ptep_get_lockless without the lock, P13). */
+export interface PteValue {
+  readonly present: boolean
+  readonly pfn?: bigint
+}
+
+/** Reads the PTE at `addr` of a locked or mapped table (P10, P13, P16). */
+export const readPte = <Id extends string, T>(
+  pte: ReadablePte<Id, T>,
+  addr: VirtAddr,
+): Effect.Effect<PteValue, KernelError, RequiresAction<"readPte", Id> | T | Kernel> =>
+  operate<PteValue>(pte.mm.id, "readPte", { vma: pte.vma.id, addr, table: pte.addr }) as never
+
+/** Zaps the leaf entries of [addr, end), keeping the tables (P4: stability suffices). */
+export const zapRange = <Id extends string, T, K extends VmaKind>(
+  vma: Vma<Id, T, K>,
   addr: PageAddr,
   end: PageAddr,
-): Operation<void, "freePgtables", Id> =>
-  operate<void>(mm.id, "freePgtables", { addr, end }) as never
+): Operation<void, "zap", Id, T> =>
+  operate<void>(vma.mm.id, "zapRange", { vma: vma.info.id, addr, end }) as never
 
-/** move_page_tables: moves [addr, end) to `to` (P14: mmap, VMA and rmap write locks). */
-export const movePageTables = <Id extends string>(
-  vma: Vma<Id>,
+/**
+ * Proof that munmap detached a VMA from the mm's tree under the mmap write lock of scope `S`
+ * (P7 rev 2). Only `detachVma` makes one; with the mmap lock of that scope still held (after a
+ * downgrade, in read mode), it lets `freePgtables` free the VMA's page tables.
+ */
+export interface Detached<Id extends string, S> {
+  readonly _tag: "Detached"
+  readonly mm: Mm<Id>
+  readonly start: bigint
+  readonly end: bigint
+  readonly "P7: detached under the mmap lock scope that is still held": ScopeBound<S>
+}
+
+/** Detaches `vma` from the mm's VMA tree, as munmap does before zapping (L7, V7). */
+export const detachVma = <Id extends string, S, K extends VmaKind>(
+  vma: Vma<Id, InMmapLockScope<S>, K>,
+): Effect.Effect<
+  Detached<Id, S>,
+  KernelError,
+  Requires<"detachVma", Id> | InMmapLockScope<S> | Kernel
+> =>
+  Effect.as(operate<void>(vma.mm.id, "detachVma", { vma: vma.info.id }), {
+    _tag: "Detached",
+    mm: vma.mm,
+    start: vma.info.start,
+    end: vma.info.end,
+    "P7: detached under the mmap lock scope that is still held": bound<S>(),
+  })
+
+/** What free_pgtables requires: with detach proofs, the mmap lock in either mode (P7 rev 2). */
+export type FreePgtablesRequires<Id extends string, D extends ReadonlyArray<unknown>> = D extends []
+  ? Requires<"freePgtables", Id>
+  : Exclude<Requires<"freePgtables", Id>, Discharged<"vmaDetached", "held", Id>>
+
+/**
+ * free_pgtables for [addr, end) (P7): under the mmap write lock, or (munmap after
+ * mmap_write_downgrade, rev 2) under the same mmap lock scope in read mode with the proofs that
+ * the VMAs covering the range were detached. A range the proofs do not cover fails with P7
+ * before anything runs.
+ */
+export const freePgtables = <
+  Id extends string,
+  M extends MmapMode,
+  S,
+  D extends ReadonlyArray<Detached<Id, S>>,
+>(
+  lock: MmapLock<Id, M, S>,
+  addr: PageAddr,
+  end: PageAddr,
+  ...detached: D
+): Effect.Effect<void, KernelError, FreePgtablesRequires<Id, D> | InMmapLockScope<S> | Kernel> => {
+  const covered = (a: bigint): bigint | undefined =>
+    detached.find((d) => d.start <= a && a < d.end)?.end
+  let at: bigint | undefined = addr
+  while (detached.length > 0 && at !== undefined && at < end) at = covered(at)
+  if (at === undefined)
+    return Effect.fail(
+      new RuleViolation({
+        rule: "P7",
+        message: `free_pgtables over [${addr}, ${end}): the detached VMAs do not cover the range, a VMA spanning it may still be reachable`,
+      }),
+    )
+  return operate<void>(lock.mm.id, "freePgtables", { addr, end }) as never
+}
+
+/** move_page_tables: moves [addr, end) to `to` (P14: mmap, VMA and the rmap write locks of the VMA's kind). */
+export const movePageTables = <Id extends string, T, K extends VmaKind>(
+  vma: Vma<Id, T, K>,
   addr: PageAddr,
   end: PageAddr,
   to: PageAddr,
-): Operation<void, "movePageTables", Id> =>
+): Effect.Effect<void, KernelError, RequiresOn<"movePageTables", Id, K> | T | Kernel> =>
   operate<void>(vma.mm.id, "movePageTables", { vma: vma.info.id, addr, end, to }) as never
 
-/** Detaches `vma` from the mm's VMA tree, as munmap does before zapping (L7). */
-export const detachVma = <Id extends string>(vma: Vma<Id>): Operation<void, "detachVma", Id> =>
-  operate<void>(vma.mm.id, "detachVma", { vma: vma.info.id }) as never
-
-/** retract_page_tables: unlinks the empty PTE table of `addr` (P15: i_mmap read + PMD + PTE lock). */
-export const retractPteTable = <Id extends string>(
-  vma: Vma<Id>,
-  addr: VirtAddr,
-): Operation<void, "retractPteTable", Id> =>
-  operate<void>(vma.mm.id, "retractPteTable", { vma: vma.info.id, addr }) as never
+/**
+ * retract_page_tables (khugepaged, P15): unlinks the empty PTE table `pte` under the i_mmap read
+ * lock, its PMD table's lock `pmd` and its own lock.
+ */
+export const retractPteTable = <Id extends string, T1, T2>(
+  pmd: LockedPmd<Id, T1>,
+  pte: LockedPte<Id, T2>,
+): Effect.Effect<void, KernelError, Requires<"retractPteTable", Id> | T1 | T2 | Kernel> =>
+  operate<void>(pte.mm.id, "retractPteTable", {
+    vma: pte.vma.id,
+    addr: pte.addr,
+    table: pmd.addr,
+  }) as never

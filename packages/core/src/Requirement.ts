@@ -18,6 +18,8 @@ import type {
   LockMode,
   OperationName,
   Operations,
+  RmapLocksOfKind,
+  VmaKind,
 } from "./Rules.js"
 
 declare const LockRequiredTypeId: unique symbol
@@ -28,16 +30,6 @@ declare const LockRequiredTypeId: unique symbol
  */
 export interface LockRequired<Clause extends ClauseName, Id extends string> {
   readonly [LockRequiredTypeId]: { readonly clause: Clause; readonly mm: Id }
-}
-
-declare const MmapLockTakenTypeId: unique symbol
-
-/**
- * Marks a program that takes the mmap lock of mm `Id`. A VMA read scope of the same mm rejects
- * a body carrying it (L9); the Kernel layer discharges it when the program is finally run.
- */
-export interface MmapLockTaken<Id extends string> {
-  readonly [MmapLockTakenTypeId]: Id
 }
 
 /** Does holding a lock in mode `Held` meet a requirement in mode `Wanted`? (mirrors Check) */
@@ -73,11 +65,29 @@ export type Requires<Op extends OperationName, Id extends string> = EachRequired
 >
 
 /**
+ * A clause as it applies to a VMA of kind `K` (distributes over a union of kinds, so an
+ * un-narrowed VMA needs the rmap locks of every kind it may be): `RmapWriteLock` becomes the
+ * write locks of that kind's rmaps (`Rules.RmapLocksOfKind`), like `Check.clausesOn`.
+ */
+export type OnKind<C extends ClauseName, K extends VmaKind> = C extends "RmapWriteLock"
+  ? K extends VmaKind
+    ? (typeof RmapLocksOfKind)[K][number]
+    : never
+  : C
+
+/** What operation `Op` on a VMA of kind `K` of mm `Id` requires. */
+export type RequiresOn<
+  Op extends OperationName,
+  Id extends string,
+  K extends VmaKind,
+> = EachRequired<OnKind<(typeof Operations)[Op]["requires"][number], K>, Id>
+
+/**
  * What a kernel API call on mm `Id` requires: one `LockRequired` per clause of its rows in
  * `Rules.Actions` (distributed so that compilers print the members, not this alias).
  */
-export type RequiresAction<Act extends ActionName, Id extends string> =
-  ClausesOfAction<Act> extends infer C
+export type RequiresAction<Act extends ActionName, Id extends string, K extends VmaKind = VmaKind> =
+  OnKind<ClausesOfAction<Act>, K> extends infer C
     ? C extends ClauseName
       ? LockRequired<C, Id>
       : never
@@ -98,16 +108,3 @@ export type Discharge<R, L extends LockKind, M extends LockMode, Id extends stri
   R,
   Discharged<L, M, Id>
 >
-
-/**
- * The error a VMA read scope reports when its body takes the mmap lock of the same mm (L9).
- * Its single property spells the rule out in the compiler's message.
- */
-export interface L9MmapLockInsideVmaReadLock<Id extends string> {
-  readonly "L9: never take the mmap lock while holding a VMA read lock of the same mm": Id
-}
-
-/** `unknown` when `R` takes no mmap lock of mm `Id`; the L9 error type otherwise. */
-export type NoMmapLockInside<R, Id extends string> = [Extract<R, MmapLockTaken<Id>>] extends [never]
-  ? unknown
-  : L9MmapLockInsideVmaReadLock<Id>

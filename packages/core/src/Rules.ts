@@ -10,7 +10,11 @@
  * @since 0.1.0
  */
 
-/** Every lock a rule can name. `rmap` requirements name `anonVma` or `iMmap` explicitly. */
+/**
+ * Every lock a rule can name. `rmap` requirements name `anonVma` or `iMmap` explicitly.
+ * `vmaSetup` and `vmaDetached` are states, not locks: initial setup (F2), and VMAs that munmap
+ * detached under the mmap write lock before downgrading it (P7 rev 2).
+ */
 export const LockKinds = [
   "mmap",
   "vma",
@@ -23,6 +27,7 @@ export const LockKinds = [
   "swapLock",
   "numabLock",
   "vmaSetup",
+  "vmaDetached",
 ] as const
 
 /** A lock kind named by the rules. */
@@ -88,6 +93,10 @@ export const Clauses = {
     text: "the anon_vma lock in write mode (anon_vma_lock_write)",
     anyOf: [w("anonVma")],
   },
+  MmapWriteOrDetached: {
+    text: "the mmap write lock, or the range's VMAs detached under the mmap lock (munmap's downgrade)",
+    anyOf: [w("mmap"), h("vmaDetached")],
+  },
   MmPageTableLock: { text: "mm->page_table_lock", anyOf: [h("pageTableLock")] },
   PmdLock: { text: "the PMD table's split lock (pmd_lock)", anyOf: [h("pmdLock")] },
   PteLock: { text: "the PTE table's lock (pte_offset_map_lock)", anyOf: [h("pteLock")] },
@@ -151,6 +160,18 @@ export const Operations = {
     section: "Lock usage",
     title: "write-lock a VMA (vma_start_write)",
     requires: ["MmapWriteLock"],
+  },
+  vmaStartWriteKillable: {
+    id: "L11",
+    section: "Lock usage",
+    title: "write-lock a VMA, killable (vma_start_write_killable; -EINTR must be handled)",
+    requires: ["MmapWriteLock"],
+  },
+  vmaStartReadLocked: {
+    id: "V8",
+    section: "VMA lock internals",
+    title: "read-lock a VMA under the mmap read lock (vma_start_read_locked; can fail)",
+    requires: ["MmapReadLock"],
   },
   lockVmaUnderRcu: {
     id: "L2",
@@ -248,8 +269,14 @@ export const Operations = {
   traverseNoVma: {
     id: "P6",
     section: "Page tables",
-    title: "traverse page tables not covered by a VMA (walk_page_range_novma)",
+    title: "traverse user page tables no VMA covers (walk_page_range_debug)",
     requires: ["MmapWriteLock"],
+  },
+  traverseKernel: {
+    id: "P6",
+    section: "Page tables",
+    title: "traverse kernel page tables (walk_kernel_page_table_range, init_mm's mmap lock)",
+    requires: ["MmapReadLock"],
   },
   install: {
     id: "P3",
@@ -273,7 +300,7 @@ export const Operations = {
     id: "P7",
     section: "Page table freeing",
     title: "free page tables (free_pgtables)",
-    requires: ["MmapWriteLock"],
+    requires: ["MmapReadLock", "MmapWriteOrDetached"],
   },
   changeEntry: {
     id: "P8",
@@ -349,18 +376,10 @@ export const Actions = {
   setAnonVma: ["setAnonVma"],
   clearAnonVma: ["clearAnonVma"],
   detachVma: ["detachVma"],
+  walkNoVma: ["traverseNoVma"],
+  walkKernel: ["traverseKernel"],
+  readPte: ["accessPteTable"],
 } as const satisfies Record<string, ReadonlyArray<keyof typeof Operations>>
-
-/**
- * L5: what keeps a VMA stable, by stabiliser and mode: the mmap lock, the VMA's own lock or an
- * rmap lock, each read or write. A VMA handle records one of these, and the lookup that gives it
- * requires the matching clause.
- */
-export const Stabilisers = {
-  mmap: { read: "MmapReadLock", write: "MmapWriteLock" },
-  vma: { read: "VmaReadLock", write: "VmaWriteLock" },
-  rmap: { read: "RmapReadLock", write: "RmapWriteLock" },
-} as const satisfies Record<string, Record<"read" | "write", ClauseName>>
 
 /** A kernel API call named in `Actions`. */
 export type ActionName = keyof typeof Actions
@@ -409,7 +428,7 @@ export interface OrderRule {
  * Lock ordering, outer to inner. `page_table_lock` stands for mm->page_table_lock and the split
  * PMD/PTE locks, which sit at the same place in the order.
  */
-export const Ordering: ReadonlyArray<OrderRule> = [
+export const Ordering = [
   {
     id: "O1",
     source: "mm/rmap.c",
@@ -443,10 +462,10 @@ export const Ordering: ReadonlyArray<OrderRule> = [
       ["i_rwsem", "mmap_lock"],
     ],
   },
-]
+] as const satisfies ReadonlyArray<OrderRule>
 
 /** The lock a rule's lock kind belongs to in the ordering (O1). */
-export const LockClassOf: { readonly [K in LockKind]?: LockClass } = {
+export const LockClassOf = {
   mmap: "mmap_lock",
   vma: "vma_lock",
   anonVma: "anon_vma_rwsem",
@@ -455,7 +474,29 @@ export const LockClassOf: { readonly [K in LockKind]?: LockClass } = {
   pmdLock: "page_table_lock",
   pteLock: "page_table_lock",
   swapLock: "swap_lock",
-}
+} as const satisfies { readonly [K in LockKind]?: LockClass }
+
+/**
+ * The kinds of VMA the rmap distinguishes (point of view of take_rmap_locks): anonymous memory
+ * is reached through its anon_vma, a shared file mapping through the file's i_mmap, a private
+ * file mapping through i_mmap and, once it has anonymous (COW) pages, its anon_vma too.
+ */
+export const VmaKinds = ["anonymous", "sharedFile", "privateFile", "privateFileAnon"] as const
+
+/** A VMA kind, e.g. `"privateFileAnon"`. */
+export type VmaKind = (typeof VmaKinds)[number]
+
+/**
+ * The rmap locks of each VMA kind: what "the VMA's rmap locks" means in P14 and F1 (mremap's
+ * take_rmap_locks: i_mmap_lock_write if there is a file, anon_vma_lock_write if an anon_vma).
+ * For a VMA of kind K, the clause `RmapWriteLock` of a row stands for one clause per lock here.
+ */
+export const RmapLocksOfKind = {
+  anonymous: ["AnonVmaWriteLock"],
+  sharedFile: ["IMmapWriteLock"],
+  privateFile: ["IMmapWriteLock"],
+  privateFileAnon: ["IMmapWriteLock", "AnonVmaWriteLock"],
+} as const satisfies Record<VmaKind, ReadonlyArray<ClauseName>>
 
 /** A row of the L8 table: a lock state and what it permits. `null` means "not held". */
 export interface ValidStateRow {

@@ -13,15 +13,25 @@ export * as Check from "./Check.js"
 export * as Kernel from "./Kernel.js"
 /** Tagged errors of the kernel service. */
 export * as KernelError from "./KernelError.js"
-/** Lock scopes (mmapReadLock, lockVmaUnderRcu, vmaStartWrite, pteOffsetMapLock, ...). */
+/** mmap lock scopes (mmapReadLock, mmapWriteLock, mmapWriteDowngrade, trylocks, ...). */
 export * from "./Locks.js"
 /** The mm handle. */
 export * as Mm from "./Mm.js"
 /** Page-table and VMA operations (installPte, zapRange, freePgtables, writeVma, ...). */
 export * from "./Operations.js"
+/** Lock order at compile time (O1-O4, L9, L10). */
+export * as Order from "./Order.js"
+/** Page table lock scopes and table handles (pteOffsetMapLock, pmdLock, pteOffsetMap, rcuReadLock). */
+export * from "./PageTable.js"
 /** Lock requirements as types, computed from the rule table. */
 export * as Requirement from "./Requirement.js"
+/** The rmap side: address_space and anon_vma handles, their locks and interval-tree walks. */
+export * from "./Rmap.js"
 /** The rule table (RULES.md as data). */
 export * as Rules from "./Rules.js"
+/** Scope identities and tokens (L5). */
+export * as Scope from "./Scope.js"
 /** VMA handles. */
 export * as Vma from "./Vma.js"
+/** VMA lock scopes (lockVmaUnderRcu, vmaStartReadLocked, vmaStartWrite, vmaStartWriteKillable). */
+export * from "./VmaLocks.js"

@@ -25,6 +25,22 @@ describe("Check (rule table evaluation)", () => {
     expect(Check.explain(v)).toContain("L9")
   })
 
+  it("P14 on a VMA of a kind needs that kind's rmap write locks, all of them", () => {
+    const state = { mmap: "write", vma: "write", iMmap: "write" } as const
+    expect(Check.check("movePageTables", state).ok).toBe(true)
+    expect(Check.check("movePageTables", state, "sharedFile").ok).toBe(true)
+    expect(Check.check("movePageTables", state, "anonymous").missing).toEqual(["AnonVmaWriteLock"])
+    expect(Check.check("movePageTables", state, "privateFileAnon").missing).toEqual([
+      "AnonVmaWriteLock",
+    ])
+  })
+
+  it("P7 rev 2: free_pgtables under the read lock needs the VMAs detached", () => {
+    expect(Check.check("freePgtables", { mmap: "read" }).missing).toEqual(["MmapWriteOrDetached"])
+    expect(Check.check("freePgtables", { mmap: "read", vmaDetached: "held" }).ok).toBe(true)
+    expect(Check.check("freePgtables", { vmaDetached: "held" }).missing).toEqual(["MmapReadLock"])
+  })
+
   it("every operation names a clause that exists", () => {
     for (const rule of Object.values(Rules.Operations)) {
       for (const c of rule.requires) expect(Rules.Clauses).toHaveProperty(c)

@@ -1,14 +1,12 @@
 // The type-level rules and the run-time rules are one table: for generated lock states (every
 // combination of mmap, VMA, anon_vma and i_mmap modes — which covers all six rows of L8 — times
-// a set of spinlock / RCU states), the verdict of `Check.check` must equal the verdict the
-// compiler reaches through `Requirement.Requires` / `Discharged`. The test writes one TypeScript
+// a set of spinlock / RCU / detached states), the verdict of `Check.check` must equal the
+// verdict the compiler reaches through `Requirement.Requires` / `Discharged`, and for the rows
+// that depend on the VMA's kind (P14, F1), on every kind (`RequiresOn` / `Check.check(op, s, kind)`). The test writes one TypeScript
 // file asserting the run-time verdicts as types and runs the real tsc on it.
-import { spawnSync } from "node:child_process"
-import { mkdirSync, rmSync, writeFileSync } from "node:fs"
-import { createRequire } from "node:module"
-import { dirname, join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { Check, Rules } from "../src/index.js"
+import { typecheck } from "./tsc.js"
 
 type Mode = Rules.LockMode
 const rw: ReadonlyArray<Mode | undefined> = [undefined, "read", "write"]
@@ -19,6 +17,7 @@ const extras: ReadonlyArray<Rules.LockState> = [
   { rcu: "held" },
   { pageTableLock: "held" },
   { swapLock: "held", numabLock: "held", vmaSetup: "held" },
+  { vmaDetached: "held" },
 ]
 
 /** Every generated state. */
@@ -44,32 +43,6 @@ const typeOfState = (s: Rules.LockState): string => {
   return parts.length === 0 ? "never" : parts.join(" | ")
 }
 
-/** Type-checks one generated file (importing ../../src) with the native tsc; returns its output. */
-const typecheck = (name: string, source: string) => {
-  const dir = join(import.meta.dirname, `.generated-${name}`)
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, `${name}.ts`), source)
-  writeFileSync(
-    join(dir, "tsconfig.json"),
-    JSON.stringify({
-      extends: "../../../../tsconfig.base.json",
-      compilerOptions: { composite: false, noEmit: true, types: [], rootDir: "../.." },
-      files: [`${name}.ts`],
-    }),
-  )
-  const require = createRequire(import.meta.url)
-  const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc")
-  const r = spawnSync(
-    process.execPath,
-    [tsc, "-p", join(dir, "tsconfig.json"), "--pretty", "false"],
-    {
-      encoding: "utf8",
-    },
-  )
-  rmSync(dir, { recursive: true, force: true })
-  return { status: r.status, output: r.stdout + r.stderr }
-}
-
 describe("one rule table: types and run-time checks agree", () => {
   it("the L8 table is the verdict of readVma (L6), writeVmFlags (F3) and writeVmStart (F1)", () => {
     for (const row of Rules.ValidStates)
@@ -90,20 +63,36 @@ describe("one rule table: types and run-time checks agree", () => {
 
   it("tsc reaches the run-time verdict for every operation on every generated state", () => {
     const ops = Object.keys(Rules.Operations) as Array<Rules.OperationName>
+    const byKind = ops.filter((op) =>
+      (Rules.Operations[op].requires as ReadonlyArray<string>).includes("RmapWriteLock"),
+    )
     const all = states()
     const lines = [
       'import type { Requirement, Rules } from "../../src/index.js"',
       "type Verdicts<S> = {",
       '  [Op in Rules.OperationName]: [Exclude<Requirement.Requires<Op, "m">, S>] extends [never] ? true : false',
       "}",
-      ...all.map((s, i) => {
+      `type KindOps = ${byKind.map((op) => `"${op}"`).join(" | ")}`,
+      "type KindVerdicts<S, K extends Rules.VmaKind> = {",
+      '  [Op in KindOps]: [Exclude<Requirement.RequiresOn<Op, "m", K>, S>] extends [never] ? true : false',
+      "}",
+      ...all.flatMap((s, i) => {
         // `forbids` (L9) is a separate compile-time mechanism with its own fixture.
         const verdicts = ops.map((op) => `${op}: ${Check.check(op, s).missing.length === 0}`)
-        return `export const s${i}: Verdicts<${typeOfState(s)}> = { ${verdicts.join(", ")} }`
+        return [
+          `export const s${i}: Verdicts<${typeOfState(s)}> = { ${verdicts.join(", ")} }`,
+          ...Rules.VmaKinds.map((kind) => {
+            const onKind = byKind.map(
+              (op) => `${op}: ${Check.check(op, s, kind).missing.length === 0}`,
+            )
+            return `export const s${i}${kind}: KindVerdicts<${typeOfState(s)}, "${kind}"> = { ${onKind.join(", ")} }`
+          }),
+        ]
       }),
     ]
     const r = typecheck("agreement", `${lines.join("\n")}\n`)
-    expect(all.length).toBe(486)
+    expect(byKind).toEqual(["writeVmStart", "movePageTables"])
+    expect(all.length).toBe(567)
     expect(r.output).toBe("")
     expect(r.status).toBe(0)
   })

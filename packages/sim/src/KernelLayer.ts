@@ -7,31 +7,33 @@
  * @since 0.1.0
  */
 
-import { type Vma as CoreVma, Kernel, KernelError, type Requirement } from "@mmguard/core"
+import { type Vma as CoreVma, Kernel, KernelError } from "@mmguard/core"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
+import { Pte } from "./PageTable.js"
 import type { Step } from "./Program.js"
 import { isSimError } from "./SimError.js"
 import type { Vma } from "./Vma.js"
 import type { World } from "./World.js"
 
-const info = (v: Vma, shift: number): CoreVma.VmaInfo => ({
+const info = (v: Vma, shift: number, mm?: string): CoreVma.VmaInfo => ({
   id: v.id,
   start: BigInt(v.start) << BigInt(shift),
   end: BigInt(v.end) << BigInt(shift),
   pgoff: BigInt(v.pgoff),
   anonymous: v.file === undefined,
   flags: v.flags,
+  shared: v.flags.includes("shared"),
+  ...(v.file === undefined ? {} : { file: v.file.name }),
+  ...(v.anonVma === undefined ? {} : { anonVma: v.anonVma.id }),
+  ...(mm === undefined ? {} : { mm }),
 })
 
 /**
  * A layer driving task `task` of `world` (give it a task with an empty program). Addresses
  * from core are byte addresses; the world works in page numbers.
  */
-export const layer = (
-  world: World,
-  task: number,
-): Layer.Layer<Kernel.Kernel | Requirement.MmapLockTaken<string>> => {
+export const layer = (world: World, task: number): Layer.Layer<Kernel.Provided> => {
   const shift = world.arch.pageShift
   const vpn = (addr: bigint | undefined) => Number((addr ?? 0n) >> BigInt(shift))
   /** Runs a step; fails with the first violation it caused, or why the step is invalid. */
@@ -54,15 +56,22 @@ export const layer = (
     })
   const vmaStart = (id: number | undefined) =>
     id === undefined ? 0 : (world.vmaById(task, id)?.start ?? 0)
+  /** Every VMA of every mm, with its mm's name. */
+  const allVmas = () => [...world.mms].flatMap(([name, mm]) => mm.vmas.map((v) => ({ name, v })))
+  /** The start of a VMA of the task's mm whose anon_vma is `id` (the sim locks it through one). */
+  const anonVmaAt = (id: number) => allVmas().find(({ v }) => v.anonVma?.id === id)?.v.start ?? 0
   const target = (req: Kernel.LockRequest): Step | undefined => {
     const mode = req.mode === "held" ? undefined : req.mode
     switch (req.lock) {
       case "mmap":
         return { op: "lock", lock: "mmap", mode: mode ?? "read" }
-      case "anonVma":
-        return { op: "lock", lock: "anonVma", addr: vmaStart(req.vma), mode: mode ?? "read" }
+      case "anonVma": {
+        const addr = req.anonVma === undefined ? vmaStart(req.vma) : anonVmaAt(req.anonVma)
+        return { op: "lock", lock: "anonVma", addr, mode: mode ?? "read" }
+      }
       case "iMmap": {
-        const file = req.vma === undefined ? undefined : world.vmaById(task, req.vma)?.file?.name
+        const file =
+          req.file ?? (req.vma === undefined ? undefined : world.vmaById(task, req.vma)?.file?.name)
         return { op: "lock", lock: "iMmap", file: file ?? "", mode: mode ?? "read" }
       }
       case "pageTableLock":
@@ -113,6 +122,16 @@ export const layer = (
           ? Effect.succeed(info(v, shift))
           : Effect.fail(new KernelError.NoVma({ addr, rule: "L6" }))
       }),
+    rmapWalk: (req) =>
+      Effect.sync(() => {
+        const [first, last] = [Number(req.first), Number(req.last)]
+        const overlaps = (v: Vma) => v.pgoff <= last && first < v.pgoff + (v.end - v.start)
+        const inTree = (v: Vma) =>
+          req.file !== undefined ? v.file?.name === req.file : v.anonVma?.id === req.anonVma
+        return allVmas()
+          .filter(({ v }) => inTree(v) && overlaps(v))
+          .map(({ name, v }) => info(v, shift, name))
+      }),
     operate: (_mm, action, args) => {
       const addr =
         args.vma !== undefined && args.addr === undefined ? vmaStart(args.vma) : vpn(args.addr)
@@ -131,6 +150,12 @@ export const layer = (
         return Effect.map(act({ op: "do", action, addr }), () => {
           const v = world.vmaFor(task, addr)
           return v && info(v, shift)
+        })
+      if (action === "readPte")
+        return Effect.map(act({ op: "do", action, addr }), () => {
+          const name = world.tasks[task]?.mm
+          const e = (name === undefined ? undefined : world.mms.get(name)?.pt.read(addr)) ?? 0
+          return e === 0 ? { present: false } : { present: true, pfn: BigInt(Pte.pfn(e)) }
         })
       return act({
         op: "do",

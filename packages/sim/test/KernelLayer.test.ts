@@ -1,15 +1,18 @@
 import { it } from "@effect/vitest"
 import {
   Address,
+  addressSpace,
   detachVma,
   findVma,
   freePgtables,
+  iMmapLockRead,
   installPte,
   lockVmaUnderRcu,
   Mm,
   mmapReadLock,
   mmapWriteLock,
   pteOffsetMapLock,
+  vmaIntervalTreeForeach,
   vmaStartWrite,
   zapRange,
 } from "@mmguard/core"
@@ -32,12 +35,11 @@ const mm = Mm.make("proc")
 const addr = page(600n)
 
 const fault = lockVmaUnderRcu(mm, addr, {
-  onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+  onLocked: (vma) => pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn)),
   onFallback: () =>
-    mmapReadLock(
-      mm,
-      Effect.flatMap(findVma(mm, addr), (vma) =>
-        pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+    mmapReadLock(mm, (lock) =>
+      Effect.flatMap(findVma(lock, addr), (vma) =>
+        pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn)),
       ),
     ),
 })
@@ -61,10 +63,11 @@ describe("core programs against sim's kernel layer", () => {
     Effect.gen(function* () {
       const w = fresh()
       const pgd = w.mms.get("proc")?.pt.tablePfns()[0] ?? 0
-      const bad = mmapReadLock(
-        mm,
-        Effect.flatMap(findVma(mm, addr), (vma) =>
-          pteOffsetMapLock(vma, addr, installPte(vma, addr, Effect.runSync(Address.pfn(pgd)))),
+      const bad = mmapReadLock(mm, (lock) =>
+        Effect.flatMap(findVma(lock, addr), (vma) =>
+          pteOffsetMapLock(vma, addr, (pte) =>
+            installPte(pte, addr, Effect.runSync(Address.pfn(pgd))),
+          ),
         ),
       )
       const exit = yield* Effect.exit(bad.pipe(Effect.provide(KernelLayer.layer(w, 0))))
@@ -78,15 +81,14 @@ describe("core programs against sim's kernel layer", () => {
   it.effect("munmap zaps, detaches and frees the page tables", () =>
     Effect.gen(function* () {
       const w = fresh()
-      const munmap = mmapWriteLock(
-        mm,
+      const munmap = mmapWriteLock(mm, (lock) =>
         Effect.gen(function* () {
-          const vma = yield* findVma(mm, anonStart)
+          const vma = yield* findVma(lock, anonStart)
           yield* vmaStartWrite(
             vma,
             Effect.andThen(detachVma(vma), zapRange(vma, anonStart, anonEnd)),
           )
-          yield* freePgtables(mm, anonStart, anonEnd)
+          yield* freePgtables(lock, anonStart, anonEnd)
         }),
       )
       yield* munmap.pipe(Effect.provide(KernelLayer.layer(w, 0)))
@@ -102,7 +104,7 @@ describe("core programs against sim's kernel layer", () => {
     Effect.gen(function* () {
       const w = fresh()
       // Type-correct, but free_pgtables runs before the zap: sim's checker rejects it (P7).
-      const early = mmapWriteLock(mm, freePgtables(mm, anonStart, anonEnd))
+      const early = mmapWriteLock(mm, (lock) => freePgtables(lock, anonStart, anonEnd))
       const exit = yield* Effect.exit(early.pipe(Effect.provide(KernelLayer.layer(w, 0))))
       expect(Exit.isFailure(exit)).toBe(true)
       expect(JSON.stringify(exit)).toContain('"rule":"P7"')
@@ -114,11 +116,30 @@ describe("core programs against sim's kernel layer", () => {
     Effect.gen(function* () {
       const w = fresh()
       const exit = yield* Effect.exit(
-        mmapWriteLock(mm, Effect.interrupt).pipe(Effect.provide(KernelLayer.layer(w, 0))),
+        mmapWriteLock(mm, () => Effect.interrupt).pipe(Effect.provide(KernelLayer.layer(w, 0))),
       )
       expect(Exit.hasInterrupts(exit)).toBe(true)
       expect(w.tasks[0]?.held).toEqual([])
       expect(w.sems.get("mmap:proc")?.writer).toBeNull()
+    }),
+  )
+
+  it.effect("truncation walks i_mmap: each file VMA is zapped under the i_mmap lock alone", () =>
+    Effect.gen(function* () {
+      const w = new World({
+        mms: [{ name: "proc", vmas: [{ start: 2048, end: 2560, file: "libfoo", mapped: [2048] }] }],
+        tasks: [{ name: "driver", mm: "proc", program: [] }],
+      })
+      const first = yield* Address.pgoff(2048) // the sim's file VMAs map page n of the file at page n
+      const truncate = iMmapLockRead(addressSpace("libfoo"), (locked) =>
+        vmaIntervalTreeForeach(locked, first, first, (vma) =>
+          Effect.as(zapRange(vma, page(2048n), page(2560n)), vma.kind),
+        ),
+      )
+      expect(yield* truncate.pipe(Effect.provide(KernelLayer.layer(w, 0)))).toEqual(["privateFile"])
+      expect(w.mms.get("proc")?.pt.read(2048)).toBe(0)
+      expect(w.violations).toEqual([])
+      expect(w.tasks[0]?.held).toEqual([])
     }),
   )
 })

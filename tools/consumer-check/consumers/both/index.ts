@@ -21,12 +21,11 @@ const fault = Effect.gen(function* () {
   const addr = yield* Address.pageAddr(600n * 4096n)
   const pfn = yield* Address.pfn(4096)
   return yield* lockVmaUnderRcu(mm, addr, {
-    onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+    onLocked: (vma) => pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn)),
     onFallback: () =>
-      mmapReadLock(
-        mm,
-        Effect.flatMap(findVma(mm, addr), (vma) =>
-          pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+      mmapReadLock(mm, (lock) =>
+        Effect.flatMap(findVma(lock, addr), (vma) =>
+          pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn)),
         ),
       ),
   })

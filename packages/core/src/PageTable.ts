@@ -1,0 +1,188 @@
+/**
+ * Page table lock scopes and the table handles they hand their bodies (P8-P11, P16). As the
+ * kernel's pte_offset_map_lock returns the pte pointer with its lock, `pteOffsetMapLock` gives
+ * its body the locked table, and entry operations take it: holding one table's lock never
+ * permits changing an entry of another table (P8). The handle is valid until the unlock.
+ *
+ * @since 0.2.0
+ */
+import * as Effect from "effect/Effect"
+import type { VirtAddr } from "./Address.js"
+import type { Kernel } from "./Kernel.js"
+import type { KernelError } from "./KernelError.js"
+import type { Mm } from "./Mm.js"
+import type { Acquires, InversionsIn } from "./Order.js"
+import type { Discharge } from "./Requirement.js"
+import type { LockKind, LockMode, VmaKind } from "./Rules.js"
+import {
+  bound,
+  held,
+  type InNestedPteLockScope,
+  type InPmdLockScope,
+  type InPteLockScope,
+  type InPteMapScope,
+  type ScopeBound,
+} from "./Scope.js"
+import type { Vma, VmaInfo } from "./Vma.js"
+
+/** What every table handle records: the mm, the VMA it was reached through, the address. */
+interface TableOf<Id extends string> {
+  readonly mm: Mm<Id>
+  readonly vma: VmaInfo
+  readonly addr: VirtAddr
+}
+
+/** The PTE table of `addr`, locked (pte_offset_map_lock): entry changes take it (P8). */
+export interface LockedPte<Id extends string, T> extends TableOf<Id> {
+  readonly _tag: "LockedPte"
+  readonly "P8: the lock of this PTE table is held (pte_offset_map_lock)": ScopeBound<T>
+}
+
+/** The PTE table of `addr`, mapped under RCU without its lock (pte_offset_map): read-only (P10, P16). */
+export interface MappedPte<Id extends string, T> extends TableOf<Id> {
+  readonly _tag: "MappedPte"
+  readonly "P10: this PTE table is mapped under RCU (pte_offset_map)": ScopeBound<T>
+}
+
+/** The PMD table of `addr`, locked (pmd_lock): PMD entry changes take it (P8, P9). */
+export interface LockedPmd<Id extends string, T> extends TableOf<Id> {
+  readonly _tag: "LockedPmd"
+  readonly "P8: the lock of this PMD table is held (pmd_lock)": ScopeBound<T>
+}
+
+/** A PTE table a reader may read entries of: locked or mapped. */
+export type ReadablePte<Id extends string, T> = LockedPte<Id, T> | MappedPte<Id, T>
+
+/** What a page table lock scope's body returns: its program, carrying the scope token `Tok`. */
+type TableResult<Tok, A, E, R> = Effect.Effect<A, E, R | Tok>
+
+/** The type of a page table lock scope on a VMA (token `T`) of mm `Id`. */
+type TableScoped<
+  A,
+  E,
+  R,
+  T,
+  L extends LockKind,
+  M extends LockMode,
+  Id extends string,
+> = Effect.Effect<
+  A,
+  E | KernelError,
+  | Discharge<R, L, M, Id>
+  | T
+  | Kernel
+  | Acquires<"page_table_lock", Id>
+  | InversionsIn<R, "page_table_lock">
+>
+
+const tableScope = <Tag extends string, Prop extends string>(
+  tag: Tag,
+  prop: Prop,
+  lock: LockKind,
+  vma: { readonly mm: Mm<string>; readonly info: VmaInfo },
+  addr: VirtAddr,
+  body: (table: never) => Effect.Effect<unknown, unknown, unknown>,
+) =>
+  held(
+    { mm: vma.mm.id, lock, mode: "held", vma: vma.info.id, addr },
+    Effect.suspend(() =>
+      body({ _tag: tag, mm: vma.mm, vma: vma.info, addr, [prop]: bound() } as never),
+    ),
+  )
+
+/**
+ * pte_offset_map_lock (P10, P11): maps the PTE table of `addr` inside RCU, takes its lock and
+ * re-checks the PMD entry (retrying if it changed); hands `body` the locked table;
+ * pte_unmap_unlock on every exit.
+ */
+export const pteOffsetMapLock = <Id extends string, T, K extends VmaKind, A, E, R>(
+  vma: Vma<Id, T, K>,
+  addr: VirtAddr,
+  body: <S>(pte: LockedPte<Id, InPteLockScope<S>>) => TableResult<InPteLockScope<S>, A, E, R>,
+): TableScoped<A, E, R, T, "pteLock", "held", Id> =>
+  tableScope(
+    "LockedPte",
+    "P8: the lock of this PTE table is held (pte_offset_map_lock)",
+    "pteLock",
+    vma,
+    addr,
+    body as never,
+  ) as never
+
+/**
+ * A second PTE table lock taken while one is held (move_ptes: the destination table's lock,
+ * spin_lock_nested). Like pteOffsetMapLock, with a scope of its own kind so both tables'
+ * handles stay usable in the body.
+ */
+export const pteOffsetMapLockNested = <Id extends string, T, K extends VmaKind, A, E, R>(
+  vma: Vma<Id, T, K>,
+  addr: VirtAddr,
+  body: <S>(
+    pte: LockedPte<Id, InNestedPteLockScope<S>>,
+  ) => TableResult<InNestedPteLockScope<S>, A, E, R>,
+): TableScoped<A, E, R, T, "pteLock", "held", Id> =>
+  tableScope(
+    "LockedPte",
+    "P8: the lock of this PTE table is held (pte_offset_map_lock)",
+    "pteLock",
+    vma,
+    addr,
+    body as never,
+  ) as never
+
+/** pmd_lock: the split lock of the PMD table mapping `addr` (P9); hands `body` the locked table. */
+export const pmdLock = <Id extends string, T, K extends VmaKind, A, E, R>(
+  vma: Vma<Id, T, K>,
+  addr: VirtAddr,
+  body: <S>(pmd: LockedPmd<Id, InPmdLockScope<S>>) => TableResult<InPmdLockScope<S>, A, E, R>,
+): TableScoped<A, E, R, T, "pmdLock", "held", Id> =>
+  tableScope(
+    "LockedPmd",
+    "P8: the lock of this PMD table is held (pmd_lock)",
+    "pmdLock",
+    vma,
+    addr,
+    body as never,
+  ) as never
+
+/**
+ * pte_offset_map without the lock, for readers (P10, P16): enters RCU, maps the PTE table of
+ * `addr` and hands `body` the mapped table, whose entries it may only read (ptep_get); pte_unmap
+ * and rcu_read_unlock on every exit. To change an entry, take pteOffsetMapLock (P8).
+ */
+export const pteOffsetMap = <Id extends string, T, K extends VmaKind, A, E, R>(
+  vma: Vma<Id, T, K>,
+  addr: VirtAddr,
+  body: <S>(pte: MappedPte<Id, InPteMapScope<S>>) => Effect.Effect<A, E, R | InPteMapScope<S>>,
+): Effect.Effect<A, E | KernelError, Discharge<R, "rcu", "held", string> | T | Kernel> =>
+  held(
+    { mm: "", lock: "rcu", mode: "held" },
+    Effect.suspend(() =>
+      body({
+        _tag: "MappedPte",
+        mm: vma.mm,
+        vma: vma.info,
+        addr,
+        "P10: this PTE table is mapped under RCU (pte_offset_map)": bound<InPteMapScope<unknown>>(),
+      }),
+    ),
+  ) as never
+
+/** spin_lock(&mm->page_table_lock) (P9, F9). */
+export const mmPageTableLock = <Id extends string, A, E, R>(
+  mm: Mm<Id>,
+  body: Effect.Effect<A, E, R>,
+): Effect.Effect<
+  A,
+  E | KernelError,
+  | Discharge<R, "pageTableLock", "held", Id>
+  | Kernel
+  | Acquires<"page_table_lock", Id>
+  | InversionsIn<R, "page_table_lock">
+> => held({ mm: mm.id, lock: "pageTableLock", mode: "held" }, body) as never
+
+/** rcu_read_lock / rcu_read_unlock around `body` (P10, P16). RCU is global: it serves every mm. */
+export const rcuReadLock = <A, E, R>(
+  body: Effect.Effect<A, E, R>,
+): Effect.Effect<A, E | KernelError, Discharge<R, "rcu", "held", string> | Kernel> =>
+  held({ mm: "", lock: "rcu", mode: "held" }, body) as never
