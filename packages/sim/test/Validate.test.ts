@@ -270,9 +270,8 @@ describe("steps of an external driver (World.act, KernelLayer)", () => {
           tasks: [{ name: "driver", mm: "proc", program: [] }],
         })
         const addr = Effect.runSync(Address.pageAddr(600n * 4096n))
-        const flags = mmapWriteLock(
-          mm,
-          Effect.flatMap(findVma(mm, addr), (vma) =>
+        const flags = mmapWriteLock(mm, (lock) =>
+          Effect.flatMap(findVma(lock, addr), (vma) =>
             vmaStartWrite(vma, writeVma(vma, "vm_flags", 42)),
           ),
         )
