@@ -33,6 +33,8 @@ import { VmFlags } from "./Vma.js"
 export const VmaSetupSchema = Schema.Struct({
   start: PageNumber,
   end: PageNumber,
+  /** The page offset of its first page in its file or anon_vma (default: `start`). */
+  pgoff: Schema.optionalKey(PageNumber),
   /** The file it maps (its address_space is created on first use). */
   file: Schema.optionalKey(Schema.NonEmptyString),
   /** Give it an anon_vma. */
@@ -284,7 +286,54 @@ const checkStep = (
   return undefined
 }
 
-/** Labels unique, jump targets present, each step inside the architecture. */
+/** The labels a step jumps to, by field. */
+const targetsOf = (s: Step): ReadonlyArray<readonly [string, string]> => {
+  if (s.op === "goto") return [["to", s.to]]
+  if (s.op === "rmapWalk") return [["done", s.done]]
+  if (s.op === "rmapWalkNext") return [["walk", s.walk]]
+  return "onFail" in s ? [["onFail", s.onFail]] : []
+}
+
+/**
+ * The shape of rmap walks: each `rmapWalk` is labelled and closed by exactly one later
+ * `rmapWalkNext` naming it, with no walk nested in its body; its page-offset range is not
+ * reversed. Returns the step, field and problem of the first fault.
+ */
+const checkWalks = (
+  program: ReadonlyArray<Step>,
+  labels: ReadonlyMap<string, number>,
+): { step: number; path: string; what: string } | undefined => {
+  const closed = new Set<number>()
+  for (const [i, s] of program.entries()) {
+    if (s.op === "rmapWalk" && s.first > s.last)
+      return {
+        step: i,
+        path: "last",
+        what: `the page offsets [${s.first}, ${s.last}] are reversed`,
+      }
+    if (s.op !== "rmapWalkNext") continue
+    const head = labels.get(s.walk) ?? -1
+    const h = program[head]
+    if (h?.op !== "rmapWalk" || head > i)
+      return { step: i, path: "walk", what: `"${s.walk}" does not label an earlier rmapWalk step` }
+    if (closed.has(head))
+      return { step: i, path: "walk", what: `the walk "${s.walk}" is closed twice` }
+    const nested = program.slice(head + 1, i).findIndex((x) => x.op === "rmapWalk")
+    if (nested >= 0)
+      return { step: head + 1 + nested, path: "op", what: `an rmap walk nested in "${s.walk}"` }
+    closed.add(head)
+  }
+  const open = program.findIndex((s, i) => s.op === "rmapWalk" && !closed.has(i))
+  return open < 0
+    ? undefined
+    : {
+        step: open,
+        path: "label",
+        what: "an rmapWalk needs a label that a later rmapWalkNext names (the end of its body)",
+      }
+}
+
+/** Labels unique, jump targets present, walks well formed, each step inside the architecture. */
 const checkProgram = (
   arch: Arch,
   program: ReadonlyArray<Step>,
@@ -304,23 +353,14 @@ const checkProgram = (
     labels.set(s.label, i)
   }
   for (const [i, s] of program.entries()) {
-    const target =
-      s.op === "goto"
-        ? (["to", s.to] as const)
-        : "onFail" in s
-          ? (["onFail", s.onFail] as const)
-          : undefined
-    if (target && target[1] !== endLabel && !labels.has(target[1]))
-      return fail(
-        "InvalidProgram",
-        root,
-        `no step is labelled "${target[1]}" (nor is it "${endLabel}")`,
-        {
-          task,
-          step: i,
-          path: [target[0]],
-        },
-      )
+    for (const [field, label] of targetsOf(s))
+      if (label !== endLabel && !labels.has(label))
+        return fail(
+          "InvalidProgram",
+          root,
+          `no step is labelled "${label}" (nor is it "${endLabel}")`,
+          { task, step: i, path: [field] },
+        )
     const bad = checkStep(arch, s)
     if (bad)
       return fail("InvalidProgram", root, bad.what, {
@@ -330,7 +370,10 @@ const checkProgram = (
         rule: bad.rule,
       })
   }
-  return undefined
+  const walk = checkWalks(program, labels)
+  return walk
+    ? fail("InvalidProgram", root, walk.what, { task, step: walk.step, path: [walk.path] })
+    : undefined
 }
 
 /** Names must be unique: the first repeated one, with its index, or undefined. */

@@ -28,9 +28,11 @@ import * as Validate from "./Validate.js"
 import type { Vma } from "./Vma.js"
 import * as Locking from "./world/Locking.js"
 import * as MmapLock from "./world/MmapLock.js"
+import * as PtFree from "./world/PtFree.js"
 import * as PtLocks from "./world/PtLocks.js"
 import * as PtOps from "./world/PtOps.js"
 import * as Rcu from "./world/Rcu.js"
+import * as RmapWalk from "./world/RmapWalk.js"
 import { type Exec, type Footprint, State, type Violation } from "./world/State.js"
 import * as VmaLock from "./world/VmaLock.js"
 import * as VmaWrites from "./world/VmaWrites.js"
@@ -58,6 +60,7 @@ const handlers: { readonly [K in Step["op"]]: Handler<K> } = {
   ...Rcu.ops,
   ...PtOps.ops,
   ...VmaWrites.ops,
+  ...RmapWalk.ops,
   goto: {
     exec: (st, t, s) => {
       st.jump(t, s.to)
@@ -70,7 +73,11 @@ const handlers: { readonly [K in Step["op"]]: Handler<K> } = {
 const handler = (s: Step) => handlers[s.op] as Handler<Step["op"]>
 
 /** What ends each kind of semaphore wait, by the module whose step slept in it. */
-const resumers = { hold: PtLocks.resumeHold, vmaSeq: VmaLock.resumeWrite }
+const resumers = {
+  hold: PtLocks.resumeHold,
+  vmaSeq: VmaLock.resumeWrite,
+  retry: PtFree.resumeRetry,
+}
 
 /** The simulated machine. */
 export class World {
@@ -95,6 +102,7 @@ export class World {
       rcuEpoch: 0,
       wait: undefined,
       ptl: undefined,
+      walk: undefined,
     }))
     const st = new State(spec.arch ?? x86_64, tasks, resumers)
     for (const m of spec.mms) {
@@ -106,6 +114,7 @@ export class World {
         const vma = mm.insert({
           start: v.start,
           end: v.end,
+          ...(v.pgoff === undefined ? {} : { pgoff: v.pgoff }),
           ...(file ? { file } : {}),
           ...(anonVma ? { anonVma } : {}),
         })
@@ -198,8 +207,9 @@ export class World {
       Rcu.endGrace(st, t)
       return this.afterStep(t)
     }
-    const s = t.program[t.pc]
-    if (s === undefined) return this.afterStep(t)
+    const at = t.program[t.pc]
+    if (at === undefined) return this.afterStep(t)
+    const s = RmapWalk.translate(st, t, at)
     if (handler(s).exec(st, t, s) === "blocked") {
       this.deadlockCheck()
       return "blocked"
@@ -305,7 +315,7 @@ export class World {
     if (t.wait?.on === "grace") return Rcu.graceFootprint
     const s = t.program[t.pc]
     if (s === undefined) return nothing
-    return handler(s).footprint(this.st, t, s)
+    return handler(s).footprint(this.st, t, RmapWalk.translate(this.st, t, s))
   }
 
   /**
@@ -320,7 +330,7 @@ export class World {
       out += `${t.pc}${t.status[0]}${t.rcuDepth}`
       if (t.ptl) out += `m${t.ptl.table}${t.ptl.locked ? "l" : ""}`
       for (const h of t.held) out += `,${h.id}${h.mode[0]}`
-      out += `${Rcu.digest(st, t)};`
+      out += `${Rcu.digest(st, t)}${RmapWalk.digest(t)};`
     }
     out += st.sems.digest()
     out += st.seqs.digest()
