@@ -476,11 +476,16 @@ export const world = (input: unknown): WorldSpec | SimError => {
 /**
  * Validates one step run outside any program (an external driver's, e.g. `KernelLayer`): its
  * shape and its addresses on `arch`. Its failure branch is the driver's, so labels are not
- * resolved.
+ * resolved; the loop steps of rmap walks need a program and are refused.
  */
 export const step = (arch: Arch, input: unknown): Step | SimError => {
   const s = decode(StepSchema, input, (path) => ({ kind: "InvalidProgram", step: 0, path }))
   if (isSimError(s)) return s
+  if (s.op === "rmapWalk" || s.op === "rmapWalkNext")
+    return fail("InvalidProgram", input, `${s.op} loops over a body: it runs only in a program`, {
+      step: 0,
+      path: ["op"],
+    })
   const bad = checkStep(arch, s)
   return bad
     ? fail("InvalidProgram", input, bad.what, { step: 0, path: [bad.path], rule: bad.rule })

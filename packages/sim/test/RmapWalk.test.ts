@@ -233,5 +233,8 @@ describe("rmap walks (vma_interval_tree_foreach, anon_vma_interval_tree_foreach)
     ]
     expect(bad(nested)).toMatchObject({ step: 1, path: ["op"] })
     expect(isSimError(bad(fileRmapWalk([])))).toBe(false)
+    // An external driver cannot loop: World.act refuses the walk steps.
+    const w = new World(world(task("driver", [])))
+    expect(w.act(0, head)).toMatchObject({ kind: "InvalidProgram", path: ["op"] })
   })
 })
