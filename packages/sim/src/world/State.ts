@@ -13,6 +13,7 @@ import { Lockdep } from "../Lockdep.js"
 import { Memory } from "../Memory.js"
 import type { Mm } from "../Mm.js"
 import * as Rwsem from "../Rwsem.js"
+import { SimError } from "../SimError.js"
 import type { Task, Wait } from "../Task.js"
 import type { Vma } from "../Vma.js"
 import * as MmapLock from "./MmapLock.js"
@@ -106,7 +107,9 @@ export class State {
   /** The mm of task `t`. */
   mmOf(t: Task): Mm {
     const mm = this.memory.mms.get(t.mm)
-    if (mm === undefined) throw new Error(`task ${t.name} names unknown mm ${t.mm}`)
+    // Unreachable: Validate.world rejects a task naming an unknown mm.
+    if (mm === undefined)
+      throw new SimError({ kind: "InvalidWorld", rule: "input", message: `unknown mm ${t.mm}` })
     return mm
   }
 
