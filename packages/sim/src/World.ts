@@ -212,6 +212,12 @@ export class World {
   /** Makes move `move` (see `Move`) and returns what happened. */
   step(move: number): StepOutcome {
     const st = this.st
+    if (Move.alt(move) === Move.KILL) {
+      const k = st.tasks[Move.task(move)]
+      if (k === undefined || !VmaLock.kill(st, k)) return "not-runnable"
+      st.record(move)
+      return this.afterStep(k)
+    }
     const t = Move.alt(move) === Move.STEP ? st.tasks[move] : undefined
     if (t === undefined || !(t.status === "runnable" || Rcu.graceDone(st, t))) return "not-runnable"
     st.record(move)

@@ -7,9 +7,12 @@
 import type { Step } from "../Program.js"
 import { ANON } from "./Scenario.js"
 
-/** do_user_addr_fault: lock_vma_under_rcu first, mmap_read_lock as the fallback (L2, L9, P3). */
-export const fault = (addr: number): ReadonlyArray<Step> => [
-  { op: "lockVmaUnderRcu", addr, onFail: "slow" },
+/**
+ * do_user_addr_fault: lock_vma_under_rcu first, mmap_read_lock as the fallback (L2, L9, P3).
+ * With `recheck` false, lock_vma_under_rcu skips its re-check after locking (a V7 bug).
+ */
+export const fault = (addr: number, recheck = true): ReadonlyArray<Step> => [
+  { op: "lockVmaUnderRcu", addr, onFail: "slow", ...(recheck ? {} : { recheck }) },
   { op: "lock", lock: "pte", addr },
   { op: "do", action: "installPte", addr },
   { op: "unlock", lock: "pte", addr },

@@ -53,7 +53,14 @@ const lock = (st: State, t: Task, s: LockStep): Exec => {
   if (typeof r === "string") return st.misuse(t, "L4", r)
   const mode = s.mode ?? "write"
   h.beforeLock?.(st, t)
-  const pte = r.kind === "pteLock" ? { vpn: (s as { addr: number }).addr, ...table(r.table) } : {}
+  // PTE and anon_vma locks remember the page they were taken for (and a PTE lock its table).
+  const addr = (s as { addr?: number }).addr
+  const pte =
+    r.kind === "pteLock"
+      ? { vpn: addr as number, ...table(r.table) }
+      : r.kind === "anonVma"
+        ? { vpn: addr as number }
+        : {}
   const held: Held = { id: r.id, kind: r.kind, cls: r.cls, mode, at: t.pc, ...pte }
   const got = Rwsem.acquire(st.sems.get(r.id), t.id, mode, s.op === "trylock")
   if (typeof got === "object") return st.misuse(t, "L10", got.misuse)
