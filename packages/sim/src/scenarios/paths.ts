@@ -7,9 +7,12 @@
 import type { Step } from "../Program.js"
 import { ANON, FILE } from "./Scenario.js"
 
-/** do_user_addr_fault: lock_vma_under_rcu first, mmap_read_lock as the fallback (L2, L9, P3). */
-export const fault = (addr: number): ReadonlyArray<Step> => [
-  { op: "lockVmaUnderRcu", addr, onFail: "slow" },
+/**
+ * do_user_addr_fault: lock_vma_under_rcu first, mmap_read_lock as the fallback (L2, L9, P3).
+ * With `recheck` false, lock_vma_under_rcu skips its re-check after locking (a V7 bug).
+ */
+export const fault = (addr: number, recheck = true): ReadonlyArray<Step> => [
+  { op: "lockVmaUnderRcu", addr, onFail: "slow", ...(recheck ? {} : { recheck }) },
   { op: "lock", lock: "pte", addr },
   { op: "do", action: "installPte", addr },
   { op: "unlock", lock: "pte", addr },
@@ -150,6 +153,6 @@ export const truncateWalk: ReadonlyArray<Step> = fileRmapWalk([
  */
 export const noVmaWalk = (vma: keyof typeof ranges): ReadonlyArray<Step> => [
   { op: "lock", lock: "mmap", mode: "write" },
-  { op: "do", action: "walk", addr: ranges[vma].addr },
+  { op: "do", action: "walkNoVma", addr: ranges[vma].start, end: ranges[vma].end },
   { op: "unlock", lock: "mmap", mode: "write" },
 ]

@@ -10,7 +10,7 @@ import { Rules } from "@mmguard/core"
 import type { Step } from "../Program.js"
 import * as Rwsem from "../Rwsem.js"
 import { isSimError } from "../SimError.js"
-import type { Held, Task, Wait } from "../Task.js"
+import type { Held, Task } from "../Task.js"
 import type { Exec, Footprint, State } from "./State.js"
 import { type TargetHandler, table } from "./Target.js"
 
@@ -169,19 +169,38 @@ const pteLocked = (t: Task, s: Op<"pteOffsetMapLock">): void => {
   } else t.ptl = { table, locked: true }
 }
 
+/** A pte_offset_map_lock that slept for its PTE lock got it: the re-check comes next. */
+export const granted = (t: Task, s: Step): boolean => {
+  if (s.op !== "pteOffsetMapLock" || t.ptl === undefined) return false
+  pteLocked(t, s)
+  return true
+}
+
 /**
- * A task that slept for a lock got it: it holds the lock and goes on (a pte_offset_map_lock
- * goes on to its re-check).
+ * Working under a PTE lock whose table the PMD entry no longer points at: the table was
+ * retracted, reclaimed or replaced after it was found, and nobody re-read the PMD entry after
+ * locking. Reported as P10 for a freer (retract_page_tables must revalidate), P16 when the
+ * table was found under RCU alone (pte_offset_map_rw_nolock), else P11 (pte_offset_map_lock).
  */
-export const resumeHold = (
-  _st: State,
+export const staleTableCheck = (
+  st: State,
   t: Task,
-  wait: Extract<Wait, { on: "sem"; after: "hold" }>,
+  action: Rules.ActionName,
+  addr: number,
 ): void => {
-  const s = t.program[t.pc]
-  if (s?.op === "pteOffsetMapLock" && t.ptl) pteLocked(t, s)
-  else t.pc++
-  t.held.push(wait.held)
+  const stale = heldPte(st, t, addr)
+  if (stale?.table === undefined || stale.table === st.mmOf(t).pt.pteTablePfn(addr)) return
+  const rule =
+    action === "retractPteTable"
+      ? "P10"
+      : t.program[stale.at]?.op === "pteLockRevalidate"
+        ? "P16"
+        : "P11"
+  st.report(t, {
+    kind: "rule",
+    rule,
+    message: `${action}(${addr}) under the lock of PTE table ${stale.table}, which the PMD entry no longer points at: re-read the PMD entry after locking (pmd_same), and retry`,
+  })
 }
 
 /** pte_unmap_unlock: drops the PTE lock and the RCU section of its pte_offset_map (P11, P10). */

@@ -18,6 +18,9 @@ export const targets = {
   anonVma: {
     resolve: (st, t, target) => {
       const av = st.vmaAt(t, target.addr)?.anonVma
+      // The lock taken for this page, even if the VMA's anon_vma was cleared meanwhile (F9).
+      const mine = t.held.find((h) => h.kind === "anonVma" && h.vpn === target.addr)
+      if (av === undefined && mine) return { id: mine.id, kind: "anonVma", cls: mine.cls }
       if (av === undefined) return `no anon_vma at page ${target.addr}`
       return { id: anonLockId(av.id), kind: "anonVma", cls: Rules.LockClassOf.anonVma }
     },
