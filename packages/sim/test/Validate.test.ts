@@ -1,14 +1,6 @@
 // Every bad input to the public entry points is a SimError naming where and what, and nothing runs.
 import { it as effectIt } from "@effect/vitest"
-import {
-  Address,
-  findVma,
-  KernelError,
-  Mm,
-  mmapWriteLock,
-  vmaStartWrite,
-  writeVma,
-} from "@mmguard/core"
+import { Kernel, KernelError } from "@mmguard/core"
 import { Cause, Effect, Exit } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -26,8 +18,6 @@ import {
   type WorldSpec,
 } from "../src/index.js"
 import { spec as specOf, step } from "./programs.js"
-
-const mm = Mm.make("proc")
 
 const proc = (vmas: ReadonlyArray<Record<string, unknown>>, program: ReadonlyArray<unknown> = []) =>
   ({
@@ -269,12 +259,11 @@ describe("steps of an external driver (World.act, KernelLayer)", () => {
           mms: Scenarios.layout,
           tasks: [{ name: "driver", mm: "proc", program: [] }],
         })
-        const addr = Effect.runSync(Address.pageAddr(600n * 4096n))
-        const flags = mmapWriteLock(
-          mm,
-          Effect.flatMap(findVma(mm, addr), (vma) =>
-            vmaStartWrite(vma, writeVma(vma, "vm_flags", 42)),
-          ),
+        // The kernel service as core's operations call it: a field write of a value that
+        // vm_flags cannot hold.
+        const vma = w.vmaFor(0, 600)?.id ?? 0
+        const flags = Effect.flatMap(Effect.service(Kernel.Kernel), (k) =>
+          k.operate("proc", "writeVma", { vma, field: "vm_flags", value: 42 }),
         )
         const exit = yield* Effect.exit(flags.pipe(Effect.provide(KernelLayer.layer(w, 0))))
         const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
