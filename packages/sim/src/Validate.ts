@@ -155,6 +155,11 @@ const stepMismatch = (step: unknown): { readonly key?: string; readonly what: st
       key: "op",
       what: `unknown op ${show(op)}: expected one of ${OpSchema.literals.join(", ")}`,
     }
+  if (op === "rmapWalk" && lock !== "iMmap" && lock !== "anonVma")
+    return {
+      key: "lock",
+      what: `an rmap walk walks the tree of "iMmap" or "anonVma", got ${show(lock)}`,
+    }
   if (lockOps.includes(op) && !LockKindSchema.literals.includes(lock as never))
     return {
       key: "lock",

@@ -232,6 +232,15 @@ describe("rmap walks (vma_interval_tree_foreach, anon_vma_interval_tree_foreach)
       { op: "rmapWalkNext", walk: "each", label: "out" },
     ]
     expect(bad(nested)).toMatchObject({ step: 1, path: ["op"] })
+    expect(
+      bad([
+        { ...head, lock: "mmap" },
+        { op: "rmapWalkNext", walk: "each", label: "out" },
+      ]),
+    ).toMatchObject({
+      path: ["lock"],
+      message: expect.stringContaining('walks the tree of "iMmap" or "anonVma", got "mmap"'),
+    })
     expect(isSimError(bad(fileRmapWalk([])))).toBe(false)
     // An external driver cannot loop: World.act refuses the walk steps.
     const w = new World(world(task("driver", [])))
