@@ -14,7 +14,7 @@ import {
   fault,
   fileRmapWalk,
   munmap,
-  noVmaWalk,
+  ptdump,
   truncate,
   truncateWalk,
 } from "../src/scenarios/paths.js"
@@ -45,7 +45,7 @@ describe("munmap under the downgraded mmap lock (P7 rev 2)", () => {
         world(
           task("munmap", munmap(vma, { downgrade: false })),
           task("fault", fault(vma === "anon" ? ANON : FILE)),
-          task("ptdump", noVmaWalk(vma)),
+          task("ptdump", ptdump()),
         ),
       )
       expect(r.violation).toBeUndefined()
@@ -53,14 +53,17 @@ describe("munmap under the downgraded mmap lock (P7 rev 2)", () => {
     }
   })
 
-  it("is safe racing a fault, an rmap walker and the non-VMA walker at once", () => {
+  it("is safe racing a fault, an rmap walker and the non-VMA walker at once", {
+    timeout: 120_000,
+  }, () => {
     const r = Explorer.explore(
       world(
         task("munmap", munmap("file")),
         task("fault", fault(FILE)),
         task("truncate", truncateWalk),
-        task("ptdump", noVmaWalk("file")),
+        task("ptdump", ptdump()),
       ),
+      { maxMillis: 100_000 },
     )
     expect(r.violation).toBeUndefined()
     expect(r.verdict).toBe("safe")
@@ -108,7 +111,7 @@ describe("munmap under the downgraded mmap lock (P7 rev 2)", () => {
 
   it("the scenario library's munmap is this one, and its variants are caught with their rule", () => {
     const sc = Scenarios.all.find((s) => s.id === "munmap")
-    expect(sc?.spec.tasks.map((t) => t.name)).toEqual(["munmap", "fault", "ptdump"])
+    expect(sc?.spec.tasks.map((t) => t.name)).toEqual(["munmap", "fault"])
     expect(sc?.spec.tasks[0]?.program.some((s) => s.op === "mmapWriteDowngrade")).toBe(true)
     expect(sc?.variants.map((v) => [v.id, v.expected.rule])).toEqual([
       ["no-zap", "P7"],
