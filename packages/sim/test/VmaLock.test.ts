@@ -99,7 +99,10 @@ describe("vma_start_write_killable (L11) and kill moves", () => {
     expect(w.lockState(writer, w.vmaFor(0, ANON), ANON).vma).toBeUndefined()
     expect(writer.program[writer.pc]?.label).toBe("eintr")
     expect(w.trace.at(-1)).toBe(kill)
-    const rest = Scheduler.run(s.spec, { kind: "explicit", schedule: [...w.trace, 0, 0, 1, 1, 1, 1, 1] })
+    const rest = Scheduler.run(s.spec, {
+      kind: "explicit",
+      schedule: [...w.trace, 0, 0, 1, 1, 1, 1, 1],
+    })
     expect(rest.violations).toEqual([])
     expect(rest.finished()).toBe(true)
   })

@@ -13,7 +13,7 @@ export const scenario: Scenario = {
   addr: 512,
   title: "Reclaim ages pages through the rmap",
   kernelPath: "shrink_folio_list -> folio_referenced -> rmap walk -> ptep_clear_flush_young",
-  rules: ["P5", "P8"],
+  rules: ["P5", "P8", "P9", "L4"],
   spec: world(task("reclaim", reclaim(true)), task("fault", fault(ANON))),
   variants: [
     {

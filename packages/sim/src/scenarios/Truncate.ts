@@ -31,7 +31,7 @@ export const scenario: Scenario = {
   addr: FILE,
   title: "Truncation zaps a file range",
   kernelPath: "truncate_pagecache -> unmap_mapping_range -> zap_page_range_single",
-  rules: ["P4", "P3", "O1"],
+  rules: ["P4", "P3", "O1", "O2", "O3", "L4", "L5"],
   spec: world(task("truncate", truncate), task("fault", fault(FILE))),
   variants: [
     {
