@@ -13,7 +13,6 @@
  * @since 0.2.0
  */
 import { Check, Rules } from "@mmguard/core"
-import * as Move from "../Move.js"
 import type { Step } from "../Program.js"
 import * as Rwsem from "../Rwsem.js"
 import type { Task, Wait } from "../Task.js"
@@ -247,19 +246,12 @@ export const resumeWrite = (
   if (Array.isArray(more)) st.grant(more)
 }
 
-/** The kill moves possible now: one per task sleeping in a killable wait (L11). */
-export const killMoves = (st: State): Array<number> => {
-  const out: Array<number> = []
-  for (const t of st.tasks)
-    if (
-      t.status === "blocked" &&
-      t.wait?.on === "sem" &&
-      t.wait.after === "vmaSeq" &&
-      t.wait.killable
-    )
-      out.push(Move.make(t.id, Move.KILL))
-  return out
-}
+/** Is task `t` asleep in a killable wait (vma_start_write_killable, L11)? */
+export const killable = (t: Task): boolean =>
+  t.status === "blocked" &&
+  t.wait?.on === "sem" &&
+  t.wait.after === "vmaSeq" &&
+  t.wait.killable === true
 
 /**
  * A fatal signal ends task `t`'s vma_start_write_killable (L11): it leaves the wait queue
@@ -269,8 +261,7 @@ export const killMoves = (st: State): Array<number> => {
  */
 export const kill = (st: State, t: Task): boolean => {
   const wait = t.wait
-  if (t.status !== "blocked" || wait?.on !== "sem" || wait.after !== "vmaSeq" || !wait.killable)
-    return false
+  if (!killable(t) || wait?.on !== "sem" || wait.after !== "vmaSeq") return false
   const sem = st.sems.get(wait.id)
   sem.waiters = sem.waiters.filter((w) => w.task !== t.id)
   t.wait = undefined
