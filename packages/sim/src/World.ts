@@ -198,16 +198,20 @@ export class World {
    * task sleeping in a killable wait (`Move.KILL`, L11).
    */
   runnable(): Array<number> {
-    const out = this.steppable()
-    return out.concat(VmaLock.killMoves(this.st))
-  }
-
-  /** The tasks that can take their next step now. */
-  private steppable(): Array<number> {
     const out: Array<number> = []
+    let kills: Array<number> | undefined
     for (const t of this.st.tasks)
       if (t.status === "runnable" || Rcu.graceDone(this.st, t)) out.push(t.id)
-    return out
+      else if (VmaLock.killable(t)) {
+        kills ??= []
+        kills.push(Move.make(t.id, Move.KILL))
+      }
+    return kills === undefined ? out : out.concat(kills)
+  }
+
+  /** Can some task take its next step now (kill moves aside)? */
+  private canStep(): boolean {
+    return this.st.tasks.some((t) => t.status === "runnable" || Rcu.graceDone(this.st, t))
   }
 
   /** Have all tasks finished? */
@@ -256,7 +260,7 @@ export class World {
   }
 
   private deadlockCheck(): void {
-    Locking.deadlockCheck(this.st, this.steppable().length > 0, this.finished())
+    Locking.deadlockCheck(this.st, this.canStep(), this.finished())
   }
 
   /**

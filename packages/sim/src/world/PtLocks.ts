@@ -120,44 +120,66 @@ const pteOffsetMapLock = (st: State, t: Task, s: Op<"pteOffsetMapLock">): Exec =
     t.ptl = { table: pfn, locked: false }
     return "ran"
   }
-  const id = pteLockId(st, t.mm, s.addr, ptl.table) as string
   if (!ptl.locked) {
-    const held: Held = {
-      id,
-      kind: "pteLock",
-      cls: Rules.LockClassOf.pteLock,
-      mode: "write",
-      at: t.pc,
-      vpn: s.addr,
-      table: ptl.table,
-    }
-    st.checkOrder(t, Rules.LockClassOf.pteLock, id)
-    const got = Rwsem.acquire(st.sems.get(id), t.id, "write")
+    const got = lockTable(st, t, s.addr, ptl.table)
     if (typeof got === "object") {
       t.ptl = undefined
       t.rcuDepth--
       return st.misuse(t, "P11", got.misuse)
     }
-    if (got === "blocked") {
-      t.status = "blocked"
-      t.wait = { on: "sem", id, after: "hold", held }
-      return "blocked"
-    }
-    t.held.push(held)
+    if (got === "blocked") return "blocked"
     pteLocked(t, s)
     return "ran"
   }
   t.ptl = undefined
-  if (mm.pt.pteTablePfn(s.addr) === ptl.table) {
-    t.pc++
-    return "ran"
-  }
-  // The PMD entry changed under us (the table was retracted or replaced): drop and retry.
-  t.held = t.held.filter((h) => !(h.kind === "pteLock" && h.table === ptl.table))
-  t.rcuDepth--
-  const r = st.release(id, t.id, "write")
-  if (Array.isArray(r)) st.grant(r)
+  // When the PMD entry changed under us (the table was retracted or replaced), retry.
+  if (stillMapped(st, t, s.addr, ptl.table)) t.pc++
   return "ran"
+}
+
+/**
+ * Takes the lock of PTE table `table` for page `addr` (the held entry records the table), or
+ * sleeps for it: the first half of pte_offset_map_lock and of an RCU walk's revalidating lock.
+ */
+export const lockTable = (
+  st: State,
+  t: Task,
+  addr: number,
+  table: number,
+): "locked" | "blocked" | { readonly misuse: string } => {
+  const id = pteLockId(st, t.mm, addr, table) as string
+  const held: Held = {
+    id,
+    kind: "pteLock",
+    cls: Rules.LockClassOf.pteLock,
+    mode: "write",
+    at: t.pc,
+    vpn: addr,
+    table,
+  }
+  st.checkOrder(t, Rules.LockClassOf.pteLock, id)
+  const got = Rwsem.acquire(st.sems.get(id), t.id, "write")
+  if (typeof got === "object") return got
+  if (got === "blocked") {
+    t.status = "blocked"
+    t.wait = { on: "sem", id, after: "hold", held }
+    return "blocked"
+  }
+  t.held.push(held)
+  return "locked"
+}
+
+/**
+ * The second half: re-reads the PMD entry of `addr` (pmd_same). True when it still points at
+ * the locked `table`; otherwise drops that lock and the RCU section of the mapping, and false.
+ */
+export const stillMapped = (st: State, t: Task, addr: number, table: number): boolean => {
+  if (st.mmOf(t).pt.pteTablePfn(addr) === table) return true
+  t.held = t.held.filter((h) => !(h.kind === "pteLock" && h.table === table))
+  t.rcuDepth--
+  const r = st.release(pteLockId(st, t.mm, addr, table) as string, t.id, "write")
+  if (Array.isArray(r)) st.grant(r)
+  return false
 }
 
 /** The PTE lock of a pte_offset_map_lock is taken: the re-check comes next, if asked for. */

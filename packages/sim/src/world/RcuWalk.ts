@@ -1,18 +1,6 @@
-/**
- * Page tables walked under RCU (P10, P16, P17): pte_offset_map_rw_nolock maps a PTE table
- * found with a lockless read of the PMD entry, inside an RCU read section; before acting on
- * an entry the walker takes that table's lock and re-reads the PMD entry (pmd_same): when it
- * changed (retract_page_tables or PT reclaim freed the table, RCU-deferred) the walker unlocks
- * and retries. pte_unmap leaves the section; a walker that still reads the table afterwards
- * may read freed memory (P17).
- *
- * @since 0.2.0
- */
-import { Rules } from "@mmguard/core"
 import type { Step } from "../Program.js"
-import * as Rwsem from "../Rwsem.js"
-import type { Held, Task } from "../Task.js"
-import { pteLockId } from "./PtLocks.js"
+import type { Task } from "../Task.js"
+import { lockTable, pteLockId, stillMapped } from "./PtLocks.js"
 import type { Exec, Footprint, State } from "./State.js"
 
 type Op<K extends Step["op"]> = Extract<Step, { op: K }>
@@ -43,40 +31,17 @@ const pteLockRevalidate = (st: State, t: Task, s: Op<"pteLockRevalidate">): Exec
   const m = t.mapped
   if (m === undefined)
     return st.misuse(t, "P16", `pte lock of ${s.addr} without pte_offset_map_rw_nolock first`)
-  const id = pteLockId(st, t.mm, s.addr, m.table) as string
   if (!m.locked) {
-    const held: Held = {
-      id,
-      kind: "pteLock",
-      cls: Rules.LockClassOf.pteLock,
-      mode: "write",
-      at: t.pc,
-      vpn: s.addr,
-      table: m.table,
-    }
-    st.checkOrder(t, Rules.LockClassOf.pteLock, id)
-    const got = Rwsem.acquire(st.sems.get(id), t.id, "write")
+    const got = lockTable(st, t, s.addr, m.table)
     if (typeof got === "object") return st.misuse(t, "P16", got.misuse)
-    if (got === "blocked") {
-      t.status = "blocked"
-      t.wait = { on: "sem", id, after: "hold", held }
-      return "blocked"
-    }
-    t.held.push(held)
+    if (got === "blocked") return "blocked"
     locked(t, s)
     return "ran"
   }
   t.mapped = undefined
-  if (st.mmOf(t).pt.pteTablePfn(s.addr) === m.table) {
-    t.pc++
-    return "ran"
-  }
-  // The PMD entry changed: the table was freed or replaced after we found it.
-  t.held = t.held.filter((h) => !(h.kind === "pteLock" && h.table === m.table))
-  t.rcuDepth--
-  const r = st.release(id, t.id, "write")
-  if (Array.isArray(r)) st.grant(r)
-  st.jump(t, s.onFail)
+  // When the PMD entry changed (the table was freed or replaced after we found it), fail.
+  if (stillMapped(st, t, s.addr, m.table)) t.pc++
+  else st.jump(t, s.onFail)
   return "ran"
 }
 

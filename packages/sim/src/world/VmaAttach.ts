@@ -11,11 +11,10 @@
  */
 import type { Step } from "../Program.js"
 import * as Rmap from "../Rmap.js"
-import * as Rwsem from "../Rwsem.js"
 import { isSimError } from "../SimError.js"
 import type { Task, Wait } from "../Task.js"
 import type { Exec, State } from "./State.js"
-import { attached, lockId } from "./VmaLock.js"
+import { attached, clearMark, excludeReaders, lockId } from "./VmaLock.js"
 
 type DoStep = Extract<Step, { op: "do" }>
 
@@ -48,15 +47,10 @@ const detachVma = (st: State, t: Task, s: DoStep): Exec => {
   }
   memory.addDetached(t.id, vma)
   const id = lockId(t, vma)
-  const got = Rwsem.acquire(st.sems.get(id), t.id, "write")
+  const got = excludeReaders(st, t, id, { on: "sem", id, after: "vmaDetach" })
   if (typeof got === "object") return st.misuse(t, "V7", got.misuse)
-  if (got === "blocked") {
-    t.status = "blocked"
-    t.wait = { on: "sem", id, after: "vmaDetach" }
-    return "blocked"
-  }
-  const r = st.release(id, t.id, "write")
-  if (Array.isArray(r)) st.grant(r)
+  if (got === "blocked") return "blocked"
+  clearMark(st, t, id)
   t.pc++
   return "ran"
 }
@@ -68,8 +62,7 @@ export const resumeDetach = (
   wait: Extract<Wait, { on: "sem"; after: "vmaDetach" }>,
 ): void => {
   t.pc++
-  const r = st.release(wait.id, t.id, "write")
-  if (Array.isArray(r)) st.grant(r)
+  clearMark(st, t, wait.id)
 }
 
 /**

@@ -13,7 +13,6 @@
  * @since 0.2.0
  */
 import { Check, Rules } from "@mmguard/core"
-import * as Move from "../Move.js"
 import type { Step } from "../Program.js"
 import * as Rwsem from "../Rwsem.js"
 import type { Task, Wait } from "../Task.js"
@@ -217,21 +216,42 @@ const startWrite = (st: State, t: Task, s: Op<"vmaStartWrite" | "vmaStartWriteKi
     t.pc++
     return "ran"
   }
-  const got = Rwsem.acquire(st.sems.get(id), t.id, "write")
-  if (got === "blocked") {
-    t.status = "blocked"
-    const killable = s.op === "vmaStartWriteKillable" ? { killable: true } : {}
-    t.wait = { on: "sem", id, after: "vmaSeq", mm: t.mm, vma: vma.id, ...killable }
-    return "blocked"
-  }
-  if (got === "acquired") {
+  const killable = s.op === "vmaStartWriteKillable" ? { killable: true } : {}
+  const wait = { on: "sem", id, after: "vmaSeq", mm: t.mm, vma: vma.id, ...killable } as const
+  const got = excludeReaders(st, t, id, wait)
+  if (got === "blocked") return "blocked"
+  if (got === "excluded") {
     st.seqs.lock(t.mm, vma.id)
     if (t.interrupted === vma.id) t.interrupted = undefined
-    const r = st.release(id, t.id, "write")
-    if (Array.isArray(r)) st.grant(r)
+    clearMark(st, t, id)
   }
   t.pc++
   return "ran"
+}
+
+/**
+ * Marks vm_refcnt of the VMA with lock `id` for a writer and waits for its readers (V4, V7):
+ * "excluded" when none is left (the caller acts, then `clearMark`), "blocked" when the task now
+ * sleeps in `wait`, or the misuse of a task that itself holds a reference.
+ */
+export const excludeReaders = (
+  st: State,
+  t: Task,
+  id: string,
+  wait: Extract<Wait, { on: "sem" }>,
+): "excluded" | "blocked" | { readonly misuse: string } => {
+  const got = Rwsem.acquire(st.sems.get(id), t.id, "write")
+  if (typeof got === "object") return got
+  if (got === "acquired") return "excluded"
+  t.status = "blocked"
+  t.wait = wait
+  return "blocked"
+}
+
+/** Clears the writer's mark on vm_refcnt: readers may take references again. */
+export const clearMark = (st: State, t: Task, id: string): void => {
+  const r = st.release(id, t.id, "write")
+  if (Array.isArray(r)) st.grant(r)
 }
 
 /** A vma_start_write that waited for readers is granted: the VMA is now write-locked (V4). */
@@ -243,23 +263,15 @@ export const resumeWrite = (
   t.pc++
   st.seqs.lock(wait.mm, wait.vma)
   if (t.interrupted === wait.vma) t.interrupted = undefined
-  const more = st.release(wait.id, t.id, "write")
-  if (Array.isArray(more)) st.grant(more)
+  clearMark(st, t, wait.id)
 }
 
-/** The kill moves possible now: one per task sleeping in a killable wait (L11). */
-export const killMoves = (st: State): Array<number> => {
-  const out: Array<number> = []
-  for (const t of st.tasks)
-    if (
-      t.status === "blocked" &&
-      t.wait?.on === "sem" &&
-      t.wait.after === "vmaSeq" &&
-      t.wait.killable
-    )
-      out.push(Move.make(t.id, Move.KILL))
-  return out
-}
+/** Is task `t` asleep in a killable wait (vma_start_write_killable, L11)? */
+export const killable = (t: Task): boolean =>
+  t.status === "blocked" &&
+  t.wait?.on === "sem" &&
+  t.wait.after === "vmaSeq" &&
+  t.wait.killable === true
 
 /**
  * A fatal signal ends task `t`'s vma_start_write_killable (L11): it leaves the wait queue
@@ -269,8 +281,7 @@ export const killMoves = (st: State): Array<number> => {
  */
 export const kill = (st: State, t: Task): boolean => {
   const wait = t.wait
-  if (t.status !== "blocked" || wait?.on !== "sem" || wait.after !== "vmaSeq" || !wait.killable)
-    return false
+  if (!killable(t) || wait?.on !== "sem" || wait.after !== "vmaSeq") return false
   const sem = st.sems.get(wait.id)
   sem.waiters = sem.waiters.filter((w) => w.task !== t.id)
   t.wait = undefined

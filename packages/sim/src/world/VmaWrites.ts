@@ -1,5 +1,6 @@
 /**
- * VMA reads and writes (L6, L7, F1-F9): find_vma, and the write of one VMA field, checked
+ * VMA reads and writes (L6, L7, F1-F9, V6: stack expansion's vm_start under vma_start_write):
+ * find_vma, and the write of one VMA field, checked
  * against the row core's rule table gives that field (`Rules.VmaFields`); a write after an
  * interrupted vma_start_write_killable is reported as L11, one through a VMA read lock on a
  * reused object as V7. Fields that place the VMA in the rmap trees move it there too.
