@@ -15,6 +15,7 @@ import {
   fileRmapWalk,
   munmap,
   ptdump,
+  reclaim,
   truncate,
   truncateWalk,
 } from "../src/scenarios/paths.js"
@@ -202,6 +203,15 @@ describe("rmap walks (vma_interval_tree_foreach, anon_vma_interval_tree_foreach)
       ?.variants.find((x) => x.id === "install-under-rmap")
     const r = Explorer.explore(v?.spec as WorldSpec)
     expect(r.violation).toMatchObject({ rule: "P3", kind: "rule" })
+  })
+
+  it("reclaim walking the anon_vma, racing the kernel's munmap of the VMA, is safe", () => {
+    // The page's anon_vma outlives the VMA's place in the mm: no false "no anon_vma" (L4).
+    const r = Explorer.explore(
+      world(task("reclaim", reclaim(true)), task("munmap", munmap("anon"))),
+    )
+    expect(r.violation).toBeUndefined()
+    expect(r.verdict).toBe("safe")
   })
 
   it("an anon_vma walk (reclaim) binds the anonymous VMAs of the anon_vma", () => {
