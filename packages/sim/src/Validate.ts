@@ -391,8 +391,44 @@ const repeated = (names: ReadonlyArray<string>): { name: string; index: number }
   return undefined
 }
 
+/**
+ * The text of a spec for the cache of valid ones: JSON, with every value JSON would drop or
+ * blur (undefined, NaN, infinities, functions, symbols, bigints) written as a marker that no
+ * valid spec contains, so two inputs with one text are both valid or both not.
+ */
+const textOf = (input: unknown): string | undefined => {
+  try {
+    return JSON.stringify(input, (_k, v: unknown) =>
+      v === undefined ||
+      typeof v === "function" ||
+      typeof v === "symbol" ||
+      typeof v === "bigint" ||
+      (typeof v === "number" && !Number.isFinite(v))
+        ? `\u0000${typeof v}:${String(v)}`
+        : v,
+    )
+  } catch {
+    return undefined
+  }
+}
+
+/** The texts of the specs found valid lately (replays and shrinking build one spec again and again). */
+const validTexts = new Set<string>()
+
 /** Validates a world spec: its shape, its address spaces and VMAs, its tasks and programs. */
 export const world = (input: unknown): WorldSpec | SimError => {
+  const text = textOf(input)
+  if (text !== undefined && validTexts.has(text)) return input as WorldSpec
+  const checked = checkWorld(input)
+  if (text !== undefined && !isSimError(checked)) {
+    if (validTexts.size >= 64) validTexts.delete(validTexts.values().next().value as string)
+    validTexts.add(text)
+  }
+  return checked
+}
+
+/** `world` without the cache. */
+const checkWorld = (input: unknown): WorldSpec | SimError => {
   const spec = decode(WorldSpecSchema, input, locateInWorld)
   if (isSimError(spec)) return spec
   if (spec.arch !== undefined) {

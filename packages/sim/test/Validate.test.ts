@@ -226,6 +226,15 @@ describe("bad schedules (InvalidSchedule)", () => {
       for (const spec of [s.spec, ...s.variants.map((v) => v.spec)])
         expect(Validate.world(spec)).toBe(spec)
   })
+  it("a spec changed after it was found valid is checked again", () => {
+    const program: Array<unknown> = [{ op: "rcuReadLock" }, { op: "rcuReadUnlock" }]
+    const spec = { mms: Scenarios.layout, tasks: [{ name: "t", mm: "proc", program }] }
+    expect(isSimError(World.make(spec))).toBe(false)
+    program.push({ op: "do", action: "zapRange", addr: Number.NaN })
+    expect(World.make(spec)).toMatchObject({ kind: "InvalidProgram", step: 2, path: ["addr"] })
+    program[2] = { op: "do", action: "zapRange", addr: 600, end: undefined }
+    expect(World.make(spec)).toMatchObject({ kind: "InvalidProgram", step: 2 })
+  })
   it("a malformed move, policy or budget", () => {
     expect(Scheduler.runChecked(ok, { kind: "explicit", schedule: [0.5] })).toMatchObject({
       kind: "InvalidSchedule",
