@@ -81,6 +81,24 @@ const resumers = {
   vmaDetach: VmaAttach.resumeDetach,
 }
 
+/**
+ * Specs already validated, by identity: the explorer and the shrinker build many worlds from
+ * one spec, whose fields are read-only, so it is decoded once.
+ */
+const validated = new WeakMap<object, WorldSpec>()
+
+/** `Validate.world`, remembered per spec object. */
+const validWorld = (input: unknown): WorldSpec | SimError => {
+  const known = typeof input === "object" && input !== null ? validated.get(input) : undefined
+  if (known !== undefined) return known
+  const spec = Validate.world(input)
+  if (!isSimError(spec) && typeof input === "object" && input !== null) {
+    validated.set(input, spec)
+    validated.set(spec, spec)
+  }
+  return spec
+}
+
 /** The simulated machine. */
 export class World {
   private st: State
@@ -90,7 +108,7 @@ export class World {
    * that `SimError` (never anything else); `World.make` returns it instead.
    */
   constructor(input: WorldSpec) {
-    const spec = Validate.world(input)
+    const spec = validWorld(input)
     if (isSimError(spec)) throw spec
     const tasks: Array<Task> = spec.tasks.map((t, id) => ({
       id,
@@ -138,7 +156,7 @@ export class World {
    * from an invalid spec.
    */
   static make(spec: unknown): World | SimError {
-    const valid = Validate.world(spec)
+    const valid = validWorld(spec)
     return isSimError(valid) ? valid : new World(valid)
   }
 
