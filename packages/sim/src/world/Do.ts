@@ -28,8 +28,9 @@ const owners: { readonly [A in Rules.ActionName]?: (st: State, t: Task, s: DoSte
 const verdicts = (st: State, t: Task, s: DoStep): ReadonlyArray<Check.Verdict> => {
   const vma = st.vmaAt(t, s.addr)
   const state = st.lockState(t, vma, s.addr)
-  const detached = vma !== undefined && st.memory.detachedBy(t.id).includes(vma)
-  return s.action === "clearAnonVma" && detached
+  const detached =
+    s.action === "clearAnonVma" && vma !== undefined && st.memory.detachedBy(t.id).includes(vma)
+  return detached
     ? [Check.check("clearAnonVmaDetached", state)]
     : Check.checkAction(s.action, state)
 }
