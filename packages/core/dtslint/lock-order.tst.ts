@@ -15,11 +15,11 @@ const mmapInIMmap = Core.iMmapLockRead(mapping, () => Core.mmapReadLock(mm, () =
 // @expect-error O3: lock inversion: mmap_lock is taken before i_mmap_rwsem
 run(mmapInIMmap.pipe(provide))
 
-// The mmap lock under a PTE lock (O1: mmap_lock -> ... -> page_table_lock).
+// The mmap lock under a PTE lock (O1, and O2 rev 2: mmap_lock -> ... -> page_table_lock).
 const mmapUnderPtl = Core.pteOffsetMapLock(vma, addr, () =>
   Core.mmapReadLock(mm, () => Effect.void),
 )
-// @expect-error O3: lock inversion: mmap_lock is taken before page_table_lock (O1)
+// @expect-error O3: lock inversion: mmap_lock is taken before page_table_lock (O1, O2)
 run(mmapUnderPtl.pipe(provide))
 
 // vma_start_write inside an i_mmap scope (O1: vma_start_write -> i_mmap_rwsem).
