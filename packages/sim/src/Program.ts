@@ -149,6 +149,30 @@ export const Steps = {
   findVma: [op("findVma", { addr: PageNumber, onFail: Label })],
   goto: [op("goto", { to: Label })],
   assertMapped: [op("assertMapped", { addr: PageNumber, mapped: Schema.Boolean })],
+  /**
+   * vma_interval_tree_foreach / anon_vma_interval_tree_foreach: the head of a loop over the VMAs
+   * of an rmap tree (a file's i_mmap, or the anon_vma of the VMA at `addr`) overlapping the page
+   * offsets [first, last], under that tree's rmap lock (held by the task). Each turn binds the
+   * next VMA for the body (the steps up to the `rmapWalkNext` naming this step's label), whose
+   * addresses are page offsets in the tree, translated through the bound VMA (vma_address);
+   * when no VMA is left the task goes on at `done`.
+   */
+  rmapWalk: [
+    op("rmapWalk", {
+      ...LockTargets.iMmap.fields,
+      first: PageNumber,
+      last: PageNumber,
+      done: Label,
+    }),
+    op("rmapWalk", {
+      ...LockTargets.anonVma.fields,
+      first: PageNumber,
+      last: PageNumber,
+      done: Label,
+    }),
+  ],
+  /** The end of an rmap walk's body: back to its head (`walk`, its label) for the next VMA. */
+  rmapWalkNext: [op("rmapWalkNext", { walk: Label })],
 } as const
 
 /** The ops of the step language. */
@@ -239,5 +263,14 @@ export const show = (s: Step): string => {
       return `goto ${s.to}`
     case "assertMapped":
       return `assert ${s.mapped ? "" : "!"}mapped(${s.addr})`
+    case "rmapWalk": {
+      const tree =
+        s.lock === "iMmap"
+          ? `vma_interval_tree_foreach(vma, i_mmap(${s.file}), ${s.first}, ${s.last})`
+          : `anon_vma_interval_tree_foreach(vma, anon_vma(${s.addr}), ${s.first}, ${s.last})`
+      return `${tree} else goto ${s.done}`
+    }
+    case "rmapWalkNext":
+      return `next vma of ${s.walk}`
   }
 }

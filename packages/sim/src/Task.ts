@@ -1,7 +1,7 @@
 /**
  * A simulated task: its program counter, the locks it holds, its RCU read sections, what it
  * waits for when blocked, and the multi-step kernel calls under way (pte_offset_map_lock,
- * lock_vma_under_rcu, a PTE table mapped under RCU).
+ * lock_vma_under_rcu, a PTE table mapped under RCU, an rmap walk).
  *
  * @since 0.1.0
  */
@@ -36,6 +36,8 @@ export type Wait =
       readonly killable?: boolean
     }
   | { readonly on: "sem"; readonly id: string; readonly after: "vmaDetach" }
+  /** A step that runs again from the start once it got the lock (and gave it back). */
+  | { readonly on: "sem"; readonly id: string; readonly after: "retry" }
   | { readonly on: "grace"; readonly readers: ReadonlyArray<readonly [number, number]> }
 
 /** A running task. */
@@ -68,4 +70,19 @@ export interface Task {
   mapped: { readonly table: number; readonly locked: boolean } | undefined
   /** The VMA whose vma_start_write_killable a fatal signal interrupted (L11), if any. */
   interrupted: number | undefined
+  /** An rmap walk under way (`rmapWalk` ... `rmapWalkNext`), see `world/RmapWalk`. */
+  walk: Walk | undefined
+}
+
+/**
+ * An rmap walk under way: the steps of its head and end, the VMAs the tree held in the range
+ * when it began (by mm and id: clones copy VMA objects), the one bound now, and whether the end
+ * of the body just sent the task back to the head for the next one.
+ */
+export interface Walk {
+  readonly head: number
+  readonly next: number
+  readonly vmas: ReadonlyArray<readonly [mm: string, id: number]>
+  readonly index: number
+  readonly advance: boolean
 }

@@ -33,6 +33,8 @@ import { VmFlags } from "./Vma.js"
 export const VmaSetupSchema = Schema.Struct({
   start: PageNumber,
   end: PageNumber,
+  /** The page offset of its first page in its file or anon_vma (default: `start`). */
+  pgoff: Schema.optionalKey(PageNumber),
   /** The file it maps (its address_space is created on first use). */
   file: Schema.optionalKey(Schema.NonEmptyString),
   /** Give it an anon_vma. */
@@ -152,6 +154,11 @@ const stepMismatch = (step: unknown): { readonly key?: string; readonly what: st
     return {
       key: "op",
       what: `unknown op ${show(op)}: expected one of ${OpSchema.literals.join(", ")}`,
+    }
+  if (op === "rmapWalk" && lock !== "iMmap" && lock !== "anonVma")
+    return {
+      key: "lock",
+      what: `an rmap walk walks the tree of "iMmap" or "anonVma", got ${show(lock)}`,
     }
   if (lockOps.includes(op) && !LockKindSchema.literals.includes(lock as never))
     return {
@@ -284,7 +291,54 @@ const checkStep = (
   return undefined
 }
 
-/** Labels unique, jump targets present, each step inside the architecture. */
+/** The labels a step jumps to, by field. */
+const targetsOf = (s: Step): ReadonlyArray<readonly [string, string]> => {
+  if (s.op === "goto") return [["to", s.to]]
+  if (s.op === "rmapWalk") return [["done", s.done]]
+  if (s.op === "rmapWalkNext") return [["walk", s.walk]]
+  return "onFail" in s ? [["onFail", s.onFail]] : []
+}
+
+/**
+ * The shape of rmap walks: each `rmapWalk` is labelled and closed by exactly one later
+ * `rmapWalkNext` naming it, with no walk nested in its body; its page-offset range is not
+ * reversed. Returns the step, field and problem of the first fault.
+ */
+const checkWalks = (
+  program: ReadonlyArray<Step>,
+  labels: ReadonlyMap<string, number>,
+): { step: number; path: string; what: string } | undefined => {
+  const closed = new Set<number>()
+  for (const [i, s] of program.entries()) {
+    if (s.op === "rmapWalk" && s.first > s.last)
+      return {
+        step: i,
+        path: "last",
+        what: `the page offsets [${s.first}, ${s.last}] are reversed`,
+      }
+    if (s.op !== "rmapWalkNext") continue
+    const head = labels.get(s.walk) ?? -1
+    const h = program[head]
+    if (h?.op !== "rmapWalk" || head > i)
+      return { step: i, path: "walk", what: `"${s.walk}" does not label an earlier rmapWalk step` }
+    if (closed.has(head))
+      return { step: i, path: "walk", what: `the walk "${s.walk}" is closed twice` }
+    const nested = program.slice(head + 1, i).findIndex((x) => x.op === "rmapWalk")
+    if (nested >= 0)
+      return { step: head + 1 + nested, path: "op", what: `an rmap walk nested in "${s.walk}"` }
+    closed.add(head)
+  }
+  const open = program.findIndex((s, i) => s.op === "rmapWalk" && !closed.has(i))
+  return open < 0
+    ? undefined
+    : {
+        step: open,
+        path: "label",
+        what: "an rmapWalk needs a label that a later rmapWalkNext names (the end of its body)",
+      }
+}
+
+/** Labels unique, jump targets present, walks well formed, each step inside the architecture. */
 const checkProgram = (
   arch: Arch,
   program: ReadonlyArray<Step>,
@@ -304,23 +358,14 @@ const checkProgram = (
     labels.set(s.label, i)
   }
   for (const [i, s] of program.entries()) {
-    const target =
-      s.op === "goto"
-        ? (["to", s.to] as const)
-        : "onFail" in s
-          ? (["onFail", s.onFail] as const)
-          : undefined
-    if (target && target[1] !== endLabel && !labels.has(target[1]))
-      return fail(
-        "InvalidProgram",
-        root,
-        `no step is labelled "${target[1]}" (nor is it "${endLabel}")`,
-        {
-          task,
-          step: i,
-          path: [target[0]],
-        },
-      )
+    for (const [field, label] of targetsOf(s))
+      if (label !== endLabel && !labels.has(label))
+        return fail(
+          "InvalidProgram",
+          root,
+          `no step is labelled "${label}" (nor is it "${endLabel}")`,
+          { task, step: i, path: [field] },
+        )
     const bad = checkStep(arch, s)
     if (bad)
       return fail("InvalidProgram", root, bad.what, {
@@ -330,7 +375,10 @@ const checkProgram = (
         rule: bad.rule,
       })
   }
-  return undefined
+  const walk = checkWalks(program, labels)
+  return walk
+    ? fail("InvalidProgram", root, walk.what, { task, step: walk.step, path: [walk.path] })
+    : undefined
 }
 
 /** Names must be unique: the first repeated one, with its index, or undefined. */
@@ -343,8 +391,44 @@ const repeated = (names: ReadonlyArray<string>): { name: string; index: number }
   return undefined
 }
 
+/**
+ * The text of a spec for the cache of valid ones: JSON, with every value JSON would drop or
+ * blur (undefined, NaN, infinities, functions, symbols, bigints) written as a marker that no
+ * valid spec contains, so two inputs with one text are both valid or both not.
+ */
+const textOf = (input: unknown): string | undefined => {
+  try {
+    return JSON.stringify(input, (_k, v: unknown) =>
+      v === undefined ||
+      typeof v === "function" ||
+      typeof v === "symbol" ||
+      typeof v === "bigint" ||
+      (typeof v === "number" && !Number.isFinite(v))
+        ? `\u0000${typeof v}:${String(v)}`
+        : v,
+    )
+  } catch {
+    return undefined
+  }
+}
+
+/** The texts of the specs found valid lately (replays and shrinking build one spec again and again). */
+const validTexts = new Set<string>()
+
 /** Validates a world spec: its shape, its address spaces and VMAs, its tasks and programs. */
 export const world = (input: unknown): WorldSpec | SimError => {
+  const text = textOf(input)
+  if (text !== undefined && validTexts.has(text)) return input as WorldSpec
+  const checked = checkWorld(input)
+  if (text !== undefined && !isSimError(checked)) {
+    if (validTexts.size >= 64) validTexts.delete(validTexts.values().next().value as string)
+    validTexts.add(text)
+  }
+  return checked
+}
+
+/** `world` without the cache. */
+const checkWorld = (input: unknown): WorldSpec | SimError => {
   const spec = decode(WorldSpecSchema, input, locateInWorld)
   if (isSimError(spec)) return spec
   if (spec.arch !== undefined) {
@@ -433,11 +517,16 @@ export const world = (input: unknown): WorldSpec | SimError => {
 /**
  * Validates one step run outside any program (an external driver's, e.g. `KernelLayer`): its
  * shape and its addresses on `arch`. Its failure branch is the driver's, so labels are not
- * resolved.
+ * resolved; the loop steps of rmap walks need a program and are refused.
  */
 export const step = (arch: Arch, input: unknown): Step | SimError => {
   const s = decode(StepSchema, input, (path) => ({ kind: "InvalidProgram", step: 0, path }))
   if (isSimError(s)) return s
+  if (s.op === "rmapWalk" || s.op === "rmapWalkNext")
+    return fail("InvalidProgram", input, `${s.op} loops over a body: it runs only in a program`, {
+      step: 0,
+      path: ["op"],
+    })
   const bad = checkStep(arch, s)
   return bad
     ? fail("InvalidProgram", input, bad.what, { step: 0, path: [bad.path], rule: bad.rule })

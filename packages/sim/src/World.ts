@@ -29,10 +29,12 @@ import type { Vma } from "./Vma.js"
 import * as Do from "./world/Do.js"
 import * as Locking from "./world/Locking.js"
 import * as MmapLock from "./world/MmapLock.js"
+import * as PtFree from "./world/PtFree.js"
 import * as PtLocks from "./world/PtLocks.js"
 import * as PtOps from "./world/PtOps.js"
 import * as Rcu from "./world/Rcu.js"
 import * as RcuWalk from "./world/RcuWalk.js"
+import * as RmapWalk from "./world/RmapWalk.js"
 import { type Exec, type Footprint, State, type Violation } from "./world/State.js"
 import * as VmaAttach from "./world/VmaAttach.js"
 import * as VmaLock from "./world/VmaLock.js"
@@ -63,6 +65,7 @@ const handlers: { readonly [K in Step["op"]]: Handler<K> } = {
   ...RcuWalk.ops,
   ...Do.ops,
   ...VmaWrites.ops,
+  ...RmapWalk.ops,
   goto: {
     exec: (st, t, s) => {
       st.jump(t, s.to)
@@ -79,24 +82,7 @@ const resumers = {
   hold: Locking.resumeHold,
   vmaSeq: VmaLock.resumeWrite,
   vmaDetach: VmaAttach.resumeDetach,
-}
-
-/**
- * Specs already validated, by identity: the explorer and the shrinker build many worlds from
- * one spec, whose fields are read-only, so it is decoded once.
- */
-const validated = new WeakMap<object, WorldSpec>()
-
-/** `Validate.world`, remembered per spec object. */
-const validWorld = (input: unknown): WorldSpec | SimError => {
-  const known = typeof input === "object" && input !== null ? validated.get(input) : undefined
-  if (known !== undefined) return known
-  const spec = Validate.world(input)
-  if (!isSimError(spec) && typeof input === "object" && input !== null) {
-    validated.set(input, spec)
-    validated.set(spec, spec)
-  }
-  return spec
+  retry: PtFree.resumeRetry,
 }
 
 /** The simulated machine. */
@@ -108,7 +94,7 @@ export class World {
    * that `SimError` (never anything else); `World.make` returns it instead.
    */
   constructor(input: WorldSpec) {
-    const spec = validWorld(input)
+    const spec = Validate.world(input)
     if (isSimError(spec)) throw spec
     const tasks: Array<Task> = spec.tasks.map((t, id) => ({
       id,
@@ -125,6 +111,7 @@ export class World {
       vmaLookup: undefined,
       mapped: undefined,
       interrupted: undefined,
+      walk: undefined,
     }))
     const st = new State(spec.arch ?? x86_64, tasks, resumers)
     for (const m of spec.mms) {
@@ -136,6 +123,7 @@ export class World {
         const vma = mm.insert({
           start: v.start,
           end: v.end,
+          ...(v.pgoff === undefined ? {} : { pgoff: v.pgoff }),
           ...(file ? { file } : {}),
           ...(anonVma ? { anonVma } : {}),
         })
@@ -156,7 +144,7 @@ export class World {
    * from an invalid spec.
    */
   static make(spec: unknown): World | SimError {
-    const valid = validWorld(spec)
+    const valid = Validate.world(spec)
     return isSimError(valid) ? valid : new World(valid)
   }
 
@@ -247,8 +235,9 @@ export class World {
       Rcu.endGrace(st, t)
       return this.afterStep(t)
     }
-    const s = t.program[t.pc]
-    if (s === undefined) return this.afterStep(t)
+    const at = t.program[t.pc]
+    if (at === undefined) return this.afterStep(t)
+    const s = RmapWalk.translate(st, t, at)
     if (handler(s).exec(st, t, s) === "blocked") {
       this.deadlockCheck()
       return "blocked"
@@ -292,7 +281,7 @@ export class World {
    * `Validate.step` for a malformed step (which then does not run).
    */
   act(id: number, input: Step): "ran" | "jumped" | "blocked" | SimError {
-    const s = Validate.step(this.arch, input)
+    const s = Validate.step(this.st.arch, input)
     if (isSimError(s)) return s
     const t = this.st.tasks[id]
     if (t === undefined || t.status === "blocked") return "blocked"
@@ -358,7 +347,7 @@ export class World {
     if (t.wait?.on === "grace") return Rcu.graceFootprint
     const s = t.program[t.pc]
     if (s === undefined) return nothing
-    return handler(s).footprint(this.st, t, s)
+    return handler(s).footprint(this.st, t, RmapWalk.translate(this.st, t, s))
   }
 
   /**
@@ -376,7 +365,7 @@ export class World {
       if (t.mapped) out += `n${t.mapped.table}${t.mapped.locked ? "l" : ""}`
       if (t.interrupted !== undefined) out += `k${t.interrupted}`
       for (const h of t.held) out += `,${h.id}${h.mode[0]}`
-      out += `${Rcu.digest(st, t)};`
+      out += `${Rcu.digest(st, t)}${RmapWalk.digest(t)};`
     }
     out += st.sems.digest()
     out += st.seqs.digest()

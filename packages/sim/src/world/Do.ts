@@ -4,13 +4,14 @@
  * P10/P11/P16; a VMA read lock on an object freed and reused, V7), then every row core lists
  * for the call (`Check.checkAction`), with F9's exception for a VMA munmap detached. Then the
  * module that owns the call performs it: VMA attach/detach/free (VmaAttach), the rest on page
- * tables and the rmap (PtOps).
+ * tables and the rmap (PtOps), except free_pgtables, which checks and performs itself (PtFree).
  *
  * @since 0.2.0
  */
 import { Check, type Rules } from "@mmguard/core"
 import type { Step } from "../Program.js"
 import type { Task } from "../Task.js"
+import * as PtFree from "./PtFree.js"
 import * as PtLocks from "./PtLocks.js"
 import * as PtOps from "./PtOps.js"
 import type { Exec, Footprint, State } from "./State.js"
@@ -36,6 +37,8 @@ const verdicts = (st: State, t: Task, s: DoStep): ReadonlyArray<Check.Verdict> =
 
 /** Checks and performs a `do` step. */
 const exec = (st: State, t: Task, s: DoStep): Exec => {
+  // free_pgtables checks its rows itself (P7 rev 2), once it has the rmap locks it waits for.
+  if (s.action === "freePgtables") return PtFree.perform(st, t, s)
   PtLocks.staleTableCheck(st, t, s.action, s.addr)
   VmaAttach.staleCheck(st, t)
   st.checkRows(t, verdicts(st, t, s))
@@ -51,6 +54,7 @@ const footprint = (st: State, t: Task, s: DoStep): Footprint => {
     return { reads: [seq], writes: vma ? ["mem", lockId(t, vma)] : ["mem"] }
   }
   if (s.action === "mapVma") return { reads: [], writes: ["mem", seq] }
+  if (s.action === "freePgtables") return { reads: [seq], writes: PtFree.writes(st, t, s) }
   return { reads: [seq], writes: ["mem"] }
 }
 

@@ -10,8 +10,6 @@ import type { Memory } from "../Memory.js"
 import type { Mm } from "../Mm.js"
 import { Pte } from "../PageTable.js"
 import type { Step } from "../Program.js"
-import * as Rmap from "../Rmap.js"
-import { isSimError } from "../SimError.js"
 import type { Task } from "../Task.js"
 import type { Exec, Footprint, State } from "./State.js"
 
@@ -73,14 +71,6 @@ const perform = (st: State, t: Task, s: Op<"do">): void => {
     case "changeAccessDirty": {
       const e = mm.pt.read(s.addr)
       if (e !== 0) mm.pt.setFlags(s.addr, Pte.flags(e) & ~(Pte.ACCESSED | Pte.DIRTY))
-      return
-    }
-    case "freePgtables": {
-      for (const v of memory.detachedBy(t.id).filter((d) => d.start < end && s.addr < d.end))
-        Rmap.unlink(v)
-      const r = mm.freePgtables(s.addr, end)
-      if (isSimError(r))
-        st.report(t, { kind: "rule", rule: r.rule, message: `free_pgtables: ${r.message}` })
       return
     }
     case "movePageTables": {

@@ -19,6 +19,7 @@ import type { Vma } from "../Vma.js"
 import * as MmapLock from "./MmapLock.js"
 import { pmdLockId, pteLockId } from "./PtLocks.js"
 import { anonLockId, iMmapLockId } from "./RmapLocks.js"
+import * as RmapWalk from "./RmapWalk.js"
 import { SemTable } from "./SemTable.js"
 import * as VmaLock from "./VmaLock.js"
 
@@ -113,9 +114,13 @@ export class State {
     return mm
   }
 
-  /** The VMA covering `vpn` for task `t`: in the tree, or one the task detached itself. */
+  /**
+   * The VMA covering `vpn` for task `t`: the one its rmap walk bound (in the walk's body), in
+   * the tree, or one the task detached itself.
+   */
   vmaAt(t: Task, vpn: number): Vma | undefined {
     return (
+      RmapWalk.boundAt(this, t, vpn) ??
       this.mmOf(t).find(vpn) ??
       this.memory.detachedBy(t.id).find((v) => v.start <= vpn && vpn < v.end)
     )
