@@ -1,10 +1,16 @@
 // End-to-end: the built game in a real terminal (tmux). Start, open the first chapter's first
-// puzzle, solve it, quit, start again and see the progress kept.
+// puzzle, solve it, play a scheduler puzzle with an undo, quit, start again and see the
+// progress kept.
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
+import { inChapter, puzzles } from "../../src/puzzles/index.js"
+import { faultLight, pickKeys } from "../support/keys.js"
+
+const L = inChapter("L").length
+const deadlock = puzzles.findIndex((p) => p.id === "sched-fault-vs-mprotect")
 
 const cli = join(import.meta.dirname, "..", "..", "dist", "cli.js")
 const session = `mmguard-e2e-${process.pid}`
@@ -55,32 +61,34 @@ afterAll(() => {
 describe("the tutor in a real terminal", () => {
   it("solves a puzzle, quits, and finds the progress kept after a restart", async () => {
     start()
-    await waitFor("Locks and stability (0/5)")
+    await waitFor(`Locks and stability (0/${L})`)
     await keys("Enter")
     await waitFor("Handle a page fault at page 600")
-    await keys(
-      "Down",
-      "Down",
-      "Enter",
-      "Down",
-      "Enter",
-      "Down",
-      "Enter",
-      "Down",
-      "Enter",
-      "Down",
-      "Enter",
-      "r",
-    )
-    await waitFor("solved *** (3/3)")
+    await keys(...pickKeys(faultLight, "Down", "Up", "Enter"), "r")
+    await waitFor("solved *** (3/3)", 30_000)
     await keys("Escape")
-    await waitFor("Locks and stability (1/5)")
+    await waitFor(`Locks and stability (1/${L})`)
+    // The scheduler puzzle: step, undo, then cause the deadlock.
+    await keys(...Array<string>(deadlock).fill("Down"), "Enter")
+    await waitFor("Goal: a deadlock")
+    await keys("1", "2")
+    await waitFor("2. mprotect: lock")
+    await keys("u")
+    for (let i = 0; i < 100 && screen().includes("2. mprotect: lock"); i++)
+      await new Promise((r) => setTimeout(r, 50))
+    expect(screen()).not.toContain("2. mprotect: lock")
+    expect(screen()).toContain("1. fault: lockVmaUnderRcu")
+    await keys("2", "2", "1")
+    await waitFor("solved: deadlock")
+    expect(screen()).toContain("Winning schedule: 1 2 2 1")
+    await keys("Escape")
+    await waitFor(`Locks and stability (2/${L})`)
     await keys("q")
     const end = Date.now() + 5000
     while (alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
     expect(alive()).toBe(false)
     start()
-    await waitFor("Locks and stability (1/5)")
+    await waitFor(`Locks and stability (2/${L})`)
     expect(screen()).toContain("★★★")
     await keys("q")
   })

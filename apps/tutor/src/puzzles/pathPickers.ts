@@ -1,0 +1,124 @@
+/**
+ * More lock pickers: balanced locking, GUP-fast's RCU walk, and two kernel paths of the final
+ * chapter (mremap of a file mapping, khugepaged's retract).
+ */
+import { Scenarios } from "@mmguard/sim"
+import type { LockPicker } from "../engine/Puzzle.js"
+import { ANON, act, anonVma, FILE, iMmap, lock, mmap, pte, unlock } from "./steps.js"
+
+const world = { mms: Scenarios.layout }
+const pmd = { lock: "pmd", addr: 2048 } as const
+const move = act({ op: "do", action: "movePageTables", addr: 2048, end: 2560, to: 4096 })
+const retract = act({ op: "do", action: "retractPteTable", addr: 2048 })
+
+/** The lock pickers of this file. */
+export const pathPickers: ReadonlyArray<LockPicker> = [
+  {
+    kind: "lockPicker",
+    id: "balanced",
+    chapter: "L",
+    title: "Leave nothing behind",
+    rules: ["L10", "L4"],
+    lesson:
+      "The rmap locks are read/write semaphores (L4): released in the mode taken, and always released. A task that ends holding one blocks every writer forever (L10).",
+    kernel: "anon_vma_lock_read / anon_vma_unlock_read (include/linux/rmap.h)",
+    hints: ["Count the locks taken and the locks released.", "Release in the mode you took."],
+    task: "Zap the anonymous VMA's pages [512, 1024) through its anon_vma, and end cleanly.",
+    world,
+    goal: [act({ op: "do", action: "zapRange", addr: 512, end: 1024 })],
+    palette: [
+      lock(anonVma(ANON), "read"),
+      lock(anonVma(ANON), "write"),
+      act({ op: "do", action: "zapRange", addr: 512, end: 1024 }),
+      unlock(anonVma(ANON), "write"),
+      unlock(anonVma(ANON), "read"),
+    ],
+    addr: 512,
+  },
+  {
+    kind: "lockPicker",
+    id: "gup-fast",
+    chapter: "P",
+    title: "Walk without a lock",
+    rules: ["P13", "P16", "P2"],
+    lesson:
+      "GUP-fast walks with no mm lock at all: page tables are freed only after an RCU grace period, so the RCU read lock keeps them there (P16), and every entry is read once, locklessly (P13). A locked walk needs a stable VMA instead (P2).",
+    kernel: "get_user_pages_fast -> gup_fast (local_irq_save / RCU, ptep_get_lockless)",
+    hints: [
+      "No sleeping lock here: GUP-fast must not block.",
+      "What keeps a table from being freed under a walker?",
+    ],
+    task: `Walk page ${ANON}'s tables locklessly, as GUP-fast does.`,
+    world,
+    goal: [act({ op: "do", action: "walkLockless", addr: ANON })],
+    palette: [
+      lock(mmap, "read"),
+      { op: "rcuReadLock" },
+      act({ op: "do", action: "walkLockless", addr: ANON }),
+      { op: "rcuReadUnlock" },
+      unlock(mmap, "read"),
+    ],
+    addr: ANON,
+  },
+  {
+    kind: "lockPicker",
+    id: "mremap-file",
+    chapter: "K",
+    title: "mremap of a file mapping",
+    rules: ["P14", "O1", "L3"],
+    lesson:
+      "mremap takes the mmap write lock, write-locks the VMA (L3), then the rmap locks (take_rmap_locks) in O1's order, after the VMA lock, and only then moves the tables (P14). A private file mapping with an anon_vma would take both rmap locks, i_mmap first.",
+    kernel: "mremap -> move_vma -> move_page_tables -> take_rmap_locks",
+    hints: [
+      "Rmap walkers reach these tables without the mmap lock.",
+      "The order: mmap, VMA, then i_mmap.",
+    ],
+    task: "Move libfoo's page tables [2048, 2560) to 4096.",
+    world,
+    goal: [move],
+    palette: [
+      lock(mmap, "write"),
+      lock(mmap, "read"),
+      { op: "vmaStartWrite", addr: FILE },
+      lock(iMmap, "write"),
+      lock(iMmap, "read"),
+      move,
+      unlock(iMmap, "write"),
+      unlock(iMmap, "read"),
+      unlock(mmap, "write"),
+      unlock(mmap, "read"),
+    ],
+    addr: FILE,
+  },
+  {
+    kind: "lockPicker",
+    id: "khugepaged",
+    chapter: "K",
+    title: "khugepaged retracts a table",
+    rules: ["P15", "P9", "P10"],
+    lesson:
+      "retract_page_tables runs without the mmap lock: the i_mmap read lock finds the VMAs, the PMD lock (P9) and the PTE lock guard the unlink (P15), and the table itself is freed only after an RCU grace period (P10).",
+    kernel: "khugepaged -> retract_page_tables -> pte_free_defer",
+    hints: [
+      "No mmap lock: khugepaged comes from the file's side.",
+      "Two split locks, PMD outside PTE.",
+      "Walkers may still be in the table: wait a grace period.",
+    ],
+    task: "Unlink libfoo's empty PTE table at 2048, then wait for walkers to leave it.",
+    world,
+    goal: [retract, { op: "synchronizeRcu" }],
+    palette: [
+      lock(mmap, "write"),
+      lock(iMmap, "read"),
+      lock(pmd),
+      lock(pte(2048)),
+      retract,
+      unlock(pte(2048)),
+      unlock(pmd),
+      unlock(iMmap, "read"),
+      unlock(mmap, "write"),
+      { op: "synchronizeRcu" },
+    ],
+    addr: 2048,
+  },
+]

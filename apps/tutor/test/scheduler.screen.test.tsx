@@ -1,0 +1,97 @@
+import { render } from "ink-testing-library"
+import { describe, expect, it } from "vitest"
+import { PuzzleScreen } from "../src/components/PuzzleScreen.js"
+import { SchedulerView } from "../src/components/SchedulerView.js"
+import type { SchedulerPuzzle } from "../src/engine/Puzzle.js"
+import { schedulers } from "../src/puzzles/schedulers.js"
+import { tick, type } from "./support/keys.js"
+
+const byId = (id: string) => schedulers.find((p) => p.id === id) as SchedulerPuzzle
+// The L9 puzzle: the fault (task 1) holds the VMA read lock and asks for the mmap lock while
+// mprotect (task 2) holds mmap write and waits in vma_start_write for that reader.
+const deadlock = byId("sched-fault-vs-mprotect")
+
+describe("scheduler screen", () => {
+  it("states the goal, never the flaw, and hides sim's rule reports until the win", async () => {
+    const app = render(<PuzzleScreen puzzle={deadlock} stars={undefined} onSolved={() => {}} />)
+    expect(app.lastFrame()).toContain("Goal: a deadlock")
+    // Stepping the flawed task alone breaks L9 in sim, but that is not the goal here.
+    await type(app, ["1", "1"])
+    expect(app.lastFrame()).not.toContain("L9")
+    expect(app.lastFrame()).not.toContain("solved")
+  })
+
+  it("wins by causing the deadlock; then shows sim's reports and the lesson", async () => {
+    let stars = 0
+    const app = render(
+      <PuzzleScreen
+        puzzle={deadlock}
+        stars={undefined}
+        onSolved={(s) => {
+          stars = s
+        }}
+      />,
+    )
+    await type(app, ["1", "2", "2", "1"])
+    expect(app.lastFrame()).toContain("solved: deadlock")
+    expect(app.lastFrame()).toContain("Winning schedule: 1 2 2 1")
+    expect(app.lastFrame()).toContain("sim reports L9")
+    expect(stars).toBe(3)
+  })
+
+  it("u undoes the last move by replaying the schedule without it", async () => {
+    const app = render(<SchedulerView puzzle={deadlock} onSolved={() => {}} />)
+    await type(app, ["1", "2"])
+    expect(app.lastFrame()).toContain("2. mprotect: lock")
+    expect(app.lastFrame()).toContain("W:mprotect")
+    await type(app, ["u"])
+    expect(app.lastFrame()).not.toContain("2. mprotect: lock")
+    expect(app.lastFrame()).not.toContain("W:mprotect")
+    expect(app.lastFrame()).toContain("1. fault: lockVmaUnderRcu")
+    // After the undo the game goes on: the deadlock is still reachable.
+    await type(app, ["2", "2", "1"])
+    expect(app.lastFrame()).toContain("solved: deadlock")
+  })
+
+  it("expands pte_offset_map_lock into map, lock and re-check, and shows where the task is", async () => {
+    const p = byId("sched-khugepaged-vs-fault")
+    const app = render(<SchedulerView puzzle={p} onSolved={() => {}} />)
+    await type(app, ["1", "1"])
+    expect(app.lastFrame()).toMatch(/▸ map: rcu_read_lock, read the PMD entry/)
+    await type(app, ["1"])
+    expect(app.lastFrame()).toMatch(/✓ map: rcu_read_lock[\s\S]*▸ lock: take that PTE table's lock/)
+    // Every call expanded with e: vma_start_write's wait and lock_vma_under_rcu's inner steps.
+    const other = render(<SchedulerView puzzle={deadlock} onSolved={() => {}} />)
+    await type(other, ["e"])
+    expect(other.lastFrame()).toContain("wait until the VMA's readers leave")
+    expect(other.lastFrame()).toContain("vma_start_read: raise vm_refcnt")
+  })
+
+  it("vma_start_write waiting for a reader shows the wait inside the call", async () => {
+    const app = render(<SchedulerView puzzle={deadlock} onSolved={() => {}} />)
+    await type(app, ["1", "2", "2"])
+    expect(app.lastFrame()).toContain("… wait until the VMA's readers leave")
+    expect(app.lastFrame()).toContain("vma:proc:1 R:fault waiting:mprotect(write)")
+  })
+
+  it("r replays the winning schedule step by step after the win", async () => {
+    const app = render(<SchedulerView puzzle={deadlock} onSolved={() => {}} replayInterval={5} />)
+    const { frames, lastFrame } = app
+    await type(app, ["1", "2", "2", "1"])
+    const before = frames.length
+    await type(app, ["r"])
+    for (let waited = 0; waited < 5000 && !lastFrame()?.includes("replay 4/4"); waited += 30)
+      await tick()
+    const shown = frames.slice(before).join("\n")
+    expect(shown).toContain("replay 1/4: fault steps")
+    expect(shown).toContain("replay 4/4: fault steps")
+  })
+
+  it("scheduler titles and stories never name the rule broken", () => {
+    for (const p of schedulers)
+      for (const id of p.rules) {
+        expect(p.title, p.id).not.toContain(id)
+        expect(p.story, p.id).not.toContain(id)
+      }
+  })
+})
