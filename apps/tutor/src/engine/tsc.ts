@@ -61,18 +61,10 @@ export interface Diagnostic {
   readonly text: string
 }
 
-/** Runs tsc on the project in `dir` (or on `file` alone with the same options). */
-export const runTsc = (dir: string, file?: string): Promise<ReadonlyArray<Diagnostic>> => {
+/** Runs tsc in `dir` on the project `project` (a folder or tsconfig file; default `dir`). */
+export const runTsc = (dir: string, project = dir): Promise<ReadonlyArray<Diagnostic>> => {
   const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc")
-  const args = file
-    ? [
-        file,
-        ...Object.entries(compilerOptions).flatMap(([k, v]) => [
-          `--${k}`,
-          Array.isArray(v) ? v.join(",") : String(v),
-        ]),
-      ]
-    : ["-p", dir]
+  const args = ["-p", project]
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [tsc, ...args, "--pretty", "false"], { cwd: dir })
     let out = ""

@@ -2,11 +2,13 @@
 // puzzle, solve it, play a scheduler puzzle with an undo, quit, start again and see the
 // progress kept.
 import { execFileSync, spawnSync } from "node:child_process"
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { inChapter, puzzles } from "../../src/puzzles/index.js"
+import { load } from "../../src/save/progress.js"
+import { exercises } from "../../src/workshop/Exercises.js"
 import { faultLight, pickKeys } from "../support/keys.js"
 
 const L = inChapter("L").length
@@ -32,7 +34,7 @@ const waitFor = async (text: string, ms = 10_000) => {
   }
   throw new Error(`timed out waiting for "${text}"; the screen shows:\n${screen()}`)
 }
-const start = () =>
+const start = (...args: Array<string>) =>
   tmux(
     "new-session",
     "-d",
@@ -42,7 +44,7 @@ const start = () =>
     "100",
     "-y",
     "32",
-    `XDG_CONFIG_HOME=${config} ${process.execPath} ${cli}`,
+    `XDG_CONFIG_HOME=${config} ${process.execPath} ${cli} ${args.join(" ")}`,
   )
 const keys = async (...k: Array<string>) => {
   for (const key of k) {
@@ -91,5 +93,30 @@ describe("the tutor in a real terminal", () => {
     await waitFor(`Locks and stability (2/${L})`)
     expect(screen()).toContain("★★★")
     await keys("q")
+  })
+
+  it("workshop: an exercise edited on disk is re-checked and solved, and the game's save knows", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmguard-e2e-ws-"))
+    const first = exercises[0]
+    if (first === undefined) throw new Error("no exercises")
+    // The game of the test before may still be quitting.
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50))
+    spawnSync("tmux", ["kill-session", "-t", session])
+    start("workshop", dir)
+    await waitFor(`== ${first.file}`)
+    await waitFor("error TS", 30_000)
+    const path = join(dir, first.file)
+    writeFileSync(
+      path,
+      readFileSync(path, "utf8").replace(first.puzzle.start, first.puzzle.solution),
+    )
+    await waitFor(`${first.file} solved`, 30_000)
+    await keys("h", "Enter")
+    await waitFor("hint 1/")
+    await keys("q", "Enter")
+    const end = Date.now() + 5000
+    while (alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+    expect(alive()).toBe(false)
+    expect(load(join(config, "mmguard")).progress.solved[first.puzzle.id]).toBe(3)
   })
 })
