@@ -1,6 +1,6 @@
 /**
  * An interval tree: a treap ordered by interval start, each node carrying the largest end in
- * its subtree, so "which intervals contain point p" costs O(log n + hits). The rmap keeps its
+ * its subtree, so "which intervals contain point p" (or overlap a range) costs O(log n + hits). The rmap keeps its
  * i_mmap and anon_vma trees in it (pgoff ranges of VMAs), like the kernel's interval trees.
  * Priorities come from a hash of the item's key, so the shape is deterministic.
  *
@@ -113,12 +113,20 @@ export class IntervalTree<T extends object> {
 
   /** The items whose interval contains `point`, in start order. O(log n + hits). */
   stab(point: number): Array<T> {
+    return this.overlapping(point, point + 1)
+  }
+
+  /**
+   * The items whose interval overlaps [lo, hi), in start order (what the kernel's
+   * vma_interval_tree_foreach visits). O(log n + hits).
+   */
+  overlapping(lo: number, hi: number): Array<T> {
     const out: Array<T> = []
     const rec = (n: Node<T> | undefined) => {
-      if (n === undefined || n.maxEnd <= point) return
+      if (n === undefined || n.maxEnd <= lo) return
       rec(n.left)
-      if (n.start <= point) {
-        if (point < n.end) out.push(n.item)
+      if (n.start < hi) {
+        if (lo < n.end) out.push(n.item)
         rec(n.right)
       }
     }

@@ -1,6 +1,6 @@
 /**
  * A simulated task: its program counter, the locks it holds, its RCU read sections, what it
- * waits for when blocked, and a pte_offset_map_lock under way.
+ * waits for when blocked, a pte_offset_map_lock and an rmap walk under way.
  *
  * @since 0.1.0
  */
@@ -30,6 +30,8 @@ export type Wait =
       readonly mm: string
       readonly vma: number
     }
+  /** A step that runs again from the start once it got the lock (and gave it back). */
+  | { readonly on: "sem"; readonly id: string; readonly after: "retry" }
   | { readonly on: "grace"; readonly readers: ReadonlyArray<readonly [number, number]> }
 
 /** A running task. */
@@ -49,4 +51,19 @@ export interface Task {
    * taken (the PMD re-check comes next).
    */
   ptl: { readonly table: number; readonly locked: boolean } | undefined
+  /** An rmap walk under way (`rmapWalk` ... `rmapWalkNext`), see `world/RmapWalk`. */
+  walk: Walk | undefined
+}
+
+/**
+ * An rmap walk under way: the steps of its head and end, the VMAs the tree held in the range
+ * when it began (by mm and id: clones copy VMA objects), the one bound now, and whether the end
+ * of the body just sent the task back to the head for the next one.
+ */
+export interface Walk {
+  readonly head: number
+  readonly next: number
+  readonly vmas: ReadonlyArray<readonly [mm: string, id: number]>
+  readonly index: number
+  readonly advance: boolean
 }

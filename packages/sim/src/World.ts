@@ -18,40 +18,27 @@ import { x86_64 } from "./Arch.js"
 import type { Frames } from "./Frames.js"
 import type { Mm } from "./Mm.js"
 import * as Move from "./Move.js"
-import type { Step, TaskSpec } from "./Program.js"
+import type { Step } from "./Program.js"
 import type * as Rmap from "./Rmap.js"
 import type * as Rwsem from "./Rwsem.js"
-import { isSimError } from "./SimError.js"
+import { isSimError, type SimError } from "./SimError.js"
 import type { Task } from "./Task.js"
+import type { WorldSpec } from "./Validate.js"
+import * as Validate from "./Validate.js"
 import type { Vma } from "./Vma.js"
 import * as Locking from "./world/Locking.js"
 import * as MmapLock from "./world/MmapLock.js"
+import * as PtFree from "./world/PtFree.js"
 import * as PtLocks from "./world/PtLocks.js"
 import * as PtOps from "./world/PtOps.js"
 import * as Rcu from "./world/Rcu.js"
+import * as RmapWalk from "./world/RmapWalk.js"
 import { type Exec, type Footprint, State, type Violation } from "./world/State.js"
 import * as VmaLock from "./world/VmaLock.js"
 import * as VmaWrites from "./world/VmaWrites.js"
 
+export type { VmaSetup, WorldSpec } from "./Validate.js"
 export type { Footprint, Violation } from "./world/State.js"
-
-/** A VMA of the initial world, with the pages mapped in it. */
-export interface VmaSetup {
-  readonly start: number
-  readonly end: number
-  readonly file?: string
-  readonly anon?: boolean
-  readonly mapped?: ReadonlyArray<number>
-  /** Pages whose PTE table exists but maps nothing (what a zap leaves: khugepaged's prey). */
-  readonly tables?: ReadonlyArray<number>
-}
-
-/** The initial world: architecture, address spaces with their VMAs, and the tasks. */
-export interface WorldSpec {
-  readonly arch?: Arch
-  readonly mms: ReadonlyArray<{ readonly name: string; readonly vmas: ReadonlyArray<VmaSetup> }>
-  readonly tasks: ReadonlyArray<TaskSpec>
-}
 
 /** What one step did. */
 export type StepOutcome = "ran" | "blocked" | "done" | "not-runnable"
@@ -73,6 +60,7 @@ const handlers: { readonly [K in Step["op"]]: Handler<K> } = {
   ...Rcu.ops,
   ...PtOps.ops,
   ...VmaWrites.ops,
+  ...RmapWalk.ops,
   goto: {
     exec: (st, t, s) => {
       st.jump(t, s.to)
@@ -85,13 +73,23 @@ const handlers: { readonly [K in Step["op"]]: Handler<K> } = {
 const handler = (s: Step) => handlers[s.op] as Handler<Step["op"]>
 
 /** What ends each kind of semaphore wait, by the module whose step slept in it. */
-const resumers = { hold: PtLocks.resumeHold, vmaSeq: VmaLock.resumeWrite }
+const resumers = {
+  hold: PtLocks.resumeHold,
+  vmaSeq: VmaLock.resumeWrite,
+  retry: PtFree.resumeRetry,
+}
 
 /** The simulated machine. */
 export class World {
   private st: State
 
-  constructor(spec: WorldSpec) {
+  /**
+   * Builds the world of `spec`. The throwing form: a spec that `Validate.world` rejects throws
+   * that `SimError` (never anything else); `World.make` returns it instead.
+   */
+  constructor(input: WorldSpec) {
+    const spec = Validate.world(input)
+    if (isSimError(spec)) throw spec
     const tasks: Array<Task> = spec.tasks.map((t, id) => ({
       id,
       name: t.name,
@@ -104,6 +102,7 @@ export class World {
       rcuEpoch: 0,
       wait: undefined,
       ptl: undefined,
+      walk: undefined,
     }))
     const st = new State(spec.arch ?? x86_64, tasks, resumers)
     for (const m of spec.mms) {
@@ -115,23 +114,29 @@ export class World {
         const vma = mm.insert({
           start: v.start,
           end: v.end,
+          ...(v.pgoff === undefined ? {} : { pgoff: v.pgoff }),
           ...(file ? { file } : {}),
           ...(anonVma ? { anonVma } : {}),
         })
-        if (isSimError(vma)) throw new Error(`bad world spec: ${vma.message}`)
+        if (isSimError(vma)) throw vma
         for (const p of v.mapped ?? []) PtOps.mapFresh(st.memory, mm, p)
         for (const p of v.tables ?? []) {
           const made = mm.pt.pteAlloc(p)
-          if (isSimError(made)) throw new Error(`bad world spec: ${made.message}`)
+          if (isSimError(made)) throw made
         }
       }
     }
     this.st = st
   }
 
-  /** A new world from `spec` (the same as `new World(spec)`). */
-  static make(spec: WorldSpec): World {
-    return new World(spec)
+  /**
+   * Builds the world of `spec`, or returns why it cannot: the `SimError` of `Validate.world`
+   * (kind `InvalidWorld` or `InvalidProgram`, with the task, step and path). Nothing is built
+   * from an invalid spec.
+   */
+  static make(spec: unknown): World | SimError {
+    const valid = Validate.world(spec)
+    return isSimError(valid) ? valid : new World(valid)
   }
 
   /** The architecture. */
@@ -202,8 +207,9 @@ export class World {
       Rcu.endGrace(st, t)
       return this.afterStep(t)
     }
-    const s = t.program[t.pc]
-    if (s === undefined) return this.afterStep(t)
+    const at = t.program[t.pc]
+    if (at === undefined) return this.afterStep(t)
+    const s = RmapWalk.translate(st, t, at)
     if (handler(s).exec(st, t, s) === "blocked") {
       this.deadlockCheck()
       return "blocked"
@@ -243,9 +249,12 @@ export class World {
   /**
    * Runs one step for task `id` outside its program, for an external driver such as the
    * Effect layer. Returns "jumped" when the step took its failure branch (a failed
-   * lock_vma_under_rcu or trylock, find_vma finding nothing).
+   * lock_vma_under_rcu or trylock, find_vma finding nothing), and the `SimError` of
+   * `Validate.step` for a malformed step (which then does not run).
    */
-  act(id: number, s: Step): "ran" | "jumped" | "blocked" {
+  act(id: number, input: Step): "ran" | "jumped" | "blocked" | SimError {
+    const s = Validate.step(this.st.arch, input)
+    if (isSimError(s)) return s
     const t = this.st.tasks[id]
     if (t === undefined || t.status === "blocked") return "blocked"
     const saved = { program: t.program, pc: t.pc }
@@ -306,7 +315,7 @@ export class World {
     if (t.wait?.on === "grace") return Rcu.graceFootprint
     const s = t.program[t.pc]
     if (s === undefined) return nothing
-    return handler(s).footprint(this.st, t, s)
+    return handler(s).footprint(this.st, t, RmapWalk.translate(this.st, t, s))
   }
 
   /**
@@ -321,7 +330,7 @@ export class World {
       out += `${t.pc}${t.status[0]}${t.rcuDepth}`
       if (t.ptl) out += `m${t.ptl.table}${t.ptl.locked ? "l" : ""}`
       for (const h of t.held) out += `,${h.id}${h.mode[0]}`
-      out += `${Rcu.digest(st, t)};`
+      out += `${Rcu.digest(st, t)}${RmapWalk.digest(t)};`
     }
     out += st.sems.digest()
     out += st.seqs.digest()
@@ -332,7 +341,10 @@ export class World {
   }
 }
 
-/** Builds a world and replays `schedule` (a list of moves) on it. */
+/**
+ * Builds a world and replays `schedule` (a list of moves) on it. Like the constructor, throws
+ * the `SimError` of an invalid spec (`World.make` and `Scheduler.run` return it instead).
+ */
 export const replay = (spec: WorldSpec, schedule: ReadonlyArray<number>): World => {
   const w = new World(spec)
   for (const move of schedule) w.step(move)

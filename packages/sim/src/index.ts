@@ -32,10 +32,12 @@ export * as Rwsem from "./Rwsem.js"
 /** The deterministic scheduler. */
 export * as Scheduler from "./Scheduler.js"
 /** The simulator's error value. */
-export { isSimError, SimError, type SimErrorKind } from "./SimError.js"
+export { isSimError, SimError, type SimErrorKind, type SimErrorSite } from "./SimError.js"
 /** The kernel scenario library. */
 export * as Scenarios from "./scenarios/index.js"
 export type { Held, Task } from "./Task.js"
+/** The one validator of world specs, programs, steps and schedules (effect/Schema + checks). */
+export * as Validate from "./Validate.js"
 /** VMAs and their single field-write entry point. */
 export * as Vma from "./Vma.js"
 export {

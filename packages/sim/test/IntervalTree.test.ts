@@ -8,7 +8,7 @@ interface Item {
 }
 
 describe("IntervalTree", () => {
-  it("stab queries equal a linear scan under random inserts, moves and removes", () => {
+  it("stab and range queries equal a linear scan under random inserts, moves and removes", () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -44,6 +44,15 @@ describe("IntervalTree", () => {
             }
             const expected = all.filter((x) => x.start <= o.point && o.point < x.end)
             expect(new Set(tree.stab(o.point))).toEqual(new Set(expected))
+            // A range query [point, point + len) returns the overlapping items in start order.
+            const hi = o.point + o.len
+            const overlapping = tree.overlapping(o.point, hi)
+            expect(new Set(overlapping)).toEqual(
+              new Set(all.filter((x) => x.start < hi && o.point < x.end)),
+            )
+            expect(overlapping.map((x) => x.start)).toEqual(
+              overlapping.map((x) => x.start).sort((a, b) => a - b),
+            )
             expect(tree.size).toBe(all.length)
           }
         },

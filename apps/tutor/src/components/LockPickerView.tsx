@@ -46,6 +46,7 @@ export const LockPickerView = ({ puzzle, onSolved }: LockPickerViewProps) => {
   })
   const log = verdict
     ? [
+        ...(verdict.invalid ? [`cannot run: ${verdict.invalid.message}`] : []),
         ...verdict.violations.map((v) => `${v.rule}: ${v.message}`),
         ...verdict.missing.map((m) => `not done: ${m}`),
         ...(verdict.contended?.failure

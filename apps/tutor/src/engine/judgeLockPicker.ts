@@ -7,7 +7,16 @@
  * takes is dropped (or weakened from write to read) in turn, and if the program is still
  * correct without it, a star is lost.
  */
-import { Explorer, Program, type Violation, World, type WorldSpec } from "@mmguard/sim"
+import {
+  Explorer,
+  isSimError,
+  Program,
+  type SimError,
+  Validate,
+  type Violation,
+  World,
+  type WorldSpec,
+} from "@mmguard/sim"
 import type { LockPicker } from "./Puzzle.js"
 
 /** What exploring the contended case found. */
@@ -29,31 +38,37 @@ export interface LockPickerVerdict {
   readonly heavier: ReadonlyArray<string>
   readonly world: World
   readonly contended?: Contended
+  /** Why the program cannot run at all (sim's validator: a jump to a missing label, ...). */
+  readonly invalid?: SimError
 }
 
 const same = (a: Program.Step, b: Program.Step) => Program.show(a) === Program.show(b)
 
-const spec = (p: LockPicker, steps: ReadonlyArray<Program.Step>): WorldSpec => {
+/** The puzzle's world with `steps` as the player's task, and the writer when contended. */
+const spec = (p: LockPicker, steps: ReadonlyArray<Program.Step>, contended = false): WorldSpec => {
   const mm = p.world.mms[0]?.name ?? "proc"
   return {
     ...p.world,
     tasks: [
       { name: "you", mm, program: steps },
-      ...(p.contended ? [{ name: "writer", mm, program: p.contended }] : []),
+      ...(contended && p.contended ? [{ name: "writer", mm, program: p.contended }] : []),
     ],
   }
 }
 
-/** Runs `steps` as the only task of the puzzle's world, to completion. */
+/**
+ * Runs `steps` as the only task of the puzzle's world, to completion. Throws the `SimError` of
+ * a program sim's validator rejects (`judgeLockPicker` validates first and reports it).
+ */
 export const runSteps = (p: LockPicker, steps: ReadonlyArray<Program.Step>): World => {
-  const w = new World({ ...spec(p, steps), tasks: spec(p, steps).tasks.slice(0, 1) })
+  const w = new World(spec(p, steps))
   for (let n = 0; n < 500 && w.runnable().includes(0); n++) w.step(0)
   return w
 }
 
 /** Explores the answer against the concurrent writer: every interleaving must reach the goal. */
 const explore = (p: LockPicker, steps: ReadonlyArray<Program.Step>): Contended => {
-  const found = Explorer.explore(spec(p, steps), {
+  const found = Explorer.explore(spec(p, steps, true), {
     maxStates: 20_000,
     invariant: (w) => {
       const you = w.tasks[0]
@@ -77,8 +92,10 @@ const explore = (p: LockPicker, steps: ReadonlyArray<Program.Step>): Contended =
 }
 
 const correct = (p: LockPicker, steps: ReadonlyArray<Program.Step>) => {
-  const w = runSteps(p, steps)
   const missing = p.goal.filter((g) => !steps.some((s) => same(s, g))).map(Program.show)
+  const invalid = Validate.world(spec(p, steps))
+  if (isSimError(invalid)) return { w: runSteps(p, []), missing, ok: false, invalid }
+  const w = runSteps(p, steps)
   const alone = w.violations.length === 0 && missing.length === 0 && w.finished()
   const contended = alone && p.contended ? explore(p, steps) : undefined
   return { w, missing, contended, ok: alone && contended?.failure === undefined }
@@ -138,7 +155,7 @@ export const judgeLockPicker = (
   p: LockPicker,
   steps: ReadonlyArray<Program.Step>,
 ): LockPickerVerdict => {
-  const { w, missing, ok, contended } = correct(p, steps)
+  const { w, missing, ok, invalid, contended } = correct(p, steps)
   const heavier = ok
     ? lighter(p, steps)
         .filter((l) => correct(p, l.steps).ok)
@@ -153,5 +170,6 @@ export const judgeLockPicker = (
     heavier,
     world: w,
     ...(contended ? { contended } : {}),
+    ...(invalid ? { invalid } : {}),
   }
 }

@@ -1,36 +1,43 @@
 /**
- * Scenario "munmap": munmap while another thread faults.
- * Kernel path: do_vmi_munmap -> vma_start_write -> unmap_region (unmap_vmas, free_pgtables).
+ * Scenario "munmap": the kernel's munmap racing a page fault and a walk of page tables no VMA
+ * covers. Kernel path: do_vmi_align_munmap -> vms_gather_munmap_vmas (vma_start_write, detach)
+ * -> vms_complete_munmap_vmas (mmap_write_downgrade, vms_clear_ptes: unmap_vmas, free_pgtables).
+ *
+ * The page tables are freed under the downgraded read lock, which P7 (rev 2) accepts because the
+ * VMA was detached under the write lock first; the fault finds no VMA once it is detached and
+ * falls back; the non-VMA walker holds the mmap write lock (P6) and so never meets tables being
+ * freed. The rmap side of the same munmap is in scenario "truncate".
  *
  * @since 0.1.0
  */
-import type { Step } from "../Program.js"
-import { fault } from "./paths.js"
-import { ANON, FILE, type Scenario, task, world } from "./Scenario.js"
-
-/** munmap: detach, zap, free_pgtables under mmap write + VMA write (L3, P4, P7). */
-const munmap = (zap: boolean): ReadonlyArray<Step> => [
-  { op: "lock", lock: "mmap", mode: "write" },
-  { op: "vmaStartWrite", addr: ANON },
-  { op: "do", action: "detachVma", addr: ANON },
-  ...(zap ? [{ op: "do", action: "zapRange", addr: 512, end: 1024 } as const] : []),
-  { op: "do", action: "freePgtables", addr: 512, end: 1024 },
-  { op: "unlock", lock: "mmap", mode: "write" },
-]
+import { fault, munmap, noVmaWalk } from "./paths.js"
+import { ANON, type Scenario, task, world } from "./Scenario.js"
 
 /** The scenario, with its buggy variants. */
 export const scenario: Scenario = {
   id: "munmap",
   addr: ANON,
-  title: "munmap while another thread faults",
-  kernelPath: "do_vmi_munmap -> vma_start_write -> unmap_region (unmap_vmas, free_pgtables)",
-  rules: ["L3", "P4", "P7"],
-  spec: world(task("munmap", munmap(true)), task("fault", fault(FILE))),
+  title: "munmap (downgraded) while another thread faults and ptdump walks",
+  kernelPath:
+    "do_vmi_align_munmap -> vms_gather_munmap_vmas -> mmap_write_downgrade -> vms_clear_ptes (unmap_vmas, free_pgtables)",
+  rules: ["L3", "V5", "V7", "P4", "P6", "P7"],
+  spec: world(
+    task("munmap", munmap("anon")),
+    task("fault", fault(ANON)),
+    task("ptdump", noVmaWalk("anon")),
+  ),
   variants: [
     {
       id: "no-zap",
       title: "free_pgtables before zapping the range",
-      spec: world(task("munmap", munmap(false))),
+      // The older write-locked form: the bug is the same under either lock.
+      spec: world(task("munmap", munmap("anon", { downgrade: false, zap: false }))),
+      expected: { rule: "P7", kind: "rule" },
+    },
+    {
+      id: "free-attached",
+      title: "Page tables freed under the downgraded lock while the VMA is still attached",
+      spec: world(task("munmap", munmap("anon", { detach: false })), task("fault", fault(ANON))),
       expected: { rule: "P7", kind: "rule" },
     },
   ],

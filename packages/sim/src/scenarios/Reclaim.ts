@@ -1,6 +1,6 @@
 /**
  * Scenario "reclaim": Reclaim ages pages through the rmap.
- * Kernel path: shrink_folio_list -> folio_referenced -> rmap walk -> ptep_clear_flush_young.
+ * Kernel path: shrink_folio_list -> folio_referenced -> rmap_walk_anon -> anon_vma_interval_tree_foreach -> ptep_clear_flush_young.
  *
  * @since 0.1.0
  */
@@ -12,8 +12,9 @@ export const scenario: Scenario = {
   id: "reclaim",
   addr: 512,
   title: "Reclaim ages pages through the rmap",
-  kernelPath: "shrink_folio_list -> folio_referenced -> rmap walk -> ptep_clear_flush_young",
-  rules: ["P5", "P8"],
+  kernelPath:
+    "shrink_folio_list -> folio_referenced -> rmap_walk_anon -> anon_vma_interval_tree_foreach -> ptep_clear_flush_young",
+  rules: ["L4", "L5", "P5", "P8"],
   spec: world(task("reclaim", reclaim(true)), task("fault", fault(ANON))),
   variants: [
     {

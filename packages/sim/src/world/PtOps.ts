@@ -10,9 +10,8 @@ import type { Memory } from "../Memory.js"
 import type { Mm } from "../Mm.js"
 import { Pte } from "../PageTable.js"
 import type { Step } from "../Program.js"
-import * as Rmap from "../Rmap.js"
-import { isSimError } from "../SimError.js"
 import type { Task } from "../Task.js"
+import * as PtFree from "./PtFree.js"
 import { heldPte } from "./PtLocks.js"
 import type { Exec, Footprint, State } from "./State.js"
 
@@ -83,14 +82,6 @@ const perform = (st: State, t: Task, s: Op<"do">): void => {
       if (e !== 0) mm.pt.setFlags(s.addr, Pte.flags(e) & ~(Pte.ACCESSED | Pte.DIRTY))
       return
     }
-    case "freePgtables": {
-      for (const v of memory.detachedBy(t.id).filter((d) => d.start < end && s.addr < d.end))
-        Rmap.unlink(v)
-      const r = mm.freePgtables(s.addr, end)
-      if (isSimError(r))
-        st.report(t, { kind: "rule", rule: r.rule, message: `free_pgtables: ${r.message}` })
-      return
-    }
     case "movePageTables": {
       const r = mm.pt.moveTables(s.addr, s.to ?? s.addr, end - s.addr)
       if (r) st.report(t, { kind: "rule", rule: r.rule, message: `move_page_tables: ${r.message}` })
@@ -108,6 +99,7 @@ const perform = (st: State, t: Task, s: Op<"do">): void => {
     case "detachVma":
       if (vma && mm.detach(vma) === undefined) memory.addDetached(t.id, vma)
       return
+    case "freePgtables": // performed by PtFree (it may wait for the rmap locks)
     case "findVma":
     case "readVma":
     case "walk":
@@ -133,14 +125,18 @@ const assertMapped = (st: State, t: Task, s: Op<"assertMapped">): Exec => {
 export const ops = {
   do: {
     exec: (st: State, t: Task, s: Op<"do">): Exec => {
+      if (s.action === "freePgtables") return PtFree.perform(st, t, s)
       perform(st, t, s)
       t.pc++
       return "ran"
     },
-    footprint: (_st: State, t: Task, s: Op<"do">): Footprint =>
+    footprint: (st: State, t: Task, s: Op<"do">): Footprint =>
       readOnlyActions.has(s.action)
         ? { reads: ["mem", `seq:${t.mm}`], writes: [] }
-        : { reads: [`seq:${t.mm}`], writes: ["mem"] },
+        : {
+            reads: [`seq:${t.mm}`],
+            writes: s.action === "freePgtables" ? PtFree.writes(st, t, s) : ["mem"],
+          },
   },
   assertMapped: {
     exec: assertMapped,

@@ -13,11 +13,13 @@ import { Lockdep } from "../Lockdep.js"
 import { Memory } from "../Memory.js"
 import type { Mm } from "../Mm.js"
 import * as Rwsem from "../Rwsem.js"
+import { SimError } from "../SimError.js"
 import type { Task, Wait } from "../Task.js"
 import type { Vma } from "../Vma.js"
 import * as MmapLock from "./MmapLock.js"
 import { pmdLockId, pteLockId } from "./PtLocks.js"
 import { anonLockId, iMmapLockId } from "./RmapLocks.js"
+import * as RmapWalk from "./RmapWalk.js"
 import { SemTable } from "./SemTable.js"
 import * as VmaLock from "./VmaLock.js"
 
@@ -106,13 +108,19 @@ export class State {
   /** The mm of task `t`. */
   mmOf(t: Task): Mm {
     const mm = this.memory.mms.get(t.mm)
-    if (mm === undefined) throw new Error(`task ${t.name} names unknown mm ${t.mm}`)
+    // Unreachable: Validate.world rejects a task naming an unknown mm.
+    if (mm === undefined)
+      throw new SimError({ kind: "InvalidWorld", rule: "input", message: `unknown mm ${t.mm}` })
     return mm
   }
 
-  /** The VMA covering `vpn` for task `t`: in the tree, or one the task detached itself. */
+  /**
+   * The VMA covering `vpn` for task `t`: the one its rmap walk bound (in the walk's body), in
+   * the tree, or one the task detached itself.
+   */
   vmaAt(t: Task, vpn: number): Vma | undefined {
     return (
+      RmapWalk.boundAt(this, t, vpn) ??
       this.mmOf(t).find(vpn) ??
       this.memory.detachedBy(t.id).find((v) => v.start <= vpn && vpn < v.end)
     )

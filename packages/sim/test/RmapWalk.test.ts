@@ -1,0 +1,240 @@
+// The kernel's munmap under the downgraded lock (P7 rev 2) and rmap walks (issue 11, parts 1-2).
+import { describe, expect, it } from "vitest"
+import {
+  Explorer,
+  isSimError,
+  type Program,
+  replay,
+  Scenarios,
+  Scheduler,
+  World,
+  type WorldSpec,
+} from "../src/index.js"
+import {
+  fault,
+  fileRmapWalk,
+  munmap,
+  noVmaWalk,
+  truncate,
+  truncateWalk,
+} from "../src/scenarios/paths.js"
+import { ANON, FILE, task, world } from "../src/scenarios/Scenario.js"
+
+const ranAlone = (program: ReadonlyArray<Program.Step>) =>
+  Scheduler.run(world(task("solo", program)), { kind: "roundRobin" })
+
+const proc = (w: World) => w.mms.get("proc")
+const libfoo = (w: World) => w.files.get("libfoo")?.iMmap
+
+describe("munmap under the downgraded mmap lock (P7 rev 2)", () => {
+  it("detach under the write lock, downgrade, zap, free under the read lock: accepted", () => {
+    const before = Scheduler.run(world(), { kind: "roundRobin" })
+    const w = ranAlone(munmap("file"))
+    expect(w.violations).toEqual([])
+    expect(w.finished()).toBe(true)
+    expect(proc(w)?.find(FILE)).toBeUndefined()
+    // free_pgtables unlinked the VMA from i_mmap and freed the file range's PTE table.
+    expect(libfoo(w)?.size).toBe(0)
+    expect(proc(w)?.pt.pteTablePfn(2048)).toBeUndefined()
+    expect(proc(before)?.pt.pteTablePfn(2048)).toBeDefined()
+  })
+
+  it("the write-locked form stays valid, racing the same tasks", () => {
+    for (const vma of ["anon", "file"] as const) {
+      const r = Explorer.explore(
+        world(
+          task("munmap", munmap(vma, { downgrade: false })),
+          task("fault", fault(vma === "anon" ? ANON : FILE)),
+          task("ptdump", noVmaWalk(vma)),
+        ),
+      )
+      expect(r.violation).toBeUndefined()
+      expect(r.verdict).toBe("safe")
+    }
+  })
+
+  it("is safe racing a fault, an rmap walker and the non-VMA walker at once", () => {
+    const r = Explorer.explore(
+      world(
+        task("munmap", munmap("file")),
+        task("fault", fault(FILE)),
+        task("truncate", truncateWalk),
+        task("ptdump", noVmaWalk("file")),
+      ),
+    )
+    expect(r.violation).toBeUndefined()
+    expect(r.verdict).toBe("safe")
+  })
+
+  it("a free under the read lock while the VMA is still attached is P7, naming the VMA", () => {
+    const w = ranAlone(munmap("file", { detach: false }))
+    expect(w.violations[0]).toMatchObject({ rule: "P7", kind: "rule" })
+    expect(w.violations[0]?.message).toMatch(
+      /VMA \d+ \[2048, 2560\) spanning the range is still attached/,
+    )
+  })
+
+  it("a free under the read lock of a range the task did not detach is P7", () => {
+    const w = ranAlone([
+      { op: "lock", lock: "mmap", mode: "read" },
+      { op: "do", action: "freePgtables", addr: 4096, end: 4608 },
+      { op: "unlock", lock: "mmap", mode: "read" },
+    ])
+    expect(w.violations[0]).toMatchObject({ rule: "P7", kind: "rule" })
+    expect(w.violations[0]?.message).toContain("did not detach")
+  })
+
+  it("a free with no mmap lock at all fails core's row (P7)", () => {
+    const w = ranAlone([{ op: "do", action: "freePgtables", addr: 4096, end: 4608 }])
+    expect(w.violations[0]).toMatchObject({ rule: "P7", kind: "rule" })
+  })
+
+  it("free_pgtables waits for an rmap walker's lock to unlink the VMA, then frees", () => {
+    const spec = world(task("truncate", truncateWalk), task("munmap", munmap("file")))
+    // The walker takes i_mmap and binds the VMA; munmap detaches, downgrades, zaps, then sleeps.
+    const w = replay(spec, [0, 0, 1, 1, 1, 1, 1, 1])
+    expect(w.tasks[1]).toMatchObject({ status: "blocked", pc: 5 })
+    expect(libfoo(w)?.size).toBe(1)
+    // The walker zaps the detached VMA it bound (no false P4), ends the walk and unlocks.
+    for (const m of [0, 0, 0, 0]) w.step(m)
+    expect(w.tasks[0]?.status).toBe("done")
+    expect(w.runnable()).toEqual([1])
+    w.step(1)
+    w.step(1)
+    expect(w.violations).toEqual([])
+    expect(w.finished()).toBe(true)
+    expect(libfoo(w)?.size).toBe(0)
+  })
+
+  it("the scenario library's munmap is this one, and its variants are caught with their rule", () => {
+    const sc = Scenarios.all.find((s) => s.id === "munmap")
+    expect(sc?.spec.tasks.map((t) => t.name)).toEqual(["munmap", "fault", "ptdump"])
+    expect(sc?.spec.tasks[0]?.program.some((s) => s.op === "mmapWriteDowngrade")).toBe(true)
+    expect(sc?.variants.map((v) => [v.id, v.expected.rule])).toEqual([
+      ["no-zap", "P7"],
+      ["free-attached", "P7"],
+    ])
+  })
+
+  it("detaching after mmap_write_downgrade, under the read lock, is caught with L7", () => {
+    const w = ranAlone(munmap("anon", { downgradeFirst: true }))
+    expect(w.violations[0]).toMatchObject({ rule: "L7", kind: "rule" })
+  })
+})
+
+describe("rmap walks (vma_interval_tree_foreach, anon_vma_interval_tree_foreach)", () => {
+  it("truncation by address racing munmap is a false P4; the rmap walk is safe", () => {
+    const byAddress = Explorer.explore(
+      world(task("truncate", truncate), task("munmap", munmap("file"))),
+    )
+    expect(byAddress.violation).toMatchObject({ rule: "P4", kind: "rule" })
+    const walk = Explorer.explore(
+      world(task("truncate", truncateWalk), task("munmap", munmap("file"))),
+    )
+    expect(walk.verdict).toBe("safe")
+  })
+
+  it("visits every VMA mapping the range, in tree order, with addresses translated by pgoff", () => {
+    // libfoo's pages 2048.. are mapped twice: at 2048 and, by a second VMA, at 4096.
+    const spec: WorldSpec = {
+      mms: [
+        {
+          name: "proc",
+          vmas: [
+            { start: 2048, end: 2560, file: "libfoo", mapped: [2050, 2200] },
+            { start: 4096, end: 4608, file: "libfoo", pgoff: 2048, mapped: [4098, 4248] },
+            { start: 8192, end: 8704, file: "other", mapped: [8194] },
+          ],
+        },
+      ],
+      tasks: [
+        {
+          name: "truncate",
+          mm: "proc",
+          program: fileRmapWalk([{ op: "do", action: "zapRange", addr: 2048, end: 2101 }]),
+        },
+      ],
+    }
+    const w = new World(spec)
+    const bound: Array<unknown> = []
+    while (!w.finished()) {
+      const walk = w.tasks[0]?.walk
+      if (w.tasks[0]?.pc === 2 && walk) bound.push(walk.vmas[walk.index])
+      w.step(0)
+    }
+    // The two VMAs of "libfoo" overlapping the range, in tree order; "other" is not visited.
+    expect(bound).toEqual([
+      ["proc", 1],
+      ["proc", 2],
+    ])
+    expect(w.violations).toEqual([])
+    const pt = proc(w)?.pt
+    // [2048, 2101) of the file: zapped in both VMAs; the rest and the other file untouched.
+    expect([2050, 4098].map((p) => pt?.read(p))).toEqual([0, 0])
+    expect([2200, 4248, 8194].every((p) => pt?.read(p) !== 0)).toBe(true)
+  })
+
+  it("binds the VMA for the body: its locks and lookups resolve to it (rmap-stabilised)", () => {
+    const w = new World(world(task("truncate", truncateWalk), task("munmap", munmap("file"))))
+    for (const m of [0, 0, 1, 1, 1]) w.step(m) // walker bound the VMA; munmap detached it
+    expect(proc(w)?.find(FILE)).toBeUndefined()
+    expect(w.tasks[0]?.walk).toMatchObject({ head: 1, index: 0 })
+    expect(w.vmaFor(0, FILE)?.start).toBe(2048)
+    expect(w.vmaFor(1, FILE)?.start).toBe(2048) // munmap sees the VMA it detached
+  })
+
+  it("a walk without the tree's rmap lock is reported (L4); reading the VMAs then fails L6", () => {
+    const w = ranAlone(
+      fileRmapWalk([])
+        .slice(1, -1)
+        .concat([{ op: "goto", to: "end", label: "out" }]),
+    )
+    expect(w.violations[0]).toMatchObject({ rule: "L4", kind: "misuse" })
+    expect(w.violations[1]).toMatchObject({ rule: "L6", kind: "rule" })
+  })
+
+  it("an rmap walker that installs is caught with P3, racing munmap or alone", () => {
+    const v = Scenarios.all
+      .find((s) => s.id === "truncate")
+      ?.variants.find((x) => x.id === "install-under-rmap")
+    const r = Explorer.explore(v?.spec as WorldSpec)
+    expect(r.violation).toMatchObject({ rule: "P3", kind: "rule" })
+  })
+
+  it("an anon_vma walk (reclaim) binds the anonymous VMAs of the anon_vma", () => {
+    const sc = Scenarios.all.find((s) => s.id === "reclaim")
+    const w = Scheduler.run(sc?.spec as WorldSpec, { kind: "roundRobin" })
+    expect(w.violations).toEqual([])
+    expect(sc?.spec.tasks[0]?.program.some((s) => s.op === "rmapWalk")).toBe(true)
+  })
+
+  it("the validator checks the loop's shape", () => {
+    const bad = (program: ReadonlyArray<unknown>) => World.make(world(task("w", program as never)))
+    const head = fileRmapWalk([])[1] as Program.Step
+    expect(bad([head, { op: "rcuReadLock", label: "out" }])).toMatchObject({
+      kind: "InvalidProgram",
+      step: 0,
+      path: ["label"],
+    })
+    expect(bad([{ op: "rmapWalkNext", walk: "each" }])).toMatchObject({ step: 0, path: ["walk"] })
+    expect(
+      bad([
+        { ...head, first: 10, last: 5 },
+        { op: "rmapWalkNext", walk: "each", label: "out" },
+      ]),
+    ).toMatchObject({
+      path: ["last"],
+    })
+    const nested = [
+      head,
+      { ...head, label: "inner" },
+      { op: "rmapWalkNext", walk: "inner" },
+      { op: "rmapWalkNext", walk: "each", label: "out" },
+    ]
+    expect(bad(nested)).toMatchObject({ step: 1, path: ["op"] })
+    expect(isSimError(bad(fileRmapWalk([])))).toBe(false)
+    // An external driver cannot loop: World.act refuses the walk steps.
+    const w = new World(world(task("driver", [])))
+    expect(w.act(0, head)).toMatchObject({ kind: "InvalidProgram", path: ["op"] })
+  })
+})
