@@ -2,6 +2,7 @@ import { render } from "ink-testing-library"
 import { describe, expect, it } from "vitest"
 import { PuzzleScreen } from "../src/components/PuzzleScreen.js"
 import { SchedulerView } from "../src/components/SchedulerView.js"
+import { ThemeContext } from "../src/components/Theme.js"
 import type { SchedulerPuzzle } from "../src/engine/Puzzle.js"
 import { schedulers } from "../src/puzzles/schedulers.js"
 import { tick, type } from "./support/keys.js"
@@ -85,6 +86,19 @@ describe("scheduler screen", () => {
     const shown = frames.slice(before).join("\n")
     expect(shown).toContain("replay 1/4: fault steps")
     expect(shown).toContain("replay 4/4: fault steps")
+  })
+
+  it("plain mode names the inner steps' state in words", async () => {
+    const app = render(
+      <ThemeContext value={{ color: false, plain: true }}>
+        <SchedulerView puzzle={byId("sched-khugepaged-vs-fault")} onSolved={() => {}} />
+      </ThemeContext>,
+    )
+    await type(app, ["1", "1", "1"])
+    expect(app.lastFrame()).toContain("done map: rcu_read_lock")
+    expect(app.lastFrame()).toContain("next lock: take that PTE table's lock")
+    // (… may still end a truncated line.)
+    expect(app.lastFrame()).not.toMatch(/[✓▸]/)
   })
 
   it("scheduler titles and stories never name the rule broken", () => {

@@ -2,7 +2,7 @@
  * A scheduler puzzle: the player steps tasks (1-9) until the goal consequence happens, with
  * undo (u); sim's rule reports stay hidden until the win, then show with the winning schedule.
  */
-import { Box, Text, useInput } from "ink"
+import { Box, Text, useInput, useWindowSize } from "ink"
 import { useState } from "react"
 import { Consequences } from "../engine/Consequence.js"
 import type { SchedulerPuzzle } from "../engine/Puzzle.js"
@@ -24,6 +24,9 @@ export interface SchedulerViewProps {
 /** The scheduler screen body. */
 export const SchedulerView = ({ puzzle, onSolved, replayInterval = 600 }: SchedulerViewProps) => {
   const theme = useTheme()
+  // On a short terminal the page-table view gives its lines to the programs and the events.
+  const { rows } = useWindowSize()
+  const roomy = rows >= 40
   const [game, setGame] = useState(() => Game.start(puzzle))
   const [expandAll, setExpandAll] = useState(false)
   const won = Game.victory(puzzle, game)
@@ -79,9 +82,11 @@ export const SchedulerView = ({ puzzle, onSolved, replayInterval = 600 }: Schedu
         <Box width="50%">
           <LockPanel world={world} />
         </Box>
-        <Box width="50%">
-          <PageTableView world={world} addr={puzzle.addr} />
-        </Box>
+        {roomy ? (
+          <Box width="50%">
+            <PageTableView world={world} addr={puzzle.addr} />
+          </Box>
+        ) : null}
       </Box>
       <EventLog lines={log} size={won ? 8 : 5} />
       <Text dimColor>
