@@ -22,7 +22,7 @@ const byId = (id: string) => {
 }
 
 describe("screens", () => {
-  it("chapter map lists the six chapters with progress", () => {
+  it("chapter map lists the seven chapters with progress", () => {
     const { lastFrame } = render(
       <ChapterMap
         progress={{ ...empty, solved: { "fault-light": 3 } }}
@@ -40,6 +40,7 @@ describe("screens", () => {
       "Lock ordering",
       "VMA lock internals",
       "Folding",
+      "Real kernel paths",
     ])
       expect(f).toContain(c)
     expect(f).toContain("★★★")

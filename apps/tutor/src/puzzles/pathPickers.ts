@@ -10,6 +10,9 @@ const world = { mms: Scenarios.layout }
 const pmd = { lock: "pmd", addr: 2048 } as const
 const move = act({ op: "do", action: "movePageTables", addr: 2048, end: 2560, to: 4096 })
 const retract = act({ op: "do", action: "retractPteTable", addr: 2048 })
+const detach = act({ op: "do", action: "detachVma", addr: ANON })
+const zap = act({ op: "do", action: "zapRange", addr: 512, end: 1024 })
+const free = act({ op: "do", action: "freePgtables", addr: 512, end: 1024 })
 
 /** The lock pickers of this file. */
 export const pathPickers: ReadonlyArray<LockPicker> = [
@@ -120,5 +123,35 @@ export const pathPickers: ReadonlyArray<LockPicker> = [
       { op: "synchronizeRcu" },
     ],
     addr: 2048,
+  },
+  {
+    kind: "lockPicker",
+    id: "munmap-downgrade",
+    chapter: "K",
+    title: "munmap, the kernel's way",
+    rules: ["P7", "V5", "V7", "L7"],
+    lesson:
+      "The kernel's munmap holds the write lock only as long as it must: it write-locks and detaches the VMAs (L7, V7), downgrades (V5), and zaps and frees the page tables under the read lock. That is safe because the detached VMAs are unreachable (P7), and readers may meanwhile go on elsewhere in the mm.",
+    kernel:
+      "do_vmi_align_munmap -> vms_gather_munmap_vmas -> vms_complete_munmap_vmas (mmap_write_downgrade, vms_clear_ptes)",
+    hints: [
+      "Which of these steps needs the write lock, and which only needs the VMA gone?",
+      "Detach under the write lock; the teardown can run under the read lock.",
+      "mmap_write_downgrade turns the write lock into a read lock: unlock in read mode then.",
+    ],
+    task: "Unmap the anonymous VMA [512, 1024): detach it, zap it, free its page tables, and hold the write lock no longer than needed.",
+    world,
+    goal: [detach, zap, free],
+    palette: [
+      lock(mmap, "write"),
+      { op: "vmaStartWrite", addr: ANON },
+      detach,
+      { op: "mmapWriteDowngrade" },
+      zap,
+      free,
+      unlock(mmap, "read"),
+      unlock(mmap, "write"),
+    ],
+    addr: ANON,
   },
 ]

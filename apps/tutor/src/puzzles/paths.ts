@@ -26,26 +26,26 @@ const mmapLock = (mode: "read" | "write") => lock(mmap, mode)
 const mmapUnlock = (mode: "read" | "write") => unlock(mmap, mode)
 
 /**
- * munmap of the VMA at `addr` = [start, end): detach, zap, free the page tables. `vmaWrite`
- * write-locks the VMA first; `downgrade` is where mmap_write_downgrade runs: "after-detach" as
- * the kernel does, "early" (straight after taking it, before the detach), or none.
+ * A munmap of the VMA at `addr` = [start, end) in the forms sim's library lacks: detach, zap,
+ * free the page tables, with `vmaWrite` saying whether the VMA is write-locked first and
+ * `downgrade` whether mmap_write_downgrade comes straight after the lock, before the detach (a
+ * bug). The kernel's own munmap is the library's (scenario "munmap").
  */
 export const munmap = (
   addr: number,
   start: number,
   end: number,
-  opts: { vmaWrite: boolean; downgrade: "none" | "after-detach" | "early" },
+  opts: { vmaWrite: boolean; downgrade: "none" | "early" },
 ): ReadonlyArray<Program.Step> => {
-  const down = opts.downgrade !== "none"
+  const early = opts.downgrade === "early"
   return [
     mmapLock("write"),
-    ...(opts.downgrade === "early" ? [{ op: "mmapWriteDowngrade" } as const] : []),
+    ...(early ? [{ op: "mmapWriteDowngrade" } as const] : []),
     ...(opts.vmaWrite ? [{ op: "vmaStartWrite", addr } as const] : []),
     { op: "do", action: "detachVma", addr },
-    ...(opts.downgrade === "after-detach" ? [{ op: "mmapWriteDowngrade" } as const] : []),
     { op: "do", action: "zapRange", addr: start, end },
     { op: "do", action: "freePgtables", addr: start, end },
-    mmapUnlock(down ? "read" : "write"),
+    mmapUnlock(early ? "read" : "write"),
   ]
 }
 

@@ -4,19 +4,19 @@
  */
 import { Scenarios, type WorldSpec } from "@mmguard/sim"
 import type { SchedulerPuzzle } from "../engine/Puzzle.js"
-import { libraryTask as lib, munmap, task } from "./paths.js"
+import { libraryTask as lib, task } from "./paths.js"
 import { scheduler } from "./schedulers.js"
 import { ANON, act, anonVma, iMmap, lock, mmap, pte, unlock } from "./steps.js"
 
 const world = (...tasks: WorldSpec["tasks"]): WorldSpec => ({ mms: Scenarios.layout, tasks })
 
-/** A ptdump-like walk of page 600 holding `mode` of the mmap lock. */
-const debugWalk = (mode: "read" | "write") => [
-  lock(mmap, mode),
+/** A ptdump-like walk of page 600 under the PTE lock and only the mmap read lock. */
+const debugWalk = [
+  lock(mmap, "read"),
   lock(pte(ANON)),
   act({ op: "do", action: "walk", addr: ANON }),
   unlock(pte(ANON)),
-  unlock(mmap, mode),
+  unlock(mmap, "read"),
 ]
 
 /** Truncation with PT_RECLAIM: zap libfoo's range, then free the PTE table it left empty. */
@@ -70,14 +70,8 @@ export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "munmap detaches its VMAs under the write lock, downgrades (V5) and frees their tables under the read lock (P7). So a walk of a range no VMA covers needs the mmap WRITE lock (P6): under the read lock it meets tables being freed.",
     kernel: "walk_page_range_debug (ptdump) vs do_vmi_munmap",
-    spec: world(
-      task("munmap", munmap(ANON, 512, 1024, { vmaWrite: true, downgrade: "after-detach" })),
-      task("ptdump", debugWalk("read")),
-    ),
-    fixed: world(
-      task("munmap", munmap(ANON, 512, 1024, { vmaWrite: true, downgrade: "after-detach" })),
-      task("ptdump", debugWalk("write")),
-    ),
+    spec: world(lib("munmap", "munmap"), task("ptdump", debugWalk)),
+    fixed: world(lib("munmap", "munmap"), lib("munmap", "ptdump")),
     addr: ANON,
   }),
   scheduler({
