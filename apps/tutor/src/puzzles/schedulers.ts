@@ -54,7 +54,7 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
   }),
   scheduler({
     id: "sched-fault-vs-munmap",
-    chapter: "L",
+    chapter: "V",
     title: "A fault that does not give up",
     story: "A thread faults on page 600 while another unmaps the VMA around it.",
     goal: goal("leakedPage"),
