@@ -43,12 +43,12 @@ describe("scheduler screen", () => {
   it("u undoes the last move by replaying the schedule without it", async () => {
     const app = render(<SchedulerView puzzle={deadlock} onSolved={() => {}} />)
     await type(app, ["1", "2"])
-    expect(app.lastFrame()).toContain("2. mprotect: lock")
+    expect(app.lastFrame()).toContain("2. mprotect: lock_write mmap")
     expect(app.lastFrame()).toContain("W:mprotect")
     await type(app, ["u"])
-    expect(app.lastFrame()).not.toContain("2. mprotect: lock")
+    expect(app.lastFrame()).not.toContain("2. mprotect: lock_write mmap")
     expect(app.lastFrame()).not.toContain("W:mprotect")
-    expect(app.lastFrame()).toContain("1. fault: lockVmaUnderRcu")
+    expect(app.lastFrame()).toContain("1. fault: lock_vma_under_rcu(600)")
     // After the undo the game goes on: the deadlock is still reachable.
     await type(app, ["2", "2", "1"])
     expect(app.lastFrame()).toContain("solved: deadlock")

@@ -2,6 +2,7 @@
  * A scheduler puzzle: the player steps tasks (1-9) until the goal consequence happens, with
  * undo (u); sim's rule reports stay hidden until the win, then show with the winning schedule.
  */
+import { Program } from "@mmguard/sim"
 import { Box, Text, useInput, useWindowSize } from "ink"
 import { useState } from "react"
 import { Consequences } from "../engine/Consequence.js"
@@ -48,7 +49,7 @@ export const SchedulerView = ({ puzzle, onSolved, replayInterval = 600 }: Schedu
   const log = [
     ...game.log.slice(-3).map((r, i, xs) => {
       const n = game.log.length - xs.length + i + 1
-      return `${n}. ${name(r.task)}: ${r.step.op === "do" ? r.step.action : r.step.op}`
+      return `${n}. ${name(r.task)}: ${Program.show(r.step)}`
     }),
     ...game.outcomes
       .filter((o) => o.kind !== puzzle.goal)
