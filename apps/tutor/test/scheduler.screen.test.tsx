@@ -8,8 +8,10 @@ import { schedulers } from "../src/puzzles/schedulers.js"
 import { tick, type } from "./support/keys.js"
 
 const byId = (id: string) => schedulers.find((p) => p.id === id) as SchedulerPuzzle
-// The L9 puzzle: the fault (task 1) holds the VMA read lock and asks for the mmap lock while
-// mprotect (task 2) holds mmap write and waits in vma_start_write for that reader.
+// The L9 puzzle: the fault (task 1) holds the VMA read lock (lock_vma_under_rcu is three moves)
+// and asks for the mmap lock while mprotect (task 2) holds mmap write and waits in
+// vma_start_write for that reader.
+const win = ["1", "1", "1", "2", "2", "1"]
 const deadlock = byId("sched-fault-vs-mprotect")
 
 describe("scheduler screen", () => {
@@ -33,9 +35,9 @@ describe("scheduler screen", () => {
         }}
       />,
     )
-    await type(app, ["1", "2", "2", "1"])
+    await type(app, win)
     expect(app.lastFrame()).toContain("solved: deadlock")
-    expect(app.lastFrame()).toContain("Winning schedule: 1 2 2 1")
+    expect(app.lastFrame()).toContain("Winning schedule: 1 1 1 2 2 1")
     expect(app.lastFrame()).toContain("sim reports L9")
     expect(stars).toBe(3)
   })
@@ -50,7 +52,7 @@ describe("scheduler screen", () => {
     expect(app.lastFrame()).not.toContain("W:mprotect")
     expect(app.lastFrame()).toContain("1. fault: lock_vma_under_rcu(600)")
     // After the undo the game goes on: the deadlock is still reachable.
-    await type(app, ["2", "2", "1"])
+    await type(app, ["1", "1", "2", "2", "1"])
     expect(app.lastFrame()).toContain("solved: deadlock")
   })
 
@@ -66,11 +68,14 @@ describe("scheduler screen", () => {
     await type(other, ["e"])
     expect(other.lastFrame()).toContain("wait until the VMA's readers leave")
     expect(other.lastFrame()).toContain("vma_start_read: raise vm_refcnt")
+    // lock_vma_under_rcu is three moves: after one, the lookup is done and vma_start_read next.
+    await type(other, ["1"])
+    expect(other.lastFrame()).toMatch(/✓ lookup: rcu_read_lock[\s\S]*▸ vma_start_read/)
   })
 
   it("vma_start_write waiting for a reader shows the wait inside the call", async () => {
     const app = render(<SchedulerView puzzle={deadlock} onSolved={() => {}} />)
-    await type(app, ["1", "2", "2"])
+    await type(app, ["1", "1", "1", "2", "2"])
     expect(app.lastFrame()).toContain("… wait until the VMA's readers leave")
     expect(app.lastFrame()).toContain("vma:proc:1 R:fault waiting:mprotect(write)")
   })
@@ -78,14 +83,15 @@ describe("scheduler screen", () => {
   it("r replays the winning schedule step by step after the win", async () => {
     const app = render(<SchedulerView puzzle={deadlock} onSolved={() => {}} replayInterval={5} />)
     const { frames, lastFrame } = app
-    await type(app, ["1", "2", "2", "1"])
+    await type(app, win)
     const before = frames.length
     await type(app, ["r"])
-    for (let waited = 0; waited < 5000 && !lastFrame()?.includes("replay 4/4"); waited += 30)
+    for (let waited = 0; waited < 5000 && !lastFrame()?.includes("replay 6/6"); waited += 30)
       await tick()
     const shown = frames.slice(before).join("\n")
-    expect(shown).toContain("replay 1/4: fault steps")
-    expect(shown).toContain("replay 4/4: fault steps")
+    expect(shown).toContain("replay 1/6: fault steps")
+    expect(shown).toContain("replay 4/6: mprotect steps")
+    expect(shown).toContain("replay 6/6: fault steps")
   })
 
   it("plain mode names the inner steps' state in words", async () => {

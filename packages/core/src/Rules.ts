@@ -193,7 +193,7 @@ export const Operations = {
   writeConfigField: {
     id: "F5",
     section: "VMA fields",
-    title: "write anon_name, vm_policy or vm_userfaultfd_ctx",
+    title: "write anon_name, vm_policy or vm_userfaultfd_ctx (vm_uffd_state)",
     requires: ["MmapWriteLock", "VmaWriteLock"],
   },
   writeSwapReadahead: {
@@ -305,6 +305,37 @@ export const Operations = {
     title: "retract an empty PTE table (retract_page_tables)",
     requires: ["IMmapReadLock", "PmdLock", "PteLock"],
   },
+  // Revision 2 rows
+  clearAnonVmaDetached: {
+    id: "F9",
+    section: "VMA fields",
+    title: "clear anon_vma of a VMA munmap detached (unlink_anon_vmas)",
+    requires: ["MmapReadLock", "AnonVmaWriteLock"],
+  },
+  vmaStartReadLocked: {
+    id: "V8",
+    section: "VMA lock internals",
+    title: "read-lock a VMA under the mmap read lock (vma_start_read_locked)",
+    requires: ["MmapReadLock"],
+  },
+  attachVma: {
+    id: "V7",
+    section: "VMA lock internals",
+    title: "attach a new, write-locked VMA to the mm's tree (vma_link)",
+    requires: ["MmapWriteLock"],
+  },
+  freeVma: {
+    id: "V7",
+    section: "VMA lock internals",
+    title: "free a detached VMA (vm_area_free; the object may be reused at once, under RCU)",
+    requires: [],
+  },
+  reclaimPteTable: {
+    id: "P17",
+    section: "Page table freeing",
+    title: "free a PTE table a zap left empty (PT reclaim, RCU-deferred)",
+    requires: ["StableVmaLock", "PmdLock", "PteLock"],
+  },
 } as const satisfies Record<string, Rule>
 
 /** The VMA fields a program can write, each with the operation (row) that governs it. */
@@ -321,6 +352,7 @@ export const VmaFields = {
   anon_name: "writeConfigField",
   vm_policy: "writeConfigField",
   vm_userfaultfd_ctx: "writeConfigField",
+  vm_uffd_state: "writeConfigField",
   swap_readahead_info: "writeSwapReadahead",
   numab_state: "writeNumabState",
   shared_rb: "writeSharedRb",
@@ -349,6 +381,10 @@ export const Actions = {
   setAnonVma: ["setAnonVma"],
   clearAnonVma: ["clearAnonVma"],
   detachVma: ["detachVma"],
+  walkNoVma: ["traverseNoVma"],
+  mapVma: ["attachVma"],
+  freeVma: ["freeVma"],
+  reclaimPteTable: ["reclaimPteTable"],
 } as const satisfies Record<string, ReadonlyArray<keyof typeof Operations>>
 
 /**
@@ -393,6 +429,9 @@ export const LockClasses = [
   "i_lock",
   "wb_list_lock",
   "sb_lock",
+  "tasklist_lock",
+  "hugetlb_fault_mutex",
+  "hugetlb_vma_lock",
 ] as const
 
 /** A lock class in the ordering rules. */
@@ -400,7 +439,7 @@ export type LockClass = (typeof LockClasses)[number]
 
 /** One ordering rule: chains of lock classes, each taken before the next. */
 export interface OrderRule {
-  readonly id: "O1" | "O2"
+  readonly id: "O1" | "O2" | "O4"
   readonly source: string
   readonly chains: ReadonlyArray<ReadonlyArray<LockClass>>
 }
@@ -441,6 +480,29 @@ export const Ordering: ReadonlyArray<OrderRule> = [
       ["i_rwsem", "invalidate_lock", "i_mmap_rwsem"],
       ["mmap_lock", "invalidate_lock", "folio_lock"],
       ["i_rwsem", "mmap_lock"],
+      // Revision 2: the rest of the comment as the document quotes it.
+      ["i_mmap_rwsem", "private_lock", "swap_lock", "i_pages_lock"],
+      ["mmap_lock", "i_mmap_rwsem", "page_table_lock", "i_pages_lock"],
+      ["anon_vma_rwsem", "page_table_lock"],
+      ["page_table_lock", "swap_lock"],
+      ["page_table_lock", "private_lock"],
+      ["page_table_lock", "i_pages_lock"],
+      ["page_table_lock", "lru_lock"],
+      ["page_table_lock", "wb_list_lock"],
+      ["page_table_lock", "i_lock"],
+      ["wb_list_lock", "sb_lock"],
+      ["wb_list_lock", "i_pages_lock"],
+    ],
+  },
+  {
+    id: "O4",
+    source: "mm/rmap.c",
+    chains: [
+      // memory_failure (collect_procs_anon / collect_procs_file)
+      ["anon_vma_rwsem", "tasklist_lock", "page_table_lock"],
+      ["i_mmap_rwsem", "tasklist_lock", "page_table_lock"],
+      // hugetlbfs: a hugetlbfs mapping's i_mmap_rwsem has its own lockdep class
+      ["hugetlb_fault_mutex", "hugetlb_vma_lock", "hugetlbfs_i_mmap_rwsem", "folio_lock"],
     ],
   },
 ]

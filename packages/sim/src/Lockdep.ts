@@ -1,5 +1,5 @@
 /**
- * Lockdep for mm (O1-O3): the static order of lock classes from core's ordering lists, and the
+ * Lockdep for mm (O1-O4): the static order of lock classes from core's ordering lists, and the
  * history of class pairs a run has seen taken one inside the other. Taking a class against the
  * static order, or against an order already observed, is reported once per pair, with the
  * acquisition chain of each side, whether or not a deadlock followed.
@@ -27,9 +27,22 @@ const staticOrder = (() => {
   return new Map(Rules.LockClasses.map((c) => [c, after(c)]))
 })()
 
-/** Must class `a` be taken before class `b` by O1/O2 (transitively)? */
+/**
+ * Must class `a` be taken before class `b` by the ordering rules (O1, O2, O4; transitively)?
+ * A pair the rules order both ways (the documents give different orders for different paths:
+ * swap_lock and private_lock, folio_lock and a hugetlbfs mapping's i_mmap_rwsem) is ordered
+ * neither way: only an order observed in the run can make it an inversion (O3).
+ */
 export const orderedBefore = (a: Rules.LockClass, b: Rules.LockClass): boolean =>
-  staticOrder.get(a)?.has(b) ?? false
+  (staticOrder.get(a)?.has(b) ?? false) && !(staticOrder.get(b)?.has(a) ?? false)
+
+/** The ordering rules (O1, O2, O4) whose chains put `a` before `b`, directly or through others. */
+const ruleOrdering = (a: Rules.LockClass, b: Rules.LockClass): string => {
+  const ids = Rules.Ordering.filter((r) =>
+    r.chains.some((c) => c.includes(a) && c.includes(b) && c.indexOf(a) < c.indexOf(b)),
+  ).map((r) => r.id)
+  return ids.length > 0 ? ids.join("/") : "O1/O2/O4"
+}
 
 /** The lock-order history of one world; a fork shares it until either side adds to it. */
 export class Lockdep {
@@ -59,7 +72,7 @@ export class Lockdep {
       if (orderedBefore(cls, h.cls) && !this.seen.has(`!${pair}`)) {
         this.remember(`!${pair}`, chain)
         out.push(
-          `${cls} taken while holding ${h.cls}, but O1/O2 order ${cls} before ${h.cls}; chain ${chain}`,
+          `${cls} taken while holding ${h.cls}, but ${ruleOrdering(cls, h.cls)} order ${cls} before ${h.cls}; chain ${chain}`,
         )
       }
       const reverse = this.seen.get(`${cls}>${h.cls}`)

@@ -19,12 +19,14 @@ export class Memory {
   readonly files: Map<string, Rmap.AddressSpace>
   /** VMAs a task detached (munmap) and still works on, by task id. */
   readonly detached: Map<number, Array<Vma>>
+  /** Freed VMA objects by mm, which a new mmap of that mm reuses first (V7). */
+  readonly freed: Map<string, Array<Vma>>
   private nextAnon: number
   private cachedKey: string | undefined
 
   /** An empty memory for `arch`. */
   static empty(arch: Arch): Memory {
-    return new Memory(new Frames(), new Map(), new Map(), new Map(), 1, arch)
+    return new Memory(new Frames(), new Map(), new Map(), new Map(), new Map(), 1, arch)
   }
 
   private constructor(
@@ -32,6 +34,7 @@ export class Memory {
     mms: Map<string, Mm>,
     files: Map<string, Rmap.AddressSpace>,
     detached: Map<number, Array<Vma>>,
+    freed: Map<string, Array<Vma>>,
     nextAnon: number,
     readonly arch: Arch,
   ) {
@@ -39,6 +42,7 @@ export class Memory {
     this.mms = mms
     this.files = files
     this.detached = detached
+    this.freed = freed
     this.nextAnon = nextAnon
   }
 
@@ -71,6 +75,23 @@ export class Memory {
     this.detached.set(task, [...this.detachedBy(task), vma])
   }
 
+  /** vm_area_free: the VMA `vma` that task `task` detached is freed; its object may be reused. */
+  freeDetached(task: number, mm: string, vma: Vma): void {
+    this.detached.set(
+      task,
+      this.detachedBy(task).filter((v) => v !== vma),
+    )
+    this.freed.set(mm, [...(this.freed.get(mm) ?? []), vma])
+  }
+
+  /** Takes a freed VMA object of `mm` for reuse, if there is one (the slab's last freed). */
+  reuseFreed(mm: string): Vma | undefined {
+    const list = this.freed.get(mm)
+    const vma = list?.[list.length - 1]
+    if (list && vma) this.freed.set(mm, list.slice(0, -1))
+    return vma
+  }
+
   /** Forgets the cached digest: call before every write. */
   touch(): void {
     this.cachedKey = undefined
@@ -82,9 +103,10 @@ export class Memory {
       [...this.mms].map(([k, m]) => [
         k,
         m.pt.digest(),
-        m.vmas.map((v) => [v.start, v.end, v.pgoff, v.flags, v.anonVma?.id]),
+        m.vmas.map((v) => [v.id, v.start, v.end, v.pgoff, v.flags, v.anonVma?.id]),
       ]),
       [...this.detached].map(([k, vs]) => [k, vs.map((v) => v.id)]),
+      [...this.freed].map(([k, vs]) => [k, vs.map((v) => v.id)]),
       this.frames.inUse,
       this.frames.pendingFrees.length,
     ])
@@ -110,13 +132,14 @@ export class Memory {
     }
     const mms = new Map([...this.mms].map(([k, m]) => [k, m.clone(frames, copyVma)] as const))
     const detached = new Map([...this.detached].map(([k, vs]) => [k, vs.map(copyVma)] as const))
+    const freed = new Map([...this.freed].map(([k, vs]) => [k, vs.map(copyVma)] as const))
     // Rebuild the rmap trees in the same order, pointing at the copies.
     for (const [from, to] of files) for (const v of from.iMmap.items()) to.iMmap.insert(copyVma(v))
     for (const [from, to] of anons) for (const v of from.vmas.items()) to.vmas.insert(copyVma(v))
     const byName = new Map(
       [...this.files].map(([k, f]) => [k, files.get(f) ?? Rmap.addressSpace(f.name)] as const),
     )
-    const c = new Memory(frames, mms, byName, detached, this.nextAnon, this.arch)
+    const c = new Memory(frames, mms, byName, detached, freed, this.nextAnon, this.arch)
     c.cachedKey = this.cachedKey
     return c
   }

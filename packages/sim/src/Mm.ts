@@ -72,8 +72,13 @@ export class Mm {
     return out
   }
 
-  /** Inserts a new VMA and links it into the rmap; refuses bad ranges and overlaps. */
-  insert(spec: VmaSpec): Vma | SimError {
+  /**
+   * Inserts a new VMA and links it into the rmap; refuses bad ranges and overlaps. With
+   * `reuse`, the new VMA is that freed object, keeping its id: VMA objects are freed type-safe
+   * under RCU (SLAB_TYPESAFE_BY_RCU), so a new mmap may get the object a reader still points
+   * at (V7).
+   */
+  insert(spec: VmaSpec, reuse?: Vma): Vma | SimError {
     const bad =
       this.pt.check(spec.start) ?? this.pt.check(spec.end - 1) ?? this.pt.check(spec.start)
     if (bad) return bad
@@ -87,7 +92,7 @@ export class Mm {
         message: `[${spec.start}, ${spec.end}) overlaps VMA ${clash.id} [${clash.start}, ${clash.end})`,
       })
     const vma: Vma = {
-      id: this.nextId++,
+      id: reuse?.id ?? this.nextId++,
       start: spec.start,
       end: spec.end,
       pgoff: spec.pgoff ?? spec.start,
@@ -97,9 +102,11 @@ export class Mm {
       anonVma: spec.anonVma,
       extra: {},
     }
-    this.vmas.splice(this.lowerBound(spec.start), 0, vma)
-    Rmap.link(vma)
-    return vma
+    if (reuse) Object.assign(reuse, vma)
+    const placed = reuse ?? vma
+    this.vmas.splice(this.lowerBound(spec.start), 0, placed)
+    Rmap.link(placed)
+    return placed
   }
 
   /**

@@ -94,9 +94,24 @@ export const Steps = {
   trylock: lockSteps({ op: Schema.Literal("trylock"), onFail: Label }),
   unlock: lockSteps({ op: Schema.Literal("unlock") }),
   mmapWriteDowngrade: [op("mmapWriteDowngrade", {})],
-  lockVmaUnderRcu: [op("lockVmaUnderRcu", { addr: PageNumber, onFail: Label })],
+  lockVmaUnderRcu: [
+    op("lockVmaUnderRcu", {
+      addr: PageNumber,
+      onFail: Label,
+      /** Re-check mm, attachment and range after locking (V7); default true. */
+      recheck: Schema.optionalKey(Schema.Boolean),
+    }),
+  ],
+  vmaStartReadLocked: [op("vmaStartReadLocked", { addr: PageNumber, onFail: Label })],
   vmaEndRead: [op("vmaEndRead", { addr: PageNumber })],
   vmaStartWrite: [op("vmaStartWrite", { addr: PageNumber })],
+  vmaStartWriteKillable: [
+    op("vmaStartWriteKillable", {
+      addr: PageNumber,
+      /** Where -EINTR goes (L11); a program without it ignores the result. */
+      onFail: Schema.optionalKey(Label),
+    }),
+  ],
   pteOffsetMapLock: [
     op("pteOffsetMapLock", {
       addr: PageNumber,
@@ -106,6 +121,17 @@ export const Steps = {
     }),
   ],
   pteUnmapUnlock: [op("pteUnmapUnlock", { addr: PageNumber })],
+  pteOffsetMapNolock: [op("pteOffsetMapNolock", { addr: PageNumber, onFail: Label })],
+  pteLockRevalidate: [
+    op("pteLockRevalidate", {
+      addr: PageNumber,
+      onFail: Label,
+      /** Re-read the PMD entry after locking (pmd_same, P16); default true. */
+      recheck: Schema.optionalKey(Schema.Boolean),
+    }),
+  ],
+  pteUnmap: [op("pteUnmap", { addr: PageNumber })],
+  ptepGet: [op("ptepGet", { addr: PageNumber })],
   rcuReadLock: [op("rcuReadLock", {})],
   rcuReadUnlock: [op("rcuReadUnlock", {})],
   synchronizeRcu: [op("synchronizeRcu", {})],
@@ -198,7 +224,11 @@ export const show = (s: Step): string => {
       return `${s.op}${mode} ${target(s)}${fail}`
     }
     case "lockVmaUnderRcu":
-      return `lock_vma_under_rcu(${s.addr}) else goto ${s.onFail}`
+      return `lock_vma_under_rcu(${s.addr})${s.recheck === false ? " without the re-check" : ""} else goto ${s.onFail}`
+    case "vmaStartReadLocked":
+      return `vma_start_read_locked(${s.addr}) else goto ${s.onFail}`
+    case "vmaStartWriteKillable":
+      return `vma_start_write_killable(${s.addr})${s.onFail === undefined ? " (result ignored)" : ` else goto ${s.onFail}`}`
     case "vmaEndRead":
       return `vma_end_read(${s.addr})`
     case "vmaStartWrite":
@@ -209,6 +239,14 @@ export const show = (s: Step): string => {
       return `pte_offset_map_lock(${s.addr})${s.recheck === false ? " without the PMD re-check" : ""} else goto ${s.onFail}`
     case "pteUnmapUnlock":
       return `pte_unmap_unlock(${s.addr})`
+    case "pteOffsetMapNolock":
+      return `pte_offset_map_rw_nolock(${s.addr}) else goto ${s.onFail}`
+    case "pteLockRevalidate":
+      return `spin_lock(pte_lockptr(${s.addr}))${s.recheck === false ? "" : `; pmd_same or goto ${s.onFail}`}`
+    case "pteUnmap":
+      return `pte_unmap(${s.addr})`
+    case "ptepGet":
+      return `ptep_get(${s.addr})`
     case "rcuReadLock":
       return "rcu_read_lock()"
     case "rcuReadUnlock":

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import * as Move from "./Move.js"
 import { isSimError, type SimError } from "./SimError.js"
 import * as Validate from "./Validate.js"
 import { World, type WorldSpec } from "./World.js"
@@ -54,8 +55,11 @@ export const runChecked = (
       if (id === undefined) break
     } else if (random) id = ready[Math.floor(random() * ready.length)]
     else {
-      id = ready.find((r) => r >= turn % w.tasks.length) ?? ready[0]
-      turn = (id as number) + 1
+      // Round-robin steps tasks in turn; it sends no fatal signal (kill moves, L11) while a
+      // task can still step.
+      const steps = ready.filter((m) => Move.alt(m) === Move.STEP)
+      id = steps.find((r) => r >= turn % w.tasks.length) ?? steps[0] ?? ready[0]
+      turn = Move.task(id as number) + 1
     }
     w.step(id as number)
   }

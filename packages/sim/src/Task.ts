@@ -1,6 +1,7 @@
 /**
  * A simulated task: its program counter, the locks it holds, its RCU read sections, what it
- * waits for when blocked, a pte_offset_map_lock and an rmap walk under way.
+ * waits for when blocked, and the multi-step kernel calls under way (pte_offset_map_lock,
+ * lock_vma_under_rcu, a PTE table mapped under RCU, an rmap walk).
  *
  * @since 0.1.0
  */
@@ -18,6 +19,8 @@ export interface Held {
   /** PTE locks: the page the lock was taken for, and the pfn of the PTE table it belongs to. */
   readonly vpn?: number
   readonly table?: number
+  /** VMA read locks: the id of the VMA object locked (it may be reused later, V7). */
+  readonly vma?: number
 }
 
 /** What a blocked task is waiting for. */
@@ -29,7 +32,10 @@ export type Wait =
       readonly after: "vmaSeq"
       readonly mm: string
       readonly vma: number
+      /** vma_start_write_killable: a fatal signal may end the wait (L11). */
+      readonly killable?: boolean
     }
+  | { readonly on: "sem"; readonly id: string; readonly after: "vmaDetach" }
   /** A step that runs again from the start once it got the lock (and gave it back). */
   | { readonly on: "sem"; readonly id: string; readonly after: "retry" }
   | { readonly on: "grace"; readonly readers: ReadonlyArray<readonly [number, number]> }
@@ -51,6 +57,19 @@ export interface Task {
    * taken (the PMD re-check comes next).
    */
   ptl: { readonly table: number; readonly locked: boolean } | undefined
+  /**
+   * lock_vma_under_rcu under way (L2, V3, V7): the VMA object found by the lookup, and whether
+   * vma_start_read has raised its reference count yet.
+   */
+  vmaLookup: { readonly vma: number; readonly ref: boolean } | undefined
+  /**
+   * A PTE table mapped under RCU by pte_offset_map_rw_nolock (P16): its pfn, and whether its
+   * lock is taken (the PMD re-check comes next). It stays here after pte_unmap, like the
+   * stale pointer in C, so a use after leaving RCU can be caught (P17).
+   */
+  mapped: { readonly table: number; readonly locked: boolean } | undefined
+  /** The VMA whose vma_start_write_killable a fatal signal interrupted (L11), if any. */
+  interrupted: number | undefined
   /** An rmap walk under way (`rmapWalk` ... `rmapWalkNext`), see `world/RmapWalk`. */
   walk: Walk | undefined
 }

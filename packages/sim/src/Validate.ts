@@ -12,22 +12,13 @@
  *
  * @since 0.1.0
  */
-import type { Rules } from "@mmguard/core"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
-import * as SchemaIssue from "effect/SchemaIssue"
 import { type Arch, type ArchSpec, define, Levels, x86_64 } from "./Arch.js"
-import {
-  endLabel,
-  LockKindSchema,
-  OpSchema,
-  PageNumber,
-  type Step,
-  StepSchema,
-  TaskSpecSchema,
-} from "./Program.js"
-import { isSimError, SimError, type SimErrorKind, type SimErrorSite } from "./SimError.js"
-import { VmFlags } from "./Vma.js"
+import { PageNumber, type Step, StepSchema, TaskSpecSchema } from "./Program.js"
+import { isSimError, type SimError, type SimErrorKind, type SimErrorSite } from "./SimError.js"
+import { decode, fail, isObject } from "./validate/Issues.js"
+import { checkProgram, checkStep, outside } from "./validate/Programs.js"
 
 /** A VMA of the initial world, with the pages mapped in it. */
 export const VmaSetupSchema = Schema.Struct({
@@ -60,8 +51,6 @@ const ArchSpecSchema = Schema.Struct({
   splitPteLock: Schema.Boolean,
 })
 
-const isObject = (u: unknown): u is object => typeof u === "object" && u !== null
-
 /** The initial world: architecture, address spaces with their VMAs, and the tasks. */
 export const WorldSpecSchema = Schema.Struct({
   /** The architecture (default x86-64 4-level): one of `Arch.all` or a result of `Arch.define`. */
@@ -91,103 +80,6 @@ export const PolicySchema = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("random"), seed: Schema.Number.check(Schema.isFinite()) }),
   Schema.Struct({ kind: Schema.Literal("explicit"), schedule: Schema.Array(MoveSchema) }),
 ])
-
-const strict = { onExcessProperty: "error", errors: "first" } as const
-const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
-
-/** A value for a message: JSON where possible, else its `String`. */
-const show = (x: unknown): string => {
-  if (typeof x === "number" || typeof x === "bigint" || x === undefined) return String(x)
-  try {
-    return JSON.stringify(x) ?? String(x)
-  } catch {
-    return String(x)
-  }
-}
-
-const at = (root: unknown, path: ReadonlyArray<PropertyKey>): unknown =>
-  path.reduce<unknown>(
-    (x, k) => (isObject(x) ? (x as Record<PropertyKey, unknown>)[k] : undefined),
-    root,
-  )
-
-const pathText = (path: ReadonlyArray<string | number>): string =>
-  path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("")
-
-/** Builds the error for `site` (the task name and step are added to the message). */
-const fail = (
-  kind: SimErrorKind,
-  root: unknown,
-  what: string,
-  site: SimErrorSite & { readonly rule?: string | undefined },
-): SimError => {
-  const name = site.task === undefined ? undefined : at(root, ["tasks", site.task, "name"])
-  const where = [
-    site.task === undefined
-      ? ""
-      : `task ${site.task}${typeof name === "string" ? ` (${name})` : ""}`,
-    site.step === undefined ? "" : `step ${site.step}`,
-    site.path === undefined || site.path.length === 0 ? "" : pathText(site.path),
-  ]
-    .filter((x) => x !== "")
-    .join(", ")
-  return new SimError({
-    kind,
-    rule: site.rule ?? "input",
-    message: where === "" ? what : `${where}: ${what}`,
-    ...(site.task === undefined ? {} : { task: site.task }),
-    ...(site.step === undefined ? {} : { step: site.step }),
-    ...(site.path === undefined ? {} : { path: site.path }),
-  })
-}
-
-const lockOps: ReadonlyArray<unknown> = ["lock", "trylock", "unlock"]
-
-/**
- * A step that matches no member of the step union: says which discriminator is unknown (op,
- * or lock kind for a lock-like op) instead of listing every member.
- */
-const stepMismatch = (step: unknown): { readonly key?: string; readonly what: string } => {
-  if (!isObject(step)) return { what: `a step must be an object, got ${show(step)}` }
-  const { op, lock } = step as { op?: unknown; lock?: unknown }
-  if (!OpSchema.literals.includes(op as never))
-    return {
-      key: "op",
-      what: `unknown op ${show(op)}: expected one of ${OpSchema.literals.join(", ")}`,
-    }
-  if (lockOps.includes(op) && !LockKindSchema.literals.includes(lock as never))
-    return {
-      key: "lock",
-      what: `unknown lock kind ${show(lock)}: expected one of ${LockKindSchema.literals.join(", ")}`,
-    }
-  return { what: `not a valid ${String(op)} step` }
-}
-
-/**
- * Decodes `input` with `schema`; on failure, the first issue as a SimError. `base` is the path
- * of `input` inside `root` (for a step checked alone: empty).
- */
-const decode = <S extends Schema.ConstraintDecoder<unknown>>(
-  schema: S,
-  input: unknown,
-  locate: (path: ReadonlyArray<string | number>) => { kind: SimErrorKind } & SimErrorSite,
-): S["Type"] | SimError => {
-  const r = Schema.decodeUnknownResult(schema, strict)(input)
-  if (Result.isSuccess(r)) return r.success
-  const issue = formatter(r.failure.issue).issues[0]
-  const path = (issue?.path ?? []).map((k) =>
-    typeof k === "object" && k !== null && "key" in k ? k.key : k,
-  ) as Array<string | number>
-  const site = locate(path)
-  const value = at(input, path)
-  // A step matching no member of the union: name the unknown discriminator.
-  if (site.step !== undefined && site.path?.length === 0) {
-    const m = stepMismatch(value)
-    return fail(site.kind, input, m.what, { ...site, path: m.key ? [m.key] : [] })
-  }
-  const got = value === undefined ? "" : `, got ${show(value)}`
-  return fail(site.kind, input, `${issue?.message ?? "invalid"}${got}`, site)
-}
 
 /** Where a path inside a world spec points: task and step indexes, the rest as the path. */
 const locateInWorld = (
@@ -226,156 +118,6 @@ const checkArch = (arch: unknown, root: unknown): SimError | undefined => {
   return undefined
 }
 
-/** Page `vpn` (or, with `end`, a range's exclusive end) must lie in the user address space. */
-const outside = (arch: Arch, vpn: number, end = false): string | undefined =>
-  vpn > arch.userPages || (!end && vpn === arch.userPages)
-    ? `page ${vpn} is outside the ${arch.userBits}-bit user address space (${arch.userPages} pages)`
-    : undefined
-
-/** Value checks of the `writeVma` fields the simulator keeps in its own VMA properties. */
-const fieldValues: {
-  readonly [F in Rules.VmaField]?: (arch: Arch, v: unknown) => string | undefined
-} = {
-  vm_start: (arch, v) => pageValue(arch, v, true),
-  vm_end: (arch, v) => pageValue(arch, v, true),
-  vm_pgoff: (_arch, v) =>
-    Number.isSafeInteger(v) && (v as number) >= 0
-      ? undefined
-      : `expected a page offset, got ${show(v)}`,
-  vm_flags: (_arch, v) =>
-    Array.isArray(v) && v.every((f) => VmFlags.includes(f))
-      ? undefined
-      : `expected an array of ${VmFlags.join(", ")}, got ${show(v)}`,
-  vm_page_prot: (_arch, v) =>
-    Number.isSafeInteger(v) && (v as number) >= 0
-      ? undefined
-      : `expected a non-negative integer, got ${show(v)}`,
-  vm_file: (_arch, v) =>
-    v === undefined
-      ? undefined
-      : `the simulator can only clear vm_file (undefined), got ${show(v)}`,
-}
-
-const pageValue = (arch: Arch, v: unknown, end: boolean): string | undefined =>
-  Number.isSafeInteger(v) && (v as number) >= 0
-    ? outside(arch, v as number, end)
-    : `expected a page number, got ${show(v)}`
-
-/** Per-step checks against the architecture (labels are checked by `checkProgram`). */
-const checkStep = (
-  arch: Arch,
-  s: Step,
-): { path: string; what: string; rule?: string } | undefined => {
-  const a = "addr" in s ? outside(arch, s.addr) : undefined
-  if (a) return { path: "addr", what: a, rule: "P1" }
-  if (s.op === "do") {
-    if (s.end !== undefined) {
-      if (s.end <= s.addr) return { path: "end", what: `end ${s.end} must be above addr ${s.addr}` }
-      const e = outside(arch, s.end, true)
-      if (e) return { path: "end", what: e, rule: "P1" }
-    }
-    if (s.to !== undefined) {
-      const t = outside(arch, s.to + (s.end ?? s.addr + 1) - s.addr, true)
-      if (t) return { path: "to", what: `the destination range ends outside: ${t}`, rule: "P1" }
-    }
-  }
-  if (s.op === "writeVma") {
-    const bad = fieldValues[s.field]?.(arch, s.value)
-    if (bad) return { path: "value", what: `${s.field}: ${bad}` }
-  }
-  return undefined
-}
-
-/** The labels a step jumps to, by field. */
-const targetsOf = (s: Step): ReadonlyArray<readonly [string, string]> => {
-  if (s.op === "goto") return [["to", s.to]]
-  if (s.op === "rmapWalk") return [["done", s.done]]
-  if (s.op === "rmapWalkNext") return [["walk", s.walk]]
-  return "onFail" in s ? [["onFail", s.onFail]] : []
-}
-
-/**
- * The shape of rmap walks: each `rmapWalk` is labelled and closed by exactly one later
- * `rmapWalkNext` naming it, with no walk nested in its body; its page-offset range is not
- * reversed. Returns the step, field and problem of the first fault.
- */
-const checkWalks = (
-  program: ReadonlyArray<Step>,
-  labels: ReadonlyMap<string, number>,
-): { step: number; path: string; what: string } | undefined => {
-  const closed = new Set<number>()
-  for (const [i, s] of program.entries()) {
-    if (s.op === "rmapWalk" && s.first > s.last)
-      return {
-        step: i,
-        path: "last",
-        what: `the page offsets [${s.first}, ${s.last}] are reversed`,
-      }
-    if (s.op !== "rmapWalkNext") continue
-    const head = labels.get(s.walk) ?? -1
-    const h = program[head]
-    if (h?.op !== "rmapWalk" || head > i)
-      return { step: i, path: "walk", what: `"${s.walk}" does not label an earlier rmapWalk step` }
-    if (closed.has(head))
-      return { step: i, path: "walk", what: `the walk "${s.walk}" is closed twice` }
-    const nested = program.slice(head + 1, i).findIndex((x) => x.op === "rmapWalk")
-    if (nested >= 0)
-      return { step: head + 1 + nested, path: "op", what: `an rmap walk nested in "${s.walk}"` }
-    closed.add(head)
-  }
-  const open = program.findIndex((s, i) => s.op === "rmapWalk" && !closed.has(i))
-  return open < 0
-    ? undefined
-    : {
-        step: open,
-        path: "label",
-        what: "an rmapWalk needs a label that a later rmapWalkNext names (the end of its body)",
-      }
-}
-
-/** Labels unique, jump targets present, walks well formed, each step inside the architecture. */
-const checkProgram = (
-  arch: Arch,
-  program: ReadonlyArray<Step>,
-  task: number,
-  root: unknown,
-): SimError | undefined => {
-  const labels = new Map<string, number>()
-  for (const [i, s] of program.entries()) {
-    if (s.label === undefined) continue
-    const first = labels.get(s.label)
-    if (first !== undefined)
-      return fail("InvalidProgram", root, `label "${s.label}" is already used by step ${first}`, {
-        task,
-        step: i,
-        path: ["label"],
-      })
-    labels.set(s.label, i)
-  }
-  for (const [i, s] of program.entries()) {
-    for (const [field, label] of targetsOf(s))
-      if (label !== endLabel && !labels.has(label))
-        return fail(
-          "InvalidProgram",
-          root,
-          `no step is labelled "${label}" (nor is it "${endLabel}")`,
-          { task, step: i, path: [field] },
-        )
-    const bad = checkStep(arch, s)
-    if (bad)
-      return fail("InvalidProgram", root, bad.what, {
-        task,
-        step: i,
-        path: [bad.path],
-        rule: bad.rule,
-      })
-  }
-  const walk = checkWalks(program, labels)
-  return walk
-    ? fail("InvalidProgram", root, walk.what, { task, step: walk.step, path: [walk.path] })
-    : undefined
-}
-
 /** Names must be unique: the first repeated one, with its index, or undefined. */
 const repeated = (names: ReadonlyArray<string>): { name: string; index: number } | undefined => {
   const seen = new Set<string>()
@@ -386,8 +128,44 @@ const repeated = (names: ReadonlyArray<string>): { name: string; index: number }
   return undefined
 }
 
+/**
+ * The text of a spec for the cache of valid ones: JSON, with every value JSON would drop or
+ * blur (undefined, NaN, infinities, functions, symbols, bigints) written as a marker that no
+ * valid spec contains, so two inputs with one text are both valid or both not.
+ */
+const textOf = (input: unknown): string | undefined => {
+  try {
+    return JSON.stringify(input, (_k, v: unknown) =>
+      v === undefined ||
+      typeof v === "function" ||
+      typeof v === "symbol" ||
+      typeof v === "bigint" ||
+      (typeof v === "number" && !Number.isFinite(v))
+        ? `\u0000${typeof v}:${String(v)}`
+        : v,
+    )
+  } catch {
+    return undefined
+  }
+}
+
+/** The texts of the specs found valid lately (replays and shrinking build one spec again and again). */
+const validTexts = new Set<string>()
+
 /** Validates a world spec: its shape, its address spaces and VMAs, its tasks and programs. */
 export const world = (input: unknown): WorldSpec | SimError => {
+  const text = textOf(input)
+  if (text !== undefined && validTexts.has(text)) return input as WorldSpec
+  const checked = checkWorld(input)
+  if (text !== undefined && !isSimError(checked)) {
+    if (validTexts.size >= 64) validTexts.delete(validTexts.values().next().value as string)
+    validTexts.add(text)
+  }
+  return checked
+}
+
+/** `world` without the cache. */
+const checkWorld = (input: unknown): WorldSpec | SimError => {
   const spec = decode(WorldSpecSchema, input, locateInWorld)
   if (isSimError(spec)) return spec
   if (spec.arch !== undefined) {

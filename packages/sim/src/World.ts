@@ -26,14 +26,17 @@ import type { Task } from "./Task.js"
 import type { WorldSpec } from "./Validate.js"
 import * as Validate from "./Validate.js"
 import type { Vma } from "./Vma.js"
+import * as Do from "./world/Do.js"
 import * as Locking from "./world/Locking.js"
 import * as MmapLock from "./world/MmapLock.js"
 import * as PtFree from "./world/PtFree.js"
 import * as PtLocks from "./world/PtLocks.js"
 import * as PtOps from "./world/PtOps.js"
 import * as Rcu from "./world/Rcu.js"
+import * as RcuWalk from "./world/RcuWalk.js"
 import * as RmapWalk from "./world/RmapWalk.js"
 import { type Exec, type Footprint, State, type Violation } from "./world/State.js"
+import * as VmaAttach from "./world/VmaAttach.js"
 import * as VmaLock from "./world/VmaLock.js"
 import * as VmaWrites from "./world/VmaWrites.js"
 
@@ -59,6 +62,8 @@ const handlers: { readonly [K in Step["op"]]: Handler<K> } = {
   ...PtLocks.ops,
   ...Rcu.ops,
   ...PtOps.ops,
+  ...RcuWalk.ops,
+  ...Do.ops,
   ...VmaWrites.ops,
   ...RmapWalk.ops,
   goto: {
@@ -74,8 +79,9 @@ const handler = (s: Step) => handlers[s.op] as Handler<Step["op"]>
 
 /** What ends each kind of semaphore wait, by the module whose step slept in it. */
 const resumers = {
-  hold: PtLocks.resumeHold,
+  hold: Locking.resumeHold,
   vmaSeq: VmaLock.resumeWrite,
+  vmaDetach: VmaAttach.resumeDetach,
   retry: PtFree.resumeRetry,
 }
 
@@ -102,6 +108,9 @@ export class World {
       rcuEpoch: 0,
       wait: undefined,
       ptl: undefined,
+      vmaLookup: undefined,
+      mapped: undefined,
+      interrupted: undefined,
       walk: undefined,
     }))
     const st = new State(spec.arch ?? x86_64, tasks, resumers)
@@ -184,12 +193,25 @@ export class World {
     return this.st.lockState(t, vma, vpn)
   }
 
-  /** The moves possible now: the next step of each task that can take one. */
+  /**
+   * The moves possible now: the next step of each task that can take one, then a kill for each
+   * task sleeping in a killable wait (`Move.KILL`, L11).
+   */
   runnable(): Array<number> {
     const out: Array<number> = []
+    let kills: Array<number> | undefined
     for (const t of this.st.tasks)
       if (t.status === "runnable" || Rcu.graceDone(this.st, t)) out.push(t.id)
-    return out
+      else if (VmaLock.killable(t)) {
+        kills ??= []
+        kills.push(Move.make(t.id, Move.KILL))
+      }
+    return kills === undefined ? out : out.concat(kills)
+  }
+
+  /** Can some task take its next step now (kill moves aside)? */
+  private canStep(): boolean {
+    return this.st.tasks.some((t) => t.status === "runnable" || Rcu.graceDone(this.st, t))
   }
 
   /** Have all tasks finished? */
@@ -200,6 +222,12 @@ export class World {
   /** Makes move `move` (see `Move`) and returns what happened. */
   step(move: number): StepOutcome {
     const st = this.st
+    if (Move.alt(move) === Move.KILL) {
+      const k = st.tasks[Move.task(move)]
+      if (k === undefined || !VmaLock.kill(st, k)) return "not-runnable"
+      st.record(move)
+      return this.afterStep(k)
+    }
     const t = Move.alt(move) === Move.STEP ? st.tasks[move] : undefined
     if (t === undefined || !(t.status === "runnable" || Rcu.graceDone(st, t))) return "not-runnable"
     st.record(move)
@@ -232,7 +260,7 @@ export class World {
   }
 
   private deadlockCheck(): void {
-    Locking.deadlockCheck(this.st, this.runnable().length > 0, this.finished())
+    Locking.deadlockCheck(this.st, this.canStep(), this.finished())
   }
 
   /**
@@ -262,7 +290,10 @@ export class World {
     mutable.program = [s]
     t.pc = 0
     this.st.record(id)
-    const r = handler(s).exec(this.st, t, s)
+    let r = handler(s).exec(this.st, t, s)
+    // A call of several steps (lock_vma_under_rcu, pte_offset_map_lock) runs to its end.
+    while (r === "ran" && t.pc === 0 && (t.vmaLookup || t.ptl || t.mapped?.locked))
+      r = handler(s).exec(this.st, t, s)
     const jumped = r === "ran" && t.pc !== 1
     mutable.program = saved.program
     t.pc = saved.pc
@@ -312,6 +343,7 @@ export class World {
   footprint(move: number): Footprint {
     const t = this.st.tasks[Move.task(move)]
     if (t === undefined) return nothing
+    if (Move.alt(move) === Move.KILL) return VmaLock.killFootprint(t)
     if (t.wait?.on === "grace") return Rcu.graceFootprint
     const s = t.program[t.pc]
     if (s === undefined) return nothing
@@ -329,6 +361,9 @@ export class World {
     for (const t of st.tasks) {
       out += `${t.pc}${t.status[0]}${t.rcuDepth}`
       if (t.ptl) out += `m${t.ptl.table}${t.ptl.locked ? "l" : ""}`
+      if (t.vmaLookup) out += `v${t.vmaLookup.vma}${t.vmaLookup.ref ? "r" : ""}`
+      if (t.mapped) out += `n${t.mapped.table}${t.mapped.locked ? "l" : ""}`
+      if (t.interrupted !== undefined) out += `k${t.interrupted}`
       for (const h of t.held) out += `,${h.id}${h.mode[0]}`
       out += `${Rcu.digest(st, t)}${RmapWalk.digest(t)};`
     }

@@ -41,7 +41,7 @@ describe("scheduler and checker properties", () => {
       if (w.violations.length > 0) expect.fail(`seed ${seed}: ${w.violations[0]?.message}`)
       expect(w.finished()).toBe(true)
     }
-  })
+  }, 120_000)
 
   it("every safe scenario stays safe under 500 random schedules each", () => {
     for (const sc of Scenarios.all)
@@ -50,7 +50,7 @@ describe("scheduler and checker properties", () => {
         if (w.violations.length > 0)
           expect.fail(`${sc.id} seed ${seed}: ${w.violations[0]?.message}`)
       }
-  })
+  }, 120_000)
 })
 
 describe("World.clone", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest"
 import { Explorer, Scenarios } from "../src/index.js"
 
 describe("kernel scenario library", () => {
-  it("models the ten kernel paths of the issue, and pte_offset_map_lock's retry (P11)", () => {
+  it("models the kernel paths of issues 1 and 11 (RULES.md revision 2)", () => {
     expect(Scenarios.all.map((s) => s.id)).toEqual([
       "page-fault",
       "munmap",
@@ -15,6 +15,14 @@ describe("kernel scenario library", () => {
       "stack-expansion",
       "gup-fast",
       "anon-vma-prepare",
+      "vma-reuse",
+      "killable-write",
+      "userfaultfd",
+      "rcu-walk",
+      "pt-reclaim",
+      "retract-revalidate",
+      "ptdump",
+      "unlink-anon-vmas",
     ])
   })
 

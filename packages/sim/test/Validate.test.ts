@@ -1,14 +1,6 @@
 // Every bad input to the public entry points is a SimError naming where and what, and nothing runs.
 import { it as effectIt } from "@effect/vitest"
-import {
-  Address,
-  findVma,
-  KernelError,
-  Mm,
-  mmapWriteLock,
-  vmaStartWrite,
-  writeVma,
-} from "@mmguard/core"
+import { Kernel, KernelError } from "@mmguard/core"
 import { Cause, Effect, Exit } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -26,8 +18,6 @@ import {
   type WorldSpec,
 } from "../src/index.js"
 import { spec as specOf, step } from "./programs.js"
-
-const mm = Mm.make("proc")
 
 const proc = (vmas: ReadonlyArray<Record<string, unknown>>, program: ReadonlyArray<unknown> = []) =>
   ({
@@ -236,6 +226,15 @@ describe("bad schedules (InvalidSchedule)", () => {
       for (const spec of [s.spec, ...s.variants.map((v) => v.spec)])
         expect(Validate.world(spec)).toBe(spec)
   })
+  it("a spec changed after it was found valid is checked again", () => {
+    const program: Array<unknown> = [{ op: "rcuReadLock" }, { op: "rcuReadUnlock" }]
+    const spec = { mms: Scenarios.layout, tasks: [{ name: "t", mm: "proc", program }] }
+    expect(isSimError(World.make(spec))).toBe(false)
+    program.push({ op: "do", action: "zapRange", addr: Number.NaN })
+    expect(World.make(spec)).toMatchObject({ kind: "InvalidProgram", step: 2, path: ["addr"] })
+    program[2] = { op: "do", action: "zapRange", addr: 600, end: undefined }
+    expect(World.make(spec)).toMatchObject({ kind: "InvalidProgram", step: 2 })
+  })
   it("a malformed move, policy or budget", () => {
     expect(Scheduler.runChecked(ok, { kind: "explicit", schedule: [0.5] })).toMatchObject({
       kind: "InvalidSchedule",
@@ -269,12 +268,11 @@ describe("steps of an external driver (World.act, KernelLayer)", () => {
           mms: Scenarios.layout,
           tasks: [{ name: "driver", mm: "proc", program: [] }],
         })
-        const addr = Effect.runSync(Address.pageAddr(600n * 4096n))
-        const flags = mmapWriteLock(
-          mm,
-          Effect.flatMap(findVma(mm, addr), (vma) =>
-            vmaStartWrite(vma, writeVma(vma, "vm_flags", 42)),
-          ),
+        // The kernel service as core's operations call it: a field write of a value that
+        // vm_flags cannot hold.
+        const vma = w.vmaFor(0, 600)?.id ?? 0
+        const flags = Effect.flatMap(Effect.service(Kernel.Kernel), (k) =>
+          k.operate("proc", "writeVma", { vma, field: "vm_flags", value: 42 }),
         )
         const exit = yield* Effect.exit(flags.pipe(Effect.provide(KernelLayer.layer(w, 0))))
         const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined

@@ -1,8 +1,8 @@
 /**
  * Kernel calls that are several steps inside: what the program view shows under a call so a
- * race inside it can be played. pte_offset_map_lock is three moves in sim (map, lock,
- * re-check); vma_start_write is one move that may sleep while readers hold the VMA; and
- * lock_vma_under_rcu is one move in sim, its inner steps shown for reading only.
+ * race inside it can be played. pte_offset_map_lock (map, lock, re-check) and
+ * lock_vma_under_rcu (lookup, vma_start_read, re-check) are three moves each in sim;
+ * vma_start_write is one move that may sleep while readers hold the VMA.
  */
 import type { Program, Task, World } from "@mmguard/sim"
 
@@ -57,18 +57,18 @@ export const innerSteps = (
       ]
       return { atomic: false, steps: mark(texts, here ? (waiting ? 1 : 0) : undefined, waiting) }
     }
-    case "lockVmaUnderRcu":
-      return {
-        atomic: true,
-        steps: mark(
-          [
-            "rcu_read_lock, look the VMA up in the tree",
-            "vma_start_read: raise vm_refcnt, fail if write-locked",
-            "re-check the VMA still covers the address; rcu_read_unlock",
-          ],
-          here ? 0 : undefined,
-        ),
-      }
+    case "lockVmaUnderRcu": {
+      const texts = [
+        "lookup: rcu_read_lock, find the VMA in the mm's tree",
+        "vma_start_read: raise vm_refcnt (fails if detached or a writer marked it)",
+        s.recheck === false
+          ? "vm_lock_seq check only (no re-check of the VMA); rcu_read_unlock"
+          : "check vm_lock_seq, re-check the VMA is ours and covers the address; rcu_read_unlock",
+      ]
+      const look = t.vmaLookup
+      const pos = !here ? undefined : look === undefined ? 0 : look.ref ? 2 : 1
+      return { atomic: false, steps: mark(texts, pos) }
+    }
     default:
       return { atomic: true, steps: [] }
   }

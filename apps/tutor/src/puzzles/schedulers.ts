@@ -228,10 +228,10 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     title: "munmap, downgraded",
     story:
       "munmap downgrades its mmap lock, then detaches and tears down the range under the read lock, while a thread faults on page 600.",
-    goal: goal("staleTable"),
+    goal: goal("useAfterFree"),
     rules: ["P7", "V5", "V2", "V1"],
     lesson:
-      "The kernel's munmap write-locks and detaches the VMAs, then downgrades (V5) and frees the page tables under the read lock: only detached VMAs make that safe (P7). This one downgraded before detaching, and downgrading bumps mm_lock_seq so no VMA's vm_lock_seq matches it any more (V1): every VMA write lock ends (V2), and a fault got in through the VMA lock and wrote into a table being freed.",
+      "The kernel's munmap write-locks and detaches the VMAs, then downgrades (V5) and frees the page tables under the read lock: only detached VMAs make that safe (P7). This one downgraded before detaching, and downgrading bumps mm_lock_seq so no VMA's vm_lock_seq matches it any more (V1): every VMA write lock ends (V2), and the detach no longer excludes the fault that got in through the VMA lock: it goes on using a VMA that is gone.",
     kernel: "do_vmi_munmap -> vms_complete_munmap_vmas -> mmap_write_downgrade -> vms_clear_ptes",
     spec: world(
       task("munmap", munmap(ANON, 512, 1024, { vmaWrite: false, downgrade: "early" })),

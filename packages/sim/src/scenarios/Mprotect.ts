@@ -13,7 +13,7 @@ export const scenario: Scenario = {
   addr: ANON,
   title: "mprotect changes vm_flags",
   kernelPath: "do_mprotect_pkey -> mprotect_fixup -> vm_flags_reset",
-  rules: ["F3", "L3"],
+  rules: ["F3", "L3", "L7", "L8", "V2"],
   spec: world(task("mprotect", mprotect(ANON)), task("fault", fault(ANON))),
   variants: [
     {

@@ -24,7 +24,7 @@ export const scenario: Scenario = {
   addr: ANON,
   title: "mremap moves page tables",
   kernelPath: "mremap -> move_vma -> move_page_tables (take_rmap_locks)",
-  rules: ["P14"],
+  rules: ["P14", "L4"],
   spec: world(task("mremap", mremap(true)), task("reclaim", reclaim(true))),
   variants: [
     {

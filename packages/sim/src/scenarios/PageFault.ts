@@ -38,7 +38,7 @@ export const scenario: Scenario = {
   addr: ANON,
   title: "Page fault racing with mprotect",
   kernelPath: "do_user_addr_fault -> lock_vma_under_rcu / mmap_read_lock -> handle_mm_fault",
-  rules: ["L2", "L9", "P3", "F3"],
+  rules: ["L2", "L9", "P3", "F3", "L1", "L6", "L10", "V1", "V3", "P8"],
   spec: world(task("fault", fault(ANON)), task("mprotect", mprotect(ANON))),
   variants: [
     {

@@ -27,7 +27,7 @@ export const scenario: Scenario = {
   addr: FILE,
   title: "A file fault maps and locks the PTE table while khugepaged retracts it",
   kernelPath: "do_fault -> pte_offset_map_lock (re-check pmd_same, retry) vs retract_page_tables",
-  rules: ["P11", "P10", "P15"],
+  rules: ["P11", "P10", "P15", "P9"],
   spec: world(task("fault", faultMapLock(true)), task("khugepaged", retract(true))),
   variants: [
     {

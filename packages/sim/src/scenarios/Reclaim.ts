@@ -14,7 +14,7 @@ export const scenario: Scenario = {
   title: "Reclaim ages pages through the rmap",
   kernelPath:
     "shrink_folio_list -> folio_referenced -> rmap_walk_anon -> anon_vma_interval_tree_foreach -> ptep_clear_flush_young",
-  rules: ["L4", "L5", "P5", "P8"],
+  rules: ["P5", "P8", "P9", "L4", "L5"],
   spec: world(task("reclaim", reclaim(true)), task("fault", fault(ANON))),
   variants: [
     {

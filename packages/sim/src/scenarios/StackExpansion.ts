@@ -24,7 +24,7 @@ export const scenario: Scenario = {
   addr: STACK,
   title: "The stack grows down while a fault runs",
   kernelPath: "expand_downwards -> vma_start_write -> anon_vma_lock_write",
-  rules: ["V6", "F1"],
+  rules: ["V6", "F1", "P12"],
   spec: world(task("expand", expandStack(true)), task("fault", fault(STACK))),
   variants: [
     {

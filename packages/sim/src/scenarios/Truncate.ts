@@ -35,7 +35,7 @@ export const scenario: Scenario = {
   title: "Truncation zaps a file range through the rmap while munmap runs",
   kernelPath:
     "truncate_pagecache -> unmap_mapping_range -> vma_interval_tree_foreach -> zap_page_range_single",
-  rules: ["L4", "L5", "P4", "P3", "P7", "O1"],
+  rules: ["P4", "P3", "P7", "O1", "O2", "O3", "L4", "L5"],
   spec: world(task("truncate", truncateWalk), task("munmap", munmap("file"))),
   variants: [
     {

@@ -10,15 +10,23 @@
 import { scenario as anonVmaPrepare } from "./AnonVmaPrepare.js"
 import { scenario as gupFast } from "./GupFast.js"
 import { scenario as khugepaged } from "./Khugepaged.js"
+import { scenario as killableWrite } from "./KillableWrite.js"
 import { scenario as mprotect } from "./Mprotect.js"
 import { scenario as mremap } from "./Mremap.js"
 import { scenario as munmap } from "./Munmap.js"
 import { scenario as pageFault } from "./PageFault.js"
+import { scenario as ptdump } from "./Ptdump.js"
 import { scenario as pteMapLock } from "./PteMapLock.js"
+import { scenario as ptReclaim } from "./PtReclaim.js"
+import { scenario as rcuWalk } from "./RcuWalk.js"
 import { scenario as reclaim } from "./Reclaim.js"
+import { scenario as retractRevalidate } from "./RetractRevalidate.js"
 import type { Scenario } from "./Scenario.js"
 import { scenario as stackExpansion } from "./StackExpansion.js"
 import { scenario as truncate } from "./Truncate.js"
+import { scenario as unlinkAnonVmas } from "./UnlinkAnonVmas.js"
+import { scenario as userfaultfd } from "./Userfaultfd.js"
+import { scenario as vmaReuse } from "./VmaReuse.js"
 
 export { type Expected, layout, type Scenario, type Variant } from "./Scenario.js"
 
@@ -35,4 +43,12 @@ export const all: ReadonlyArray<Scenario> = [
   stackExpansion,
   gupFast,
   anonVmaPrepare,
+  vmaReuse,
+  killableWrite,
+  userfaultfd,
+  rcuWalk,
+  ptReclaim,
+  retractRevalidate,
+  ptdump,
+  unlinkAnonVmas,
 ]

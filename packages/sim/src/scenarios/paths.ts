@@ -7,9 +7,12 @@
 import type { Step } from "../Program.js"
 import { ANON, FILE } from "./Scenario.js"
 
-/** do_user_addr_fault: lock_vma_under_rcu first, mmap_read_lock as the fallback (L2, L9, P3). */
-export const fault = (addr: number): ReadonlyArray<Step> => [
-  { op: "lockVmaUnderRcu", addr, onFail: "slow" },
+/**
+ * do_user_addr_fault: lock_vma_under_rcu first, mmap_read_lock as the fallback (L2, L9, P3).
+ * With `recheck` false, lock_vma_under_rcu skips its re-check after locking (a V7 bug).
+ */
+export const fault = (addr: number, recheck = true): ReadonlyArray<Step> => [
+  { op: "lockVmaUnderRcu", addr, onFail: "slow", ...(recheck ? {} : { recheck }) },
   { op: "lock", lock: "pte", addr },
   { op: "do", action: "installPte", addr },
   { op: "unlock", lock: "pte", addr },
@@ -144,12 +147,12 @@ export const truncateWalk: ReadonlyArray<Step> = fileRmapWalk([
 ])
 
 /**
- * A walk of the page tables of a range that munmap may leave without a VMA (ptdump's
- * walk_page_range_debug): under the mmap write lock, so it never meets tables that a downgraded
- * munmap is freeing (P6 rev 2).
+ * ptdump (walk_page_range_debug): the whole low range walked, VMAs or not, under the mmap lock
+ * in `mode`. Write is right (P6 rev 2): a downgraded munmap frees page tables under the read
+ * lock, so a reader-side walk could meet tables being freed.
  */
-export const noVmaWalk = (vma: keyof typeof ranges): ReadonlyArray<Step> => [
-  { op: "lock", lock: "mmap", mode: "write" },
-  { op: "do", action: "walk", addr: ranges[vma].addr },
-  { op: "unlock", lock: "mmap", mode: "write" },
+export const ptdump = (mode: "read" | "write" = "write"): ReadonlyArray<Step> => [
+  { op: "lock", lock: "mmap", mode },
+  { op: "do", action: "walkNoVma", addr: 0, end: 16384 },
+  { op: "unlock", lock: "mmap", mode },
 ]

@@ -8,9 +8,10 @@
  */
 import type { LockTarget, Step } from "../Program.js"
 import * as Rwsem from "../Rwsem.js"
-import type { Held, Task } from "../Task.js"
+import type { Held, Task, Wait } from "../Task.js"
 import * as MmapLock from "./MmapLock.js"
 import * as PtLocks from "./PtLocks.js"
+import * as RcuWalk from "./RcuWalk.js"
 import * as RmapLocks from "./RmapLocks.js"
 import type { Exec, Footprint, State } from "./State.js"
 import { type Resolved, type TargetHandler, type TargetHandlers, table } from "./Target.js"
@@ -52,7 +53,14 @@ const lock = (st: State, t: Task, s: LockStep): Exec => {
   if (typeof r === "string") return st.misuse(t, "L4", r)
   const mode = s.mode ?? "write"
   h.beforeLock?.(st, t)
-  const pte = r.kind === "pteLock" ? { vpn: (s as { addr: number }).addr, ...table(r.table) } : {}
+  // PTE and anon_vma locks remember the page they were taken for (and a PTE lock its table).
+  const addr = (s as { addr?: number }).addr
+  const pte =
+    r.kind === "pteLock"
+      ? { vpn: addr as number, ...table(r.table) }
+      : r.kind === "anonVma"
+        ? { vpn: addr as number }
+        : {}
   const held: Held = { id: r.id, kind: r.kind, cls: r.cls, mode, at: t.pc, ...pte }
   const got = Rwsem.acquire(st.sems.get(r.id), t.id, mode, s.op === "trylock")
   if (typeof got === "object") return st.misuse(t, "L10", got.misuse)
@@ -92,6 +100,21 @@ const unlock = (st: State, t: Task, s: Extract<Step, { op: "unlock" }>): Exec =>
   h.afterUnlock?.(st, t, mode)
   st.grant(released)
   return "ran"
+}
+
+/**
+ * A task that slept for a lock got it: it holds the lock and goes on. The multi-step calls
+ * that sleep for a PTE lock (pte_offset_map_lock, the revalidating lock of an RCU walk) go on
+ * to their PMD re-check instead of the next step.
+ */
+export const resumeHold = (
+  _st: State,
+  t: Task,
+  wait: Extract<Wait, { on: "sem"; after: "hold" }>,
+): void => {
+  const s = t.program[t.pc]
+  if (s === undefined || !(PtLocks.granted(t, s) || RcuWalk.granted(t, s))) t.pc++
+  t.held.push(wait.held)
 }
 
 /** The footprint of a lock step: the lock, and what its module says the step also touches. */

@@ -13,7 +13,7 @@
  *
  * @since 0.2.0
  */
-import { Check } from "@mmguard/core"
+import { Check, type Rules } from "@mmguard/core"
 import type { Step } from "../Program.js"
 import * as Rmap from "../Rmap.js"
 import * as Rwsem from "../Rwsem.js"
@@ -43,17 +43,32 @@ const rmapLocks = (vmas: ReadonlyArray<Vma>): ReadonlyArray<string> => [
   ),
 ]
 
-/** P7 against core's row, with rev 2's acceptance of the downgraded munmap. */
+/**
+ * The state "the range's VMAs were detached under the mmap write lock" for core's rule table.
+ * A table that names it (`vmaDetached`, P7 rev 2) decides with it; an older table ignores it.
+ */
+const detachedState = { vmaDetached: "held" } as unknown as Rules.LockState
+
+/**
+ * P7 against core's row, with rev 2's acceptance of the downgraded munmap: the task detached
+ * the range's VMAs (under the write lock: detaching needs it, L7) and none is still attached.
+ */
 export const check = (st: State, t: Task, s: Free): void => {
+  const [start, end] = range(s)
+  const attached = st.mmOf(t).intersecting(start, end)[0]
+  const unreachable = attached === undefined && detachedIn(st, t, s).length > 0
   const state = st.lockState(t, undefined, s.addr)
-  const verdicts = Check.checkAction("freePgtables", state)
-  if (verdicts.every((v) => v.ok) || state.mmap !== "read") {
+  const verdicts = Check.checkAction("freePgtables", {
+    ...state,
+    ...(unreachable ? detachedState : {}),
+  })
+  if (verdicts.every((v) => v.ok)) return
+  // A table without the detached state asks for the write lock alone: P7's other case, here.
+  if (state.mmap === "read" && unreachable) return
+  if (state.mmap !== "read") {
     st.checkRows(t, verdicts)
     return
   }
-  const [start, end] = range(s)
-  const attached = st.mmOf(t).intersecting(start, end)[0]
-  if (attached === undefined && detachedIn(st, t, s).length > 0) return
   st.report(t, {
     kind: "rule",
     rule: "P7",

@@ -10,7 +10,7 @@ import { Rules } from "@mmguard/core"
 import type { Step } from "../Program.js"
 import * as Rwsem from "../Rwsem.js"
 import { isSimError } from "../SimError.js"
-import type { Held, Task, Wait } from "../Task.js"
+import type { Held, Task } from "../Task.js"
 import type { Exec, Footprint, State } from "./State.js"
 import { type TargetHandler, table } from "./Target.js"
 
@@ -120,44 +120,66 @@ const pteOffsetMapLock = (st: State, t: Task, s: Op<"pteOffsetMapLock">): Exec =
     t.ptl = { table: pfn, locked: false }
     return "ran"
   }
-  const id = pteLockId(st, t.mm, s.addr, ptl.table) as string
   if (!ptl.locked) {
-    const held: Held = {
-      id,
-      kind: "pteLock",
-      cls: Rules.LockClassOf.pteLock,
-      mode: "write",
-      at: t.pc,
-      vpn: s.addr,
-      table: ptl.table,
-    }
-    st.checkOrder(t, Rules.LockClassOf.pteLock, id)
-    const got = Rwsem.acquire(st.sems.get(id), t.id, "write")
+    const got = lockTable(st, t, s.addr, ptl.table)
     if (typeof got === "object") {
       t.ptl = undefined
       t.rcuDepth--
       return st.misuse(t, "P11", got.misuse)
     }
-    if (got === "blocked") {
-      t.status = "blocked"
-      t.wait = { on: "sem", id, after: "hold", held }
-      return "blocked"
-    }
-    t.held.push(held)
+    if (got === "blocked") return "blocked"
     pteLocked(t, s)
     return "ran"
   }
   t.ptl = undefined
-  if (mm.pt.pteTablePfn(s.addr) === ptl.table) {
-    t.pc++
-    return "ran"
-  }
-  // The PMD entry changed under us (the table was retracted or replaced): drop and retry.
-  t.held = t.held.filter((h) => !(h.kind === "pteLock" && h.table === ptl.table))
-  t.rcuDepth--
-  const r = st.release(id, t.id, "write")
-  if (Array.isArray(r)) st.grant(r)
+  // When the PMD entry changed under us (the table was retracted or replaced), retry.
+  if (stillMapped(st, t, s.addr, ptl.table)) t.pc++
   return "ran"
+}
+
+/**
+ * Takes the lock of PTE table `table` for page `addr` (the held entry records the table), or
+ * sleeps for it: the first half of pte_offset_map_lock and of an RCU walk's revalidating lock.
+ */
+export const lockTable = (
+  st: State,
+  t: Task,
+  addr: number,
+  table: number,
+): "locked" | "blocked" | { readonly misuse: string } => {
+  const id = pteLockId(st, t.mm, addr, table) as string
+  const held: Held = {
+    id,
+    kind: "pteLock",
+    cls: Rules.LockClassOf.pteLock,
+    mode: "write",
+    at: t.pc,
+    vpn: addr,
+    table,
+  }
+  st.checkOrder(t, Rules.LockClassOf.pteLock, id)
+  const got = Rwsem.acquire(st.sems.get(id), t.id, "write")
+  if (typeof got === "object") return got
+  if (got === "blocked") {
+    t.status = "blocked"
+    t.wait = { on: "sem", id, after: "hold", held }
+    return "blocked"
+  }
+  t.held.push(held)
+  return "locked"
+}
+
+/**
+ * The second half: re-reads the PMD entry of `addr` (pmd_same). True when it still points at
+ * the locked `table`; otherwise drops that lock and the RCU section of the mapping, and false.
+ */
+export const stillMapped = (st: State, t: Task, addr: number, table: number): boolean => {
+  if (st.mmOf(t).pt.pteTablePfn(addr) === table) return true
+  t.held = t.held.filter((h) => !(h.kind === "pteLock" && h.table === table))
+  t.rcuDepth--
+  const r = st.release(pteLockId(st, t.mm, addr, table) as string, t.id, "write")
+  if (Array.isArray(r)) st.grant(r)
+  return false
 }
 
 /** The PTE lock of a pte_offset_map_lock is taken: the re-check comes next, if asked for. */
@@ -169,19 +191,38 @@ const pteLocked = (t: Task, s: Op<"pteOffsetMapLock">): void => {
   } else t.ptl = { table, locked: true }
 }
 
+/** A pte_offset_map_lock that slept for its PTE lock got it: the re-check comes next. */
+export const granted = (t: Task, s: Step): boolean => {
+  if (s.op !== "pteOffsetMapLock" || t.ptl === undefined) return false
+  pteLocked(t, s)
+  return true
+}
+
 /**
- * A task that slept for a lock got it: it holds the lock and goes on (a pte_offset_map_lock
- * goes on to its re-check).
+ * Working under a PTE lock whose table the PMD entry no longer points at: the table was
+ * retracted, reclaimed or replaced after it was found, and nobody re-read the PMD entry after
+ * locking. Reported as P10 for a freer (retract_page_tables must revalidate), P16 when the
+ * table was found under RCU alone (pte_offset_map_rw_nolock), else P11 (pte_offset_map_lock).
  */
-export const resumeHold = (
-  _st: State,
+export const staleTableCheck = (
+  st: State,
   t: Task,
-  wait: Extract<Wait, { on: "sem"; after: "hold" }>,
+  action: Rules.ActionName,
+  addr: number,
 ): void => {
-  const s = t.program[t.pc]
-  if (s?.op === "pteOffsetMapLock" && t.ptl) pteLocked(t, s)
-  else t.pc++
-  t.held.push(wait.held)
+  const stale = heldPte(st, t, addr)
+  if (stale?.table === undefined || stale.table === st.mmOf(t).pt.pteTablePfn(addr)) return
+  const rule =
+    action === "retractPteTable"
+      ? "P10"
+      : t.program[stale.at]?.op === "pteLockRevalidate"
+        ? "P16"
+        : "P11"
+  st.report(t, {
+    kind: "rule",
+    rule,
+    message: `${action}(${addr}) under the lock of PTE table ${stale.table}, which the PMD entry no longer points at: re-read the PMD entry after locking (pmd_same), and retry`,
+  })
 }
 
 /** pte_unmap_unlock: drops the PTE lock and the RCU section of its pte_offset_map (P11, P10). */

@@ -1,28 +1,27 @@
 /**
- * Page-table operations (P2-P8, P10, P14, P15): the kernel API calls of core's `Actions` table
- * that read or change page tables and VMAs' place in them (`do` steps), each checked against
- * every row core lists for it, then performed on the memory; and `assertMapped`.
+ * Page-table operations (P2-P8, P10, P14, P15, P17): the kernel API calls of core's `Actions`
+ * table that read or change page tables, anon_vma and the rmap (`do` steps, checked by `Do`
+ * first), performed on the memory; and `assertMapped`.
  *
  * @since 0.2.0
  */
-import { Check, type Rules } from "@mmguard/core"
+import type { Rules } from "@mmguard/core"
 import type { Memory } from "../Memory.js"
 import type { Mm } from "../Mm.js"
 import { Pte } from "../PageTable.js"
 import type { Step } from "../Program.js"
 import type { Task } from "../Task.js"
-import * as PtFree from "./PtFree.js"
-import { heldPte } from "./PtLocks.js"
 import type { Exec, Footprint, State } from "./State.js"
 
 type Op<K extends Step["op"]> = Extract<Step, { op: K }>
 
 /** Actions that only read memory (their steps need not copy a shared memory). */
-const readOnlyActions: ReadonlySet<Rules.ActionName> = new Set([
+export const readOnlyActions: ReadonlySet<Rules.ActionName> = new Set([
   "findVma",
   "readVma",
   "walk",
   "walkLockless",
+  "walkNoVma",
 ])
 
 /** Maps a fresh frame at `vpn`. */
@@ -48,19 +47,11 @@ const mapFrame = (st: State, t: Task, mm: Mm, vpn: number, pfn: number): void =>
   frames.put(pfn)
 }
 
-/** Performs action `s.action` after checking it (and the PTE lock's table, P11). */
+/** Performs page-table action `s.action` (its rows were checked already). */
 const perform = (st: State, t: Task, s: Op<"do">): void => {
   const memory = readOnlyActions.has(s.action) ? st.memory : st.writable()
   const mm = st.mmOf(t)
   const vma = st.vmaAt(t, s.addr)
-  const stale = heldPte(st, t, s.addr)
-  if (stale?.table !== undefined && stale.table !== mm.pt.pteTablePfn(s.addr))
-    st.report(t, {
-      kind: "rule",
-      rule: "P11",
-      message: `${s.action}(${s.addr}) under the lock of PTE table ${stale.table}, which the PMD entry no longer points at: pte_offset_map_lock must re-read the PMD entry after locking, and retry`,
-    })
-  st.checkRows(t, Check.checkAction(s.action, st.lockState(t, vma, s.addr)))
   const end = s.end ?? s.addr + 1
   switch (s.action) {
     case "installPte":
@@ -88,6 +79,7 @@ const perform = (st: State, t: Task, s: Op<"do">): void => {
       return
     }
     case "retractPteTable":
+    case "reclaimPteTable":
       mm.pt.retract(s.addr)
       return
     case "setAnonVma":
@@ -96,16 +88,16 @@ const perform = (st: State, t: Task, s: Op<"do">): void => {
     case "clearAnonVma":
       if (vma) vma.anonVma = undefined
       return
-    case "detachVma":
-      if (vma && mm.detach(vma) === undefined) memory.addDetached(t.id, vma)
-      return
-    case "freePgtables": // performed by PtFree (it may wait for the rmap locks)
-    case "findVma":
-    case "readVma":
-    case "walk":
-    case "walkLockless":
+    default:
       return
   }
+}
+
+/** Page-table actions: the `do` actions this module performs (after `Do` checked them). */
+export const performs = (st: State, t: Task, s: Op<"do">): Exec => {
+  perform(st, t, s)
+  t.pc++
+  return "ran"
 }
 
 /** An assertion on the page tables: is page `addr` mapped? (a failure is reported as P4). */
@@ -121,23 +113,8 @@ const assertMapped = (st: State, t: Task, s: Op<"assertMapped">): Exec => {
   return "ran"
 }
 
-/** The page-table operations' steps: semantics and footprints. */
+/** The page-table assertion step: semantics and footprint. */
 export const ops = {
-  do: {
-    exec: (st: State, t: Task, s: Op<"do">): Exec => {
-      if (s.action === "freePgtables") return PtFree.perform(st, t, s)
-      perform(st, t, s)
-      t.pc++
-      return "ran"
-    },
-    footprint: (st: State, t: Task, s: Op<"do">): Footprint =>
-      readOnlyActions.has(s.action)
-        ? { reads: ["mem", `seq:${t.mm}`], writes: [] }
-        : {
-            reads: [`seq:${t.mm}`],
-            writes: s.action === "freePgtables" ? PtFree.writes(st, t, s) : ["mem"],
-          },
-  },
   assertMapped: {
     exec: assertMapped,
     footprint: (): Footprint => ({ reads: ["mem"], writes: [] }),

@@ -20,7 +20,7 @@ import type { IntervalTree } from "../IntervalTree.js"
 import type { Step } from "../Program.js"
 import type { Task, Walk } from "../Task.js"
 import type { Vma } from "../Vma.js"
-import { anonLockId, iMmapLockId } from "./RmapLocks.js"
+import { anonLockId, anonVmaAt, iMmapLockId } from "./RmapLocks.js"
 import type { Exec, Footprint, State } from "./State.js"
 
 type Op<K extends Step["op"]> = Extract<Step, { op: K }>
@@ -33,7 +33,7 @@ const treeOf = (
 ): { tree: IntervalTree<Vma> | undefined; lock: string } | string => {
   if (s.lock === "iMmap")
     return { tree: st.memory.files.get(s.file)?.iMmap, lock: iMmapLockId(s.file) }
-  const av = st.vmaAt(t, s.addr)?.anonVma
+  const av = anonVmaAt(st, t, s.addr)
   return av === undefined
     ? `no anon_vma at page ${s.addr}`
     : { tree: av.vmas, lock: anonLockId(av.id) }

@@ -131,7 +131,10 @@ export class State {
     return t.held.find((h) => h.id === id)?.mode
   }
 
-  /** The lock state task `t` has for VMA `vma` and page `vpn`: the input of `Check.check`. */
+  /**
+   * The lock state task `t` has for VMA `vma` and page `vpn`: the input of `Check.check`, whose
+   * clauses say which states keep the VMA stable (L5) and what each permits (L8).
+   */
   lockState(t: Task, vma: Vma | undefined, vpn: number | undefined): Rules.LockState {
     const state: { -readonly [K in Rules.LockKind]?: Rules.LockMode } = {}
     const mmap = this.holds(t, MmapLock.lockId(t))

@@ -1,10 +1,14 @@
 /**
- * The per-VMA lock (L2, L3, V1-V4): its state (mm_lock_seq per mm, vm_lock_seq per VMA, and a
- * read/write semaphore per VMA in the lock table for its readers), its steps
- * (lock_vma_under_rcu, vma_end_read, vma_start_write), their checks against core's rule table
- * and their footprints. A VMA is write-locked exactly when its vm_lock_seq equals its mm's
- * mm_lock_seq (V1); the mmap lock ends every VMA write lock of the mm at once by bumping
- * mm_lock_seq (V2, see MmapLock).
+ * The per-VMA lock as the kernel implements it since 6.15 (L2, L3, L11, V1-V4, V8): its state
+ * (mm_lock_seq per mm, vm_lock_seq per VMA, and vm_refcnt), its steps (lock_vma_under_rcu,
+ * vma_start_read_locked, vma_end_read, vma_start_write and vma_start_write_killable), their
+ * checks against core's rule table and their footprints.
+ *
+ * vm_refcnt is the VMA's semaphore in the lock table: each reader reference is a read hold,
+ * and a writer waiting for readers is a queued write, which, like the writer bit, makes new
+ * readers fail. Being attached is being in the mm's tree (see VmaAttach). A VMA is
+ * write-locked exactly when its vm_lock_seq equals its mm's mm_lock_seq (V1); the mmap lock
+ * ends every VMA write lock of the mm at once by bumping mm_lock_seq (V2, see MmapLock).
  *
  * @since 0.2.0
  */
@@ -69,8 +73,13 @@ export class VmaSeqs {
   }
 }
 
-/** The lock id of the VMA read lock of `vma` in task `t`'s mm. */
-export const lockId = (t: Task, vma: Vma): string => `vma:${t.mm}:${vma.id}`
+/** The lock id of the VMA lock (vm_refcnt) of VMA object `vma` in task `t`'s mm. */
+export const lockId = (t: Task, vma: Vma | number): string =>
+  `vma:${t.mm}:${typeof vma === "number" ? vma : vma.id}`
+
+/** The VMA object `id` if it is attached to task `t`'s mm (in its tree), else undefined. */
+export const attached = (st: State, t: Task, id: number): Vma | undefined =>
+  st.mmOf(t).vmas.find((v) => v.id === id)
 
 /** The resources of the VMA lock of the VMA at `addr` (its semaphore and the counts). */
 const vmaSem = (st: State, t: Task, addr: number): Array<string> => {
@@ -91,31 +100,88 @@ export const mode = (
 
 type Op<K extends Step["op"]> = Extract<Step, { op: K }>
 
+/** The read lock of VMA object `vma`, looked up for page `vpn`, is now held by `t`. */
+const holdRead = (t: Task, vma: number, vpn: number): void => {
+  t.held.push({ id: lockId(t, vma), kind: "vma", cls: undefined, mode: "read", at: t.pc, vpn, vma })
+}
+
 /**
- * lock_vma_under_rcu (L2): fails (jumps to `onFail`) when no VMA covers the address, when it is
- * write-locked (V3) or when its lock is contended; else the task holds the VMA read lock.
+ * vma_start_read's reference (V3): fails on a detached VMA or while a writer has marked
+ * vm_refcnt (a queued write); otherwise raises the count. Returns whether it did.
+ */
+const raiseRef = (st: State, t: Task, vma: number): boolean =>
+  attached(st, t, vma) !== undefined &&
+  Rwsem.acquire(st.sems.get(lockId(t, vma)), t.id, "read", true) === "acquired"
+
+/** lock_vma_under_rcu failed: it drops what it took, leaves RCU and takes `onFail`. */
+const lookupFailed = (st: State, t: Task, s: Op<"lockVmaUnderRcu">, ref?: number): Exec => {
+  if (ref !== undefined) {
+    const r = st.release(lockId(t, ref), t.id, "read")
+    if (Array.isArray(r)) st.grant(r)
+  }
+  t.vmaLookup = undefined
+  t.rcuDepth--
+  st.jump(t, s.onFail)
+  return "ran"
+}
+
+/**
+ * lock_vma_under_rcu (L2, V3, V7) in three steps, so other tasks can run between them: enter
+ * RCU and look the VMA up in the mm's tree; vma_start_read raises its vm_refcnt (fails when the
+ * object is detached or a writer marked it); then check vm_lock_seq (write-locked: drop and
+ * fail) and re-check that the object still belongs to this mm and covers the address (it may
+ * have been freed and reused meanwhile, V7: drop and fail). Every failure leaves RCU and jumps
+ * to `onFail`, the mmap_read_lock fallback. Without `recheck` the last re-check is skipped.
  */
 const lockVmaUnderRcu = (st: State, t: Task, s: Op<"lockVmaUnderRcu">): Exec => {
-  const vma = st.mmOf(t).find(s.addr)
-  const id = vma && lockId(t, vma)
-  if (
-    vma === undefined ||
-    id === undefined ||
-    st.seqs.writeLocked(t.mm, vma.id) ||
-    Rwsem.acquire(st.sems.get(id), t.id, "read", true) !== "acquired"
-  ) {
-    st.jump(t, s.onFail)
+  const look = t.vmaLookup
+  if (look === undefined) {
+    t.rcuDepth++
+    t.rcuEpoch++
+    const vma = st.mmOf(t).find(s.addr)
+    if (vma === undefined) return lookupFailed(st, t, s)
+    t.vmaLookup = { vma: vma.id, ref: false }
     return "ran"
   }
-  t.held.push({ id, kind: "vma", cls: undefined, mode: "read", at: t.pc })
+  if (!look.ref) {
+    if (!raiseRef(st, t, look.vma)) return lookupFailed(st, t, s)
+    t.vmaLookup = { vma: look.vma, ref: true }
+    return "ran"
+  }
+  if (st.seqs.writeLocked(t.mm, look.vma)) return lookupFailed(st, t, s, look.vma)
+  const now = attached(st, t, look.vma)
+  if (s.recheck !== false && (now === undefined || s.addr < now.start || s.addr >= now.end))
+    return lookupFailed(st, t, s, look.vma)
+  holdRead(t, look.vma, s.addr)
+  t.vmaLookup = undefined
+  t.rcuDepth--
   t.pc++
   return "ran"
 }
 
-/** vma_end_read: drops the VMA read lock (a misuse when the task does not hold it, L2). */
+/**
+ * vma_start_read_locked (V8): a VMA read lock for a caller holding the mmap read lock (checked
+ * against its row). It does not fail from contention (no writer can run under the mmap read
+ * lock) but can fail otherwise (a detached VMA): the result goes to `onFail`.
+ */
+const vmaStartReadLocked = (st: State, t: Task, s: Op<"vmaStartReadLocked">): Exec => {
+  const vma = st.vmaAt(t, s.addr)
+  st.checkRows(t, [Check.check("vmaStartReadLocked", st.lockState(t, vma, s.addr))])
+  if (vma === undefined || !raiseRef(st, t, vma.id)) {
+    st.jump(t, s.onFail)
+    return "ran"
+  }
+  holdRead(t, vma.id, s.addr)
+  t.pc++
+  return "ran"
+}
+
+/** vma_end_read: drops the VMA read lock taken for `addr` (a misuse without it, L2). */
 const vmaEndRead = (st: State, t: Task, s: Op<"vmaEndRead">): Exec => {
   const vma = st.vmaAt(t, s.addr)
-  const h = vma && t.held.find((x) => x.kind === "vma" && x.id === lockId(t, vma))
+  const h = t.held.find(
+    (x) => x.kind === "vma" && (x.vpn === s.addr || (vma !== undefined && x.id === lockId(t, vma))),
+  )
   t.pc++
   if (h === undefined) {
     st.report(t, {
@@ -132,10 +198,11 @@ const vmaEndRead = (st: State, t: Task, s: Op<"vmaEndRead">): Exec => {
 }
 
 /**
- * vma_start_write (L3, V4): checked against its row; waits for the VMA's readers, then sets
- * vm_lock_seq = mm_lock_seq (the semaphore is only held while waiting, like the writer bit).
+ * vma_start_write and vma_start_write_killable (L3, L11, V4): checked against the L3 row; sets
+ * the writer mark, waits for the VMA's readers, then sets vm_lock_seq = mm_lock_seq (the
+ * semaphore is only held while waiting, like the writer bit).
  */
-const vmaStartWrite = (st: State, t: Task, s: Op<"vmaStartWrite">): Exec => {
+const startWrite = (st: State, t: Task, s: Op<"vmaStartWrite" | "vmaStartWriteKillable">): Exec => {
   const vma = st.vmaAt(t, s.addr)
   st.checkRows(t, [Check.check("vmaStartWrite", st.lockState(t, vma, s.addr))])
   if (vma === undefined) {
@@ -145,19 +212,46 @@ const vmaStartWrite = (st: State, t: Task, s: Op<"vmaStartWrite">): Exec => {
   }
   const id = lockId(t, vma)
   st.checkOrder(t, Rules.LockClassOf.vma, id)
-  const got = Rwsem.acquire(st.sems.get(id), t.id, "write")
-  if (got === "blocked") {
-    t.status = "blocked"
-    t.wait = { on: "sem", id, after: "vmaSeq", mm: t.mm, vma: vma.id }
-    return "blocked"
+  if (st.seqs.writeLocked(t.mm, vma.id)) {
+    t.pc++
+    return "ran"
   }
-  if (got === "acquired") {
+  const killable = s.op === "vmaStartWriteKillable" ? { killable: true } : {}
+  const wait = { on: "sem", id, after: "vmaSeq", mm: t.mm, vma: vma.id, ...killable } as const
+  const got = excludeReaders(st, t, id, wait)
+  if (got === "blocked") return "blocked"
+  if (got === "excluded") {
     st.seqs.lock(t.mm, vma.id)
-    const r = st.release(id, t.id, "write")
-    if (Array.isArray(r)) st.grant(r)
+    if (t.interrupted === vma.id) t.interrupted = undefined
+    clearMark(st, t, id)
   }
   t.pc++
   return "ran"
+}
+
+/**
+ * Marks vm_refcnt of the VMA with lock `id` for a writer and waits for its readers (V4, V7):
+ * "excluded" when none is left (the caller acts, then `clearMark`), "blocked" when the task now
+ * sleeps in `wait`, or the misuse of a task that itself holds a reference.
+ */
+export const excludeReaders = (
+  st: State,
+  t: Task,
+  id: string,
+  wait: Extract<Wait, { on: "sem" }>,
+): "excluded" | "blocked" | { readonly misuse: string } => {
+  const got = Rwsem.acquire(st.sems.get(id), t.id, "write")
+  if (typeof got === "object") return got
+  if (got === "acquired") return "excluded"
+  t.status = "blocked"
+  t.wait = wait
+  return "blocked"
+}
+
+/** Clears the writer's mark on vm_refcnt: readers may take references again. */
+export const clearMark = (st: State, t: Task, id: string): void => {
+  const r = st.release(id, t.id, "write")
+  if (Array.isArray(r)) st.grant(r)
 }
 
 /** A vma_start_write that waited for readers is granted: the VMA is now write-locked (V4). */
@@ -168,9 +262,43 @@ export const resumeWrite = (
 ): void => {
   t.pc++
   st.seqs.lock(wait.mm, wait.vma)
-  const more = st.release(wait.id, t.id, "write")
-  if (Array.isArray(more)) st.grant(more)
+  if (t.interrupted === wait.vma) t.interrupted = undefined
+  clearMark(st, t, wait.id)
 }
+
+/** Is task `t` asleep in a killable wait (vma_start_write_killable, L11)? */
+export const killable = (t: Task): boolean =>
+  t.status === "blocked" &&
+  t.wait?.on === "sem" &&
+  t.wait.after === "vmaSeq" &&
+  t.wait.killable === true
+
+/**
+ * A fatal signal ends task `t`'s vma_start_write_killable (L11): it leaves the wait queue
+ * (whoever it held back may go on), the VMA is not write-locked, and the call returns -EINTR:
+ * the step's `onFail` is taken, or, when the program ignores the result, the next step. The
+ * mmap write lock and earlier VMA write locks stay as they are.
+ */
+export const kill = (st: State, t: Task): boolean => {
+  const wait = t.wait
+  if (!killable(t) || wait?.on !== "sem" || wait.after !== "vmaSeq") return false
+  const sem = st.sems.get(wait.id)
+  sem.waiters = sem.waiters.filter((w) => w.task !== t.id)
+  t.wait = undefined
+  t.status = "runnable"
+  t.interrupted = wait.vma
+  const s = t.program[t.pc]
+  if (s?.op === "vmaStartWriteKillable" && s.onFail !== undefined) st.jump(t, s.onFail)
+  else t.pc++
+  st.grant(Rwsem.wake(sem))
+  return true
+}
+
+/** What a kill move touches: the wait queue it leaves. */
+export const killFootprint = (t: Task): Footprint =>
+  t.wait?.on === "sem"
+    ? { reads: [], writes: [t.wait.id, `seq:${t.mm}`] }
+    : { reads: [], writes: [] }
 
 const touchesLock = (st: State, t: Task, s: { addr: number }): Footprint => ({
   reads: ["mem"],
@@ -181,11 +309,23 @@ const touchesLock = (st: State, t: Task, s: { addr: number }): Footprint => ({
 export const ops = {
   lockVmaUnderRcu: {
     exec: lockVmaUnderRcu,
-    footprint: (st: State, t: Task, s: Op<"lockVmaUnderRcu">): Footprint => ({
-      reads: ["mem", `seq:${t.mm}`],
-      writes: vmaSem(st, t, s.addr),
-    }),
+    footprint: (st: State, t: Task, s: Op<"lockVmaUnderRcu">): Footprint => {
+      const known = t.vmaLookup ? [lockId(t, t.vmaLookup.vma)] : []
+      return {
+        reads: ["mem", `seq:${t.mm}`],
+        writes: [...vmaSem(st, t, s.addr), ...known, "rcu"],
+      }
+    },
   },
-  vmaEndRead: { exec: vmaEndRead, footprint: touchesLock },
-  vmaStartWrite: { exec: vmaStartWrite, footprint: touchesLock },
+  vmaStartReadLocked: { exec: vmaStartReadLocked, footprint: touchesLock },
+  vmaEndRead: {
+    exec: vmaEndRead,
+    footprint: (st: State, t: Task, s: Op<"vmaEndRead">): Footprint => {
+      const h = t.held.find((x) => x.kind === "vma" && x.vpn === s.addr)
+      const base = touchesLock(st, t, s)
+      return h ? { reads: base.reads, writes: [...base.writes, h.id] } : base
+    },
+  },
+  vmaStartWrite: { exec: startWrite, footprint: touchesLock },
+  vmaStartWriteKillable: { exec: startWrite, footprint: touchesLock },
 }

@@ -1,7 +1,9 @@
 /**
- * VMA reads and writes (L6, L7, F1-F9): find_vma, and the write of one VMA field, checked
- * against the row core's rule table gives that field (`Rules.VmaFields`). Fields that place the
- * VMA in the rmap trees move it there too.
+ * VMA reads and writes (L6, L7, F1-F9, V6: stack expansion's vm_start under vma_start_write):
+ * find_vma, and the write of one VMA field, checked
+ * against the row core's rule table gives that field (`Rules.VmaFields`); a write after an
+ * interrupted vma_start_write_killable is reported as L11, one through a VMA read lock on a
+ * reused object as V7. Fields that place the VMA in the rmap trees move it there too.
  *
  * @since 0.2.0
  */
@@ -11,6 +13,7 @@ import * as Rmap from "../Rmap.js"
 import type { Task } from "../Task.js"
 import { writeField } from "../Vma.js"
 import type { Exec, Footprint, State } from "./State.js"
+import { staleCheck } from "./VmaAttach.js"
 
 type Op<K extends Step["op"]> = Extract<Step, { op: K }>
 
@@ -18,7 +21,15 @@ type Op<K extends Step["op"]> = Extract<Step, { op: K }>
 const writeVma = (st: State, t: Task, s: Op<"writeVma">): Exec => {
   st.writable()
   const vma = st.vmaAt(t, s.addr)
-  st.checkRows(t, [Check.check(Rules.VmaFields[s.field], st.lockState(t, vma, s.addr))])
+  staleCheck(st, t)
+  const verdict = Check.check(Rules.VmaFields[s.field], st.lockState(t, vma, s.addr))
+  if (!verdict.ok && vma !== undefined && t.interrupted === vma.id)
+    st.report(t, {
+      kind: "rule",
+      rule: "L11",
+      message: `${s.field} written after vma_start_write_killable(${s.addr}) returned -EINTR: the VMA is not write-locked (${Check.explain(verdict)}); check the result`,
+    })
+  else st.checkRows(t, [verdict])
   // Fields that place the VMA in the rmap trees move it there too (the kernel's
   // anon_vma_interval_tree_pre_update_vma / post_update_vma).
   const moves = Rules.VmaFields[s.field] === "writeVmStart"
