@@ -28,6 +28,7 @@ const lockPickerAnswers: Record<
   "mremap-file": { right: [0, 2, 3, 5, 6, 8], wrong: [0, 2, 5, 8], rule: "P14" },
   khugepaged: { right: [1, 2, 3, 4, 5, 6, 7, 9], wrong: [1, 3, 4, 5, 7, 9], rule: "P15" },
   "munmap-downgrade": { right: [0, 1, 2, 3, 4, 5, 6], wrong: [0, 1, 3, 2, 4, 5, 6], rule: "L7" },
+  "read-locked": { right: [0, 1, 2, 3, 4], wrong: [1, 2, 3, 4], rule: "V8" },
   "walk-i386": { right: [1, 2, 3], wrong: [2], rule: "P2" },
   "walk-arm64-64k-42": { right: [1, 2, 3], wrong: [2], rule: "P2" },
 }

@@ -4,6 +4,7 @@ import { PuzzleScreen } from "../src/components/PuzzleScreen.js"
 import { SchedulerView } from "../src/components/SchedulerView.js"
 import { ThemeContext } from "../src/components/Theme.js"
 import type { SchedulerPuzzle } from "../src/engine/Puzzle.js"
+import { puzzles } from "../src/puzzles/index.js"
 import { schedulers } from "../src/puzzles/schedulers.js"
 import { tick, type } from "./support/keys.js"
 
@@ -92,6 +93,17 @@ describe("scheduler screen", () => {
     expect(shown).toContain("replay 1/6: fault steps")
     expect(shown).toContain("replay 4/6: mprotect steps")
     expect(shown).toContain("replay 6/6: fault steps")
+  })
+
+  it("k kills a task asleep in vma_start_write_killable; the win shows the kill in the schedule", async () => {
+    const p = puzzles.find((x) => x.id === "sched-killable") as SchedulerPuzzle
+    const app = render(<SchedulerView puzzle={p} onSolved={() => {}} />)
+    // The fault (task 2) takes its VMA read lock; the writer (task 1) sleeps killably on it.
+    await type(app, ["2", "2", "2", "1", "1", "1", "1"])
+    expect(app.lastFrame()).toContain("k kill the task in a killable wait")
+    await type(app, ["k", "1"])
+    expect(app.lastFrame()).toContain("solved: writer writes vm_flags of VMA")
+    expect(app.lastFrame()).toContain("Winning schedule: 2 2 2 1 1 1 1 k1 1")
   })
 
   it("plain mode names the inner steps' state in words", async () => {

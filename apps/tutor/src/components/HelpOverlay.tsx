@@ -7,6 +7,7 @@ const keys: ReadonlyArray<readonly [string, string]> = [
   ["backspace", "remove the last call (lock picker)"],
   ["r", "run the program (lock picker) / replay the win (scheduler)"],
   ["1-9", "step that task (scheduler)"],
+  ["k", "kill the task asleep in a killable wait (scheduler)"],
   ["u", "undo the last step (scheduler)"],
   ["e", "expand every kernel call (scheduler) / edit the program (type)"],
   ["c", "check the program with tsc (type)"],

@@ -2,7 +2,7 @@
  * A scheduler puzzle: the player steps tasks (1-9) until the goal consequence happens, with
  * undo (u); sim's rule reports stay hidden until the win, then show with the winning schedule.
  */
-import { Program } from "@mmguard/sim"
+import { Move, Program } from "@mmguard/sim"
 import { Box, Text, useInput, useWindowSize } from "ink"
 import { useState } from "react"
 import { Consequences } from "../engine/Consequence.js"
@@ -38,6 +38,11 @@ export const SchedulerView = ({ puzzle, onSolved, replayInterval = 600 }: Schedu
       const next = Game.stepTask(puzzle, game, n - 1)
       setGame(next)
       if (!Game.victory(puzzle, game) && Game.victory(puzzle, next)) onSolved(3)
+    } else if (input === "k" && !won) {
+      const kill = Game.killMove(game)
+      const next = kill === undefined ? game : Game.stepTask(puzzle, game, kill)
+      setGame(next)
+      if (!Game.victory(puzzle, game) && Game.victory(puzzle, next)) onSolved(3)
     } else if (input === "u" && !won) setGame(Game.undo(puzzle, game))
     else if (input === "e") setExpandAll((e) => !e)
     else if (input === "r" && won) replay.start()
@@ -57,7 +62,7 @@ export const SchedulerView = ({ puzzle, onSolved, replayInterval = 600 }: Schedu
     ...(won
       ? [
           `solved: ${won.detail}.`,
-          `Winning schedule: ${game.schedule.map((i) => i + 1).join(" ")} (r replays it)`,
+          `Winning schedule: ${game.schedule.map(Game.showMove).join(" ")} (r replays it)`,
           ...game.world.violations.map(
             (v) => `sim reports ${v.rule} (${v.kind}) in ${v.task}: ${v.message}`,
           ),
@@ -66,7 +71,7 @@ export const SchedulerView = ({ puzzle, onSolved, replayInterval = 600 }: Schedu
     ...(replay.frame === undefined
       ? []
       : [
-          `replay ${replay.frame}/${game.schedule.length}: ${name(game.schedule[replay.frame - 1])} steps`,
+          `replay ${replay.frame}/${game.schedule.length}: ${name(Move.task(game.schedule[replay.frame - 1] ?? 0))} ${Move.alt(game.schedule[replay.frame - 1] ?? 0) === Move.KILL ? "is killed" : "steps"}`,
         ]),
     ...(Game.lost(puzzle, game)
       ? ["no task can run and the goal did not happen: u to step back, x to start again"]
@@ -91,7 +96,9 @@ export const SchedulerView = ({ puzzle, onSolved, replayInterval = 600 }: Schedu
       </Box>
       <EventLog lines={log} size={won ? 8 : 5} />
       <Text dimColor>
-        1-{game.world.tasks.length} step a task · u undo · e expand calls · x restart
+        1-{game.world.tasks.length} step a task ·{" "}
+        {Game.killMove(game) === undefined ? "" : "k kill the task in a killable wait · "}u undo · e
+        expand calls · x restart
         {won ? " · r replay" : ""}
       </Text>
     </Box>

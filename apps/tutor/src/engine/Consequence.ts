@@ -5,7 +5,7 @@
  * world is in just before a step runs (which locks each task holds, which tables the page
  * tables link, which VMAs the mm's tree holds) and from the steps already run.
  */
-import type { Program, Task, World } from "@mmguard/sim"
+import { Move, type Program, type Task, type World } from "@mmguard/sim"
 
 /** The consequences, in words a player can aim for. */
 export const Consequences = {
@@ -133,7 +133,7 @@ export const observe = (
   log: ReadonlyArray<Ran>,
   stepped: World,
 ): Outcome | undefined => {
-  const t = w.tasks[move]
+  const t = Move.alt(move) === Move.STEP ? w.tasks[move] : undefined
   const pre = t && before(w, t, log)
   if (pre) return pre
   const dead = stepped.violations.find((v) => v.kind === "deadlock")

@@ -46,13 +46,14 @@ export const innerSteps = (
       const pos = !here ? undefined : t.ptl === undefined ? 0 : t.ptl.locked ? 2 : 1
       return { atomic: false, steps: mark(texts, pos, here && t.status === "blocked") }
     }
-    case "vmaStartWrite": {
+    case "vmaStartWrite":
+    case "vmaStartWriteKillable": {
       const waiting = here && t.status === "blocked"
       const sem = t.wait?.on === "sem" ? w.sems.get(t.wait.id) : undefined
       const readers = sem?.readers.map((r) => w.tasks[r]?.name ?? r).join(", ")
       const texts = [
         "mark the writer in vm_refcnt (new readers now fail)",
-        `wait until the VMA's readers leave${waiting && readers ? ` (now: ${readers})` : ""}`,
+        `wait until the VMA's readers leave${waiting && readers ? ` (now: ${readers})` : ""}${s.op === "vmaStartWriteKillable" ? "; a fatal signal ends the wait (-EINTR)" : ""}`,
         "vm_lock_seq = mm_lock_seq: write-locked until the mmap lock is released",
       ]
       return { atomic: false, steps: mark(texts, here ? (waiting ? 1 : 0) : undefined, waiting) }

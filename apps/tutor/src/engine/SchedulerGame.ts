@@ -4,7 +4,7 @@
  * world is deterministic, so undo replays the schedule without its last move, and the winning
  * schedule replays frame by frame.
  */
-import { replay, World } from "@mmguard/sim"
+import { Move, replay, World } from "@mmguard/sim"
 import { type Outcome, observe, type Ran } from "./Consequence.js"
 import type { SchedulerPuzzle } from "./Puzzle.js"
 
@@ -26,13 +26,16 @@ export const start = (p: SchedulerPuzzle): SchedulerGame => ({
   outcomes: [],
 })
 
-/** Steps task `id` (ignored when it cannot run, or once the game is over). */
+/**
+ * Makes move `id` (see sim's `Move`: a task's next step, or killing a task asleep in a killable
+ * wait); ignored when the move is not possible now, or once the game is over.
+ */
 export const stepTask = (p: SchedulerPuzzle, g: SchedulerGame, id: number): SchedulerGame => {
   if (over(p, g) || !g.world.runnable().includes(id)) return g
-  const t = g.world.tasks[id]
+  const t = g.world.tasks[Move.task(id)]
   const next = g.world.clone()
   next.step(id)
-  const step = t?.program[t.pc]
+  const step = Move.alt(id) === Move.STEP ? t?.program[t.pc] : undefined
   const log = step ? [...g.log, { task: id, step }] : g.log
   const seen = observe(g.world, id, g.log, next)
   const known = seen === undefined || g.outcomes.some((o) => o.kind === seen.kind)
@@ -63,6 +66,14 @@ export const over = (p: SchedulerPuzzle, g: SchedulerGame): boolean =>
 /** Did the game end without the goal (every task done or stuck)? */
 export const lost = (p: SchedulerPuzzle, g: SchedulerGame): boolean =>
   victory(p, g) === undefined && g.world.runnable().length === 0
+
+/** The move that kills a task asleep in a killable wait, if one can be killed now. */
+export const killMove = (g: SchedulerGame): number | undefined =>
+  g.world.runnable().find((m) => Move.alt(m) === Move.KILL)
+
+/** A move as the player types it: the task's number, with k before it for a kill. */
+export const showMove = (m: number): string =>
+  `${Move.alt(m) === Move.KILL ? "k" : ""}${Move.task(m) + 1}`
 
 /** The world after the first `steps` steps of the game's schedule (a replay frame). */
 export const replayAt = (p: SchedulerPuzzle, g: SchedulerGame, steps: number): World =>

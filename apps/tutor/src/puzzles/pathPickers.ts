@@ -154,4 +154,34 @@ export const pathPickers: ReadonlyArray<LockPicker> = [
     ],
     addr: ANON,
   },
+  {
+    kind: "lockPicker",
+    id: "read-locked",
+    chapter: "V",
+    title: "A VMA lock under the mmap lock",
+    rules: ["V8", "L9"],
+    lesson:
+      "Holding the mmap read lock, a VMA read lock is taken with vma_start_read_locked (the direction L9 allows). No writer can run under the mmap read lock, so it does not fail from contention, but it can still fail (a detached VMA): its result is checked (V8).",
+    kernel: "vma_start_read_locked (mm/mmap_lock.c), used by userfaultfd's uffd_lock_vma",
+    hints: [
+      "Which lock must already be held for vma_start_read_locked?",
+      "The VMA lock is taken inside the mmap read lock, and dropped before it.",
+    ],
+    task: "Take page 600's VMA read lock the way userfaultfd does, read the VMA under it, and release everything.",
+    world,
+    goal: [
+      { op: "vmaStartReadLocked", addr: ANON, onFail: "out" },
+      act({ op: "do", action: "readVma", addr: ANON }),
+    ],
+    palette: [
+      lock(mmap, "read"),
+      { op: "vmaStartReadLocked", addr: ANON, onFail: "out" },
+      act({ op: "do", action: "readVma", addr: ANON }),
+      { op: "vmaEndRead", addr: ANON },
+      { ...unlock(mmap, "read"), label: "out" },
+      lock(mmap, "write"),
+      unlock(mmap, "write"),
+    ],
+    addr: ANON,
+  },
 ]

@@ -1,6 +1,7 @@
 /**
  * Scheduler puzzles for rules revision 2 of RULES.md added: walking tables no VMA covers (P6),
- * zap freeing the tables it emptied (P17), and memory_failure's lock order (O4).
+ * zap freeing the tables it emptied (P17), memory_failure's lock order (O4), and a VMA freed
+ * and reused under RCU while a fault locks it (V7).
  */
 import { Scenarios, type WorldSpec } from "@mmguard/sim"
 import type { SchedulerPuzzle } from "../engine/Puzzle.js"
@@ -104,6 +105,45 @@ export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
     kernel: "memory_failure -> collect_procs_anon",
     spec: world(task("memory_failure", collectProcs), task("ager", ager(false))),
     fixed: world(task("memory_failure", collectProcs), task("ager", ager(true))),
+    addr: ANON,
+  }),
+  scheduler({
+    id: "sched-vma-reuse",
+    chapter: "K",
+    title: "A VMA born again",
+    story:
+      "A thread faults on page 600 while another unmaps that VMA to the end, freeing it, and maps a new range.",
+    goal: "leakedPage",
+    rules: ["V7", "V3", "L2"],
+    hints: [
+      "VMA objects are freed under RCU and can be handed out again at once (SLAB_TYPESAFE_BY_RCU).",
+      "lock_vma_under_rcu is three moves: what can change between the lookup and the lock?",
+    ],
+    lesson:
+      "The VMA that lock_vma_under_rcu found may be detached, freed and reused for another range before vma_start_read takes its reference (V7). So after locking it checks that the VMA is still attached, still this mm's and still covers the address, and otherwise drops it and fails to the mmap-lock fallback (V3, L2). Without that re-check the fault mapped page 600 under a VMA that now covers something else.",
+    kernel:
+      "lock_vma_under_rcu (mas_walk, vma_start_read, the re-check) vs vm_area_free and vm_area_alloc",
+    spec: Scenarios.all.find((x) => x.id === "vma-reuse")?.variants[0]?.spec ?? world(),
+    fixed: Scenarios.all.find((x) => x.id === "vma-reuse")?.spec ?? world(),
+    addr: ANON,
+  }),
+  scheduler({
+    id: "sched-killable",
+    chapter: "L",
+    title: "A fatal signal",
+    story:
+      "A writer write-locks two VMAs, the second killably, while a thread faults on page 600 under its VMA read lock.",
+    goal: "unstableVma",
+    rules: ["L11", "V4", "L3"],
+    hints: [
+      "A task asleep in vma_start_write_killable can be killed: press k.",
+      "What does the writer do when its wait was interrupted?",
+    ],
+    lesson:
+      "vma_start_write_killable waits for the VMA's readers like vma_start_write (V4), but a fatal signal ends the wait with -EINTR: the VMA is then NOT write-locked, though the mmap write lock and the VMAs locked before stay held (L11). This writer ignored the result and wrote vm_flags under a reader's feet.",
+    kernel: "vma_start_write_killable (returns -EINTR) vs do_user_addr_fault",
+    spec: Scenarios.all.find((x) => x.id === "killable-write")?.variants[0]?.spec ?? world(),
+    fixed: Scenarios.all.find((x) => x.id === "killable-write")?.spec ?? world(),
     addr: ANON,
   }),
 ]
