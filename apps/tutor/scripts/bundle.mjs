@@ -17,5 +17,9 @@ await build({
   banner: {
     js: "import { createRequire as __mmguardCreateRequire } from 'node:module'; globalThis.require ??= __mmguardCreateRequire(import.meta.url);",
   },
+  // Smaller text parses faster: most of the first frame is spent parsing this file.
+  minify: true,
+  // React's production build: the development one checks every element and renders slower.
+  define: { "process.env.NODE_ENV": '"production"' },
   logLevel: "warning",
 })

@@ -10,6 +10,8 @@ import { parseArgs } from "node:util"
 const usage = `mmguard tutor — learn the Linux kernel's mm locking rules by play
 
 Usage: mmguard-tutor [options]
+       mmguard-tutor workshop [DIR]   the type puzzles as files for your own editor (default
+                                      DIR: ./mmguard-workshop); every save is checked by tsc
 
 Options:
   --plain     plain, screen-reader friendly output (no colors, no symbols)
@@ -35,7 +37,7 @@ const parse = () => {
         json: { type: "boolean", default: false },
       },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
     })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
@@ -43,7 +45,14 @@ const parse = () => {
     process.exit(2)
   }
 }
-const { values } = parse()
+const { values, positionals } = parse()
+if (
+  positionals.length > 0 &&
+  (positionals[0] !== "workshop" || positionals.length > 2 || values.list)
+) {
+  console.error(`mmguard-tutor: unexpected argument ${positionals.join(" ")}\n\n${usage}`)
+  process.exit(2)
+}
 
 if (values.help) {
   console.log(usage)
@@ -74,6 +83,14 @@ if (values.list) {
       console.log(
         `${e.id.padEnd(28)} ${e.kind.padEnd(10)} ${e.chapter.padEnd(3)} ${e.title}  [${e.rules.join(" ")}]`,
       )
+  process.exit(0)
+}
+
+if (positionals[0] === "workshop") {
+  // The workshop is line-based: it needs no terminal, only a folder and stdin for commands.
+  const { workshop } = (await import(game)) as Game
+  const { resolve } = await import("node:path")
+  await workshop(resolve(positionals[1] ?? "mmguard-workshop"))
   process.exit(0)
 }
 

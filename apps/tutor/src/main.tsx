@@ -8,6 +8,8 @@ import type { Puzzle } from "./engine/Puzzle.js"
 import { chapters, puzzles } from "./puzzles/index.js"
 import { load, reset, saveDir } from "./save/progress.js"
 
+export { workshop } from "./workshop/Workshop.js"
+
 /** Options from the command line. */
 export interface StartOptions {
   readonly plain: boolean

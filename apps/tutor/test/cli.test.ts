@@ -36,6 +36,8 @@ describe("command line", () => {
     const r = run("extra")
     expect(r.status).toBe(2)
     expect(r.stderr).toContain("Usage: mmguard-tutor")
+    expect(run("workshop", "a", "b").status).toBe(2)
+    expect(run("workshop", "--list").status).toBe(2)
   })
 
   it("--list --json prints every puzzle with its kind, chapter and rules, without a terminal", () => {

@@ -1,10 +1,11 @@
 /** The tutor: chapter map, puzzle screen and help overlay, with progress saved on every solve. */
 import { Box, Text, useApp, useInput, useWindowSize } from "ink"
-import { useState } from "react"
+import { useMemo, useState } from "react"
 import { useProgress } from "../hooks/useProgress.js"
 import { puzzles } from "../puzzles/index.js"
 import type { Progress } from "../save/progress.js"
 import { ChapterMap } from "./ChapterMap.js"
+import { FocusContext } from "./Focus.js"
 import { HelpOverlay } from "./HelpOverlay.js"
 import { PuzzleScreen } from "./PuzzleScreen.js"
 
@@ -27,7 +28,10 @@ export const App = ({ saveDir, initial, notice }: AppProps) => {
   const [selected, setSelected] = useState(resumeAt)
   const [open, setOpen] = useState<string | undefined>()
   const [help, setHelp] = useState(false)
+  const [captured, capture] = useState(false)
+  const focus = useMemo(() => ({ captured, capture }), [captured])
   useInput((input, key) => {
+    if (captured) return
     if (input === "?") setHelp((h) => !h)
     else if (key.escape) {
       if (help) setHelp(false)
@@ -36,25 +40,27 @@ export const App = ({ saveDir, initial, notice }: AppProps) => {
   })
   const puzzle = puzzles.find((p) => p.id === open)
   return (
-    <Box flexDirection="column">
-      {notice ? <Text color="yellow">{notice}</Text> : null}
-      {help ? <HelpOverlay /> : null}
-      {puzzle ? (
-        <PuzzleScreen
-          key={puzzle.id}
-          puzzle={puzzle}
-          stars={progress.solved[puzzle.id]}
-          onSolved={(s) => solved(puzzle.id, s)}
-        />
-      ) : (
-        <ChapterMap
-          progress={progress}
-          selected={selected}
-          onSelect={setSelected}
-          onOpen={(p) => setOpen(p.id)}
-          rows={rows}
-        />
-      )}
-    </Box>
+    <FocusContext value={focus}>
+      <Box flexDirection="column">
+        {notice ? <Text color="yellow">{notice}</Text> : null}
+        {help ? <HelpOverlay /> : null}
+        {puzzle ? (
+          <PuzzleScreen
+            key={puzzle.id}
+            puzzle={puzzle}
+            stars={progress.solved[puzzle.id]}
+            onSolved={(s) => solved(puzzle.id, s)}
+          />
+        ) : (
+          <ChapterMap
+            progress={progress}
+            selected={selected}
+            onSelect={setSelected}
+            onOpen={(p) => setOpen(p.id)}
+            rows={rows}
+          />
+        )}
+      </Box>
+    </FocusContext>
   )
 }

@@ -13,7 +13,7 @@ export const EventLog = ({
     <Text bold>Events</Text>
     {lines.slice(-size).map((l, i) => (
       // biome-ignore lint/suspicious/noArrayIndexKey: a log is append-only
-      <Text key={i} wrap="truncate-end">
+      <Text key={i} wrap="wrap">
         {l}
       </Text>
     ))}

@@ -15,6 +15,9 @@ export interface LockPickerViewProps {
   readonly onSolved: (stars: number) => void
 }
 
+/** A step as the palette shows it: its label (a jump target) first. */
+const shown = (s: Program.Step) => `${s.label ? `${s.label}: ` : ""}${Program.show(s)}`
+
 /** The lock-picker screen body. */
 export const LockPickerView = ({ puzzle, onSolved }: LockPickerViewProps) => {
   const theme = useTheme()
@@ -46,6 +49,14 @@ export const LockPickerView = ({ puzzle, onSolved }: LockPickerViewProps) => {
         ...(verdict.invalid ? [`cannot run: ${verdict.invalid.message}`] : []),
         ...verdict.violations.map((v) => `${v.rule}: ${v.message}`),
         ...verdict.missing.map((m) => `not done: ${m}`),
+        ...(verdict.contended?.failure
+          ? [
+              `explored against a concurrent writer: ${verdict.contended.failure.message}`,
+              `(schedule ${verdict.contended.failure.schedule.map((m) => m + 1).join(" ")}; ${verdict.contended.states} states explored)`,
+            ]
+          : verdict.contended
+            ? [`against a concurrent writer: ${verdict.contended.states} states explored, all fine`]
+            : []),
         ...(verdict.solved ? [`solved ${"*".repeat(verdict.stars)} (${verdict.stars}/3)`] : []),
         ...verdict.heavier.map((h) => `lighter works: ${h}`),
       ]
@@ -57,9 +68,9 @@ export const LockPickerView = ({ puzzle, onSolved }: LockPickerViewProps) => {
         <Box flexDirection="column" width="50%">
           <Text bold>Palette</Text>
           {puzzle.palette.map((s, i) => (
-            <Text key={Program.show(s)} {...(i === cursor ? tint(theme, "cyan") : {})}>
+            <Text key={shown(s)} {...(i === cursor ? tint(theme, "cyan") : {})}>
               {i === cursor ? "> " : "  "}
-              {Program.show(s)}
+              {shown(s)}
             </Text>
           ))}
         </Box>
@@ -69,7 +80,7 @@ export const LockPickerView = ({ puzzle, onSolved }: LockPickerViewProps) => {
           {program.map((s, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: the same call may appear twice
             <Text key={i}>
-              {String(i + 1).padStart(2)} {Program.show(s)}
+              {String(i + 1).padStart(2)} {shown(s)}
             </Text>
           ))}
         </Box>

@@ -3,10 +3,11 @@
  * the lesson and the rules it teaches only once the puzzle is solved (so they never give the
  * answer away).
  */
-import { Rules } from "@mmguard/core"
 import { Box, Text, useInput } from "ink"
-import { useState } from "react"
+import { useCallback, useMemo, useState } from "react"
 import { briefOf, type Puzzle } from "../engine/Puzzle.js"
+import { ruleTexts } from "../puzzles/ruleTexts.js"
+import { FocusContext, useFocus } from "./Focus.js"
 import { LockPickerView } from "./LockPickerView.js"
 import { SchedulerView } from "./SchedulerView.js"
 import { tint, useTheme } from "./Theme.js"
@@ -19,47 +20,67 @@ export interface PuzzleScreenProps {
   readonly onSolved: (stars: number) => void
 }
 
-/** What core's rule table says of a rule ID: the titles of the operations it governs. */
-const ruleTitles = (id: string): string =>
-  Object.values(Rules.Operations)
-    .filter((op) => op.id === id)
-    .map((op) => op.title)
-    .join("; ")
-
 /** The puzzle screen. */
 export const PuzzleScreen = ({ puzzle, stars, onSolved }: PuzzleScreenProps) => {
   const theme = useTheme()
   const [hint, setHint] = useState(0)
+  // The editor of a type puzzle captures the keys: this screen's and the app's stand down.
+  const parent = useFocus()
+  const [captured, setCaptured] = useState(false)
+  const capture = useCallback(
+    (on: boolean) => {
+      setCaptured(on)
+      parent.capture(on)
+    },
+    [parent.capture],
+  )
+  const focus = useMemo(() => ({ captured, capture }), [captured, capture])
   useInput((input) => {
-    if (input === "h") setHint((h) => Math.min(puzzle.hints.length, h + 1))
+    if (input === "h" && !captured) setHint((h) => Math.min(puzzle.hints.length, h + 1))
   })
   return (
-    <Box flexDirection="column">
-      <Text bold {...tint(theme, "magenta")}>
-        {puzzle.title}
-        {stars ? ` solved ${stars}/3` : ""}
-      </Text>
-      {stars ? (
-        <Box flexDirection="column">
-          <Text wrap="wrap">{puzzle.lesson}</Text>
-          {puzzle.rules.map((id) => (
-            <Text key={id} dimColor wrap="wrap">
-              {id}: {ruleTitles(id) || "see RULES.md"}
-            </Text>
-          ))}
-        </Box>
-      ) : (
-        <Text wrap="wrap">{briefOf(puzzle)}</Text>
-      )}
-      {puzzle.hints.slice(0, hint).map((h) => (
-        <Text key={h} {...tint(theme, "yellow")}>
-          hint: {h}
+    <FocusContext value={focus}>
+      <Box flexDirection="column">
+        <Text bold {...tint(theme, "magenta")}>
+          {puzzle.title}
+          {stars ? ` solved ${stars}/3` : ""}
         </Text>
-      ))}
-      {puzzle.kind === "lockPicker" ? <LockPickerView puzzle={puzzle} onSolved={onSolved} /> : null}
-      {puzzle.kind === "scheduler" ? <SchedulerView puzzle={puzzle} onSolved={onSolved} /> : null}
-      {puzzle.kind === "type" ? <TypeView puzzle={puzzle} onSolved={onSolved} /> : null}
-      <Text dimColor>h hint · x restart · esc map · ? help · q quit</Text>
-    </Box>
+        {stars ? (
+          <Box flexDirection="column">
+            <Text wrap="wrap">{puzzle.lesson}</Text>
+            {puzzle.rules.map((id) => (
+              <Text key={id} dimColor wrap="wrap">
+                {id}: {ruleTexts[id] ?? "see RULES.md"}
+              </Text>
+            ))}
+            <Text wrap="wrap" {...tint(theme, "green")}>
+              In the kernel: {puzzle.kernel}
+            </Text>
+          </Box>
+        ) : (
+          <Box flexDirection="column">
+            <Text wrap="wrap">{briefOf(puzzle)}</Text>
+            <Text dimColor>
+              {hint < puzzle.hints.length
+                ? `h: hint ${hint + 1} of ${puzzle.hints.length}`
+                : "no more hints"}
+            </Text>
+          </Box>
+        )}
+        {puzzle.hints.slice(0, hint).map((h, i) => (
+          <Text key={h} wrap="wrap" {...tint(theme, "yellow")}>
+            hint {i + 1}: {h}
+          </Text>
+        ))}
+        {puzzle.kind === "lockPicker" ? (
+          <LockPickerView puzzle={puzzle} onSolved={onSolved} />
+        ) : null}
+        {puzzle.kind === "scheduler" ? <SchedulerView puzzle={puzzle} onSolved={onSolved} /> : null}
+        {puzzle.kind === "type" ? (
+          <TypeView puzzle={puzzle} onSolved={onSolved} solved={stars !== undefined} />
+        ) : null}
+        <Text dimColor>h hint · x restart · esc map · ? help · q quit</Text>
+      </Box>
+    </FocusContext>
   )
 }

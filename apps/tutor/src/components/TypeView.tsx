@@ -1,64 +1,115 @@
-/** A type puzzle: choose an edit; the real tsc runs and its diagnostics are shown. */
+/**
+ * A type puzzle: the player writes the program in an in-game editor (e or enter edits, esc
+ * stops editing, c checks); the real tsc judges it and its diagnostics are shown in full, in a
+ * panel that scrolls (up/down or pgup/pgdn when not editing). The reference solution shows once
+ * solved.
+ */
 import { Box, Text, useInput } from "ink"
-import { useState } from "react"
-import { judgeType, type TypeVerdict, withEdit } from "../engine/judgeType.js"
+import { useEffect, useState } from "react"
+import * as Editor from "../engine/Editor.js"
+import { judgeType, type TypeVerdict } from "../engine/judgeType.js"
 import type { TypePuzzle } from "../engine/Puzzle.js"
+import { CodeEditor } from "./CodeEditor.js"
+import { useFocus } from "./Focus.js"
 import { tint, useTheme } from "./Theme.js"
 
-/** Props: the puzzle and what to do once it is solved. */
+/** Props: the puzzle, what to do once solved, and the diagnostics panel's height in lines. */
 export interface TypeViewProps {
   readonly puzzle: TypePuzzle
   readonly onSolved: (stars: number) => void
+  readonly solved?: boolean
+  readonly panel?: number
 }
 
 /** The type-puzzle screen body. */
-export const TypeView = ({ puzzle, onSolved }: TypeViewProps) => {
+export const TypeView = ({ puzzle, onSolved, solved = false, panel = 8 }: TypeViewProps) => {
   const theme = useTheme()
-  const [cursor, setCursor] = useState(0)
+  const focus = useFocus()
+  const [buffer, setBuffer] = useState(() => Editor.fromText(puzzle.start))
+  const [editing, setEditing] = useState(false)
   const [running, setRunning] = useState(false)
   const [verdict, setVerdict] = useState<TypeVerdict | undefined>()
-  useInput((_, key) => {
-    if (running) return
-    if (key.upArrow) setCursor((c) => Math.max(0, c - 1))
-    else if (key.downArrow) setCursor((c) => Math.min(puzzle.edits.length - 1, c + 1))
-    else if (key.return) {
-      setRunning(true)
-      setVerdict(undefined)
-      void judgeType(puzzle, cursor).then((v) => {
-        setRunning(false)
-        setVerdict(v)
-        if (v.solved) onSolved(3)
-      })
+  const [scroll, setScroll] = useState(0)
+  const { capture } = focus
+  useEffect(() => {
+    capture(editing)
+    return () => capture(false)
+  }, [editing, capture])
+  const lines = verdict?.diagnostics.flatMap((d) => d.split("\n")) ?? []
+  const check = () => {
+    setRunning(true)
+    setVerdict(undefined)
+    void judgeType(puzzle, Editor.toText(buffer)).then((v) => {
+      setRunning(false)
+      setVerdict(v)
+      setScroll(0)
+      if (v.solved) onSolved(3)
+    })
+  }
+  useInput((input, key) => {
+    if (editing) {
+      if (key.escape) setEditing(false)
+      else if (key.upArrow) setBuffer((b) => Editor.move(b, "up"))
+      else if (key.downArrow) setBuffer((b) => Editor.move(b, "down"))
+      else if (key.leftArrow) setBuffer((b) => Editor.move(b, "left"))
+      else if (key.rightArrow) setBuffer((b) => Editor.move(b, "right"))
+      else if (key.home) setBuffer((b) => Editor.move(b, "home"))
+      else if (key.end) setBuffer((b) => Editor.move(b, "end"))
+      else if (key.return) setBuffer(Editor.newline)
+      else if (key.backspace) setBuffer(Editor.backspace)
+      else if (key.delete) setBuffer(Editor.del)
+      else if (key.tab) setBuffer((b) => Editor.insert(b, "  "))
+      else if (input.length > 0 && !key.ctrl && !key.meta)
+        setBuffer((b) => Editor.insert(b, input.replace(/[\r\n]/g, "")))
+      return
     }
+    if (running) return
+    if (input === "e" || key.return) setEditing(true)
+    else if (input === "c") check()
+    else if (input === "x") {
+      setBuffer(Editor.fromText(puzzle.start))
+      setVerdict(undefined)
+    } else if (key.upArrow || key.pageUp)
+      setScroll((s) => Math.max(0, s - (key.pageUp ? panel : 1)))
+    else if (key.downArrow || key.pageDown)
+      setScroll((s) => Math.min(Math.max(0, lines.length - panel), s + (key.pageDown ? panel : 1)))
   })
-  const lines = withEdit(puzzle, cursor).split("\n")
-  const at = lines.findIndex((l) => l.startsWith("const program"))
-  const code = lines.slice(at, at + 3)
   return (
     <Box flexDirection="column">
-      <Text>Choose the line that makes this compile (enter runs tsc):</Text>
-      {code.map((l, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: code lines are positional
-        <Text key={i} {...tint(theme, "gray")} wrap="truncate-end">
-          {l}
-        </Text>
-      ))}
-      <Text bold>Edits</Text>
-      {puzzle.edits.map((e, i) => (
-        <Text key={e} {...(i === cursor ? tint(theme, "cyan") : {})} wrap="truncate-end">
-          {i === cursor ? "> " : "  "}
-          {i + 1}. {e}
-        </Text>
-      ))}
+      <Text wrap="wrap">{puzzle.task}</Text>
+      <CodeEditor buffer={buffer} editing={editing} />
+      <Text dimColor>
+        {editing
+          ? "editing: arrows move · type to insert · enter new line · backspace/delete · esc stop editing"
+          : "e edit · c check with tsc · up/down scroll the errors · x start over"}
+      </Text>
       {running ? <Text>tsc is checking…</Text> : null}
       {verdict?.solved ? <Text {...tint(theme, "green")}>solved: tsc reports no error</Text> : null}
-      {verdict && !verdict.solved
-        ? verdict.diagnostics.slice(0, 4).map((d) => (
-            <Text key={d} {...tint(theme, "red")} wrap="truncate-end">
-              {d.split("\n").slice(0, 3).join(" | ")}
+      {verdict && !verdict.solved ? (
+        <Box flexDirection="column" borderStyle={theme.plain ? undefined : "single"}>
+          <Text bold>
+            tsc: {verdict.diagnostics.length} error{verdict.diagnostics.length === 1 ? "" : "s"}{" "}
+            (lines {scroll + 1}-{Math.min(lines.length, scroll + panel)} of {lines.length})
+          </Text>
+          {lines.slice(scroll, scroll + panel).map((l, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: diagnostic lines are positional
+            <Text key={scroll + i} {...tint(theme, "red")} wrap="wrap">
+              {l}
             </Text>
-          ))
-        : null}
+          ))}
+        </Box>
+      ) : null}
+      {solved || verdict?.solved ? (
+        <Box flexDirection="column">
+          <Text bold>Reference solution</Text>
+          {puzzle.solution.split("\n").map((l, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: code lines are positional
+            <Text key={i} {...tint(theme, "green")} wrap="truncate-end">
+              {l}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
     </Box>
   )
 }

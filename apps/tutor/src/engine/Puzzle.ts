@@ -2,10 +2,11 @@
  * The three kinds of puzzle. A puzzle is data; its verdict always comes from the real code:
  * sim's world and checker (which read core's rule table) or the real TypeScript compiler.
  */
-import type { Program, Scenarios, WorldSpec } from "@mmguard/sim"
+import type { Program, WorldSpec } from "@mmguard/sim"
+import type { Consequence } from "./Consequence.js"
 
-/** The rule groups, which are also the chapters. */
-export type Chapter = "L" | "F" | "P" | "O" | "V" | "P1"
+/** The rule groups, which are also the chapters, and the closing chapter of kernel paths (K). */
+export type Chapter = "L" | "F" | "P" | "O" | "V" | "P1" | "K"
 
 /** What every puzzle has. */
 interface Common {
@@ -16,8 +17,10 @@ interface Common {
   readonly rules: ReadonlyArray<string>
   /** A short lesson in our own words, shown once the puzzle is solved. */
   readonly lesson: string
-  /** Hints, gentlest first. */
+  /** Hints, gentlest first (a ladder: each one gives a little more away). */
   readonly hints: ReadonlyArray<string>
+  /** The kernel function(s) the puzzle comes from, shown once it is solved. */
+  readonly kernel: string
 }
 
 /** Compose the lock and operation calls of one task from a palette. */
@@ -31,24 +34,37 @@ export interface LockPicker extends Common {
   readonly palette: ReadonlyArray<Program.Step>
   /** The page whose walk the page-table view highlights. */
   readonly addr: number
+  /**
+   * The contended case the answer is also explored against (sim's Explorer, every
+   * interleaving): a concurrent writer task, so lock_vma_under_rcu can fail. The answer must
+   * still reach its goal: page `addr` mapped when the player's task ends.
+   */
+  readonly contended?: ReadonlyArray<Program.Step>
 }
 
-/** Step the tasks of a flawed kernel scenario until sim's checker reports the flaw. */
+/** Be the scheduler of kernel tasks and cause the consequence `goal`, judged on sim's world. */
 export interface SchedulerPuzzle extends Common {
   readonly kind: "scheduler"
-  readonly scenario: Scenarios.Scenario
-  readonly variant: Scenarios.Variant
-  /** The world actually played (the variant's, possibly on another architecture). */
   readonly spec: WorldSpec
+  readonly goal: Consequence
+  /** What the tasks are doing, in a sentence (never naming the flaw). */
+  readonly story: string
   readonly addr: number
+  /** The kernel's correct version of the same world: no schedule causes the goal there. */
+  readonly fixed: WorldSpec
 }
 
-/** Fix a snippet written against @mmguard/core; the real tsc judges each candidate edit. */
+/** Write the program against @mmguard/core until the real tsc accepts it. */
 export interface TypePuzzle extends Common {
   readonly kind: "type"
-  /** The snippet, with the line `// EDIT` replaced by the chosen edit. */
-  readonly snippet: string
-  readonly edits: ReadonlyArray<string>
+  /** What the program must do. */
+  readonly task: string
+  /** The file around the program (imports, declarations); `// PROGRAM` marks where it goes. */
+  readonly prelude: string
+  /** The program the player starts from (it does not compile). */
+  readonly start: string
+  /** A reference solution, shown once solved (and checked by the tests). */
+  readonly solution: string
 }
 
 /** Any puzzle. */
@@ -60,8 +76,8 @@ export const briefOf = (p: Puzzle): string => {
     case "lockPicker":
       return "Compose the task's program from the palette: the locks it needs, and no more."
     case "scheduler":
-      return "You are the scheduler. One of these kernel paths is flawed: choose who runs next until the kernel breaks."
+      return "You are the scheduler: choose who runs next, step by step, until the goal happens."
     case "type":
-      return "Pick the line that makes the program compile: the compiler names the locks it misses."
+      return "Edit the program until the real TypeScript compiler accepts it: its errors name what is missing."
   }
 }

@@ -1,75 +1,43 @@
 /**
- * Judges a type puzzle with the real TypeScript compiler (the native tsc of TypeScript 7, a
- * dependency of the tutor): the snippet with the chosen edit is written to a temporary project
- * that sees the installed @mmguard/core and effect, and tsc's diagnostics are the verdict.
+ * Judges a type puzzle: the player's program, put into the puzzle's file, is checked by the real
+ * tsc in a temporary project; its diagnostics, in full, are the verdict (lines counted in the
+ * player's program).
  */
-import { spawn } from "node:child_process"
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
-import { createRequire } from "node:module"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
+import { join } from "node:path"
 import type { TypePuzzle } from "./Puzzle.js"
+import { prepareProject, runTsc } from "./tsc.js"
 
-/** What tsc said about one candidate. */
+/** What tsc said about one program. */
 export interface TypeVerdict {
   readonly solved: boolean
   readonly diagnostics: ReadonlyArray<string>
 }
 
-const require = createRequire(import.meta.url)
-/** The folder of an installed package: resolve its entry, walk up to its package.json. */
-const packageDir = (name: string) => {
-  let dir = dirname(require.resolve(name))
-  const named = (d: string) => {
-    try {
-      return JSON.parse(readFileSync(join(d, "package.json"), "utf8")).name === name
-    } catch {
-      return false
-    }
-  }
-  while (!named(dir) && dir !== dirname(dir)) dir = dirname(dir)
-  return dir
-}
+/** The whole file of puzzle `p` with `program` in place. */
+export const fileOf = (p: TypePuzzle, program: string): string =>
+  p.prelude.replace("// PROGRAM", program)
 
-/** The snippet with edit number `choice` in place of its `// EDIT` line. */
-export const withEdit = (p: TypePuzzle, choice: number): string =>
-  p.snippet.replace("// EDIT", p.edits[choice] ?? "")
+/** The line of the file where the program starts (1-based). */
+export const programLine = (p: TypePuzzle): number =>
+  p.prelude.slice(0, p.prelude.indexOf("// PROGRAM")).split("\n").length
 
-/** Runs tsc on the puzzle with edit number `choice`. */
-export const judgeType = (p: TypePuzzle, choice: number): Promise<TypeVerdict> => {
+/** Runs tsc on `program` in puzzle `p`'s file. */
+export const judgeType = async (p: TypePuzzle, program: string): Promise<TypeVerdict> => {
   const dir = mkdtempSync(join(tmpdir(), "mmguard-tutor-"))
-  mkdirSync(join(dir, "node_modules", "@mmguard"), { recursive: true })
-  symlinkSync(packageDir("@mmguard/core"), join(dir, "node_modules", "@mmguard", "core"), "dir")
-  symlinkSync(packageDir("effect"), join(dir, "node_modules", "effect"), "dir")
-  writeFileSync(join(dir, "puzzle.ts"), withEdit(p, choice))
-  writeFileSync(
-    join(dir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        noEmit: true,
-        target: "es2023",
-        module: "nodenext",
-        types: [],
-        skipLibCheck: true,
-      },
-      files: ["puzzle.ts"],
-    }),
-  )
-  const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc")
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [tsc, "-p", dir, "--pretty", "false"], { cwd: dir })
-    let out = ""
-    child.stdout.on("data", (d) => {
-      out += String(d)
-    })
-    child.on("close", (code) => {
-      rmSync(dir, { recursive: true, force: true })
-      const diagnostics = out
-        .split(/\n(?=\S)/)
-        .map((d) => d.replace(/^puzzle\.ts/, "line").trim())
-        .filter((d) => d.length > 0)
-      resolve({ solved: code === 0 && diagnostics.length === 0, diagnostics })
-    })
-  })
+  try {
+    prepareProject(dir, ["puzzle.ts"])
+    writeFileSync(join(dir, "puzzle.ts"), fileOf(p, program))
+    const first = programLine(p)
+    const found = await runTsc(dir)
+    const diagnostics = found.map((d) =>
+      d.line >= first
+        ? `line ${d.line - first + 1}:${d.col}: ${d.text}`
+        : `file line ${d.line}: ${d.text}`,
+    )
+    return { solved: diagnostics.length === 0, diagnostics }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }

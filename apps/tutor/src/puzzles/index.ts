@@ -1,7 +1,9 @@
 /** All puzzles, grouped into chapters that follow the rule groups. */
 import type { Chapter, Puzzle } from "../engine/Puzzle.js"
 import { lockPickers } from "./lockPickers.js"
+import { pathPickers } from "./pathPickers.js"
 import { schedulers } from "./schedulers.js"
+import { schedulersRev2 } from "./schedulersRev2.js"
 import { types } from "./types.js"
 
 /** Chapter titles, in play order. */
@@ -12,11 +14,14 @@ export const chapters: ReadonlyArray<{ readonly id: Chapter; readonly title: str
   { id: "O", title: "Lock ordering" },
   { id: "V", title: "VMA lock internals and downgrade" },
   { id: "P1", title: "Folding across architectures" },
+  { id: "K", title: "Real kernel paths" },
 ]
 
 /** Every puzzle, in chapter order, lock pickers first within a chapter. */
 export const puzzles: ReadonlyArray<Puzzle> = chapters.flatMap((c) =>
-  [...lockPickers, ...schedulers, ...types].filter((p) => p.chapter === c.id),
+  [...lockPickers, ...pathPickers, ...schedulers, ...schedulersRev2, ...types].filter(
+    (p) => p.chapter === c.id,
+  ),
 )
 
 /** The puzzles of one chapter. */

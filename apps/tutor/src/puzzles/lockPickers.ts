@@ -2,21 +2,12 @@
  * Lock-picker puzzles: a task, a palette of kernel calls, and a goal. The judge is sim's world
  * and checker; these files hold only the task, the palette and the lessons.
  */
-import { Arch, type Program, Scenarios } from "@mmguard/sim"
+import { Arch, Scenarios } from "@mmguard/sim"
 import type { LockPicker } from "../engine/Puzzle.js"
+import { libraryTask } from "./paths.js"
+import { ANON, act, FILE, lock, mmap, pte, STACK, unlock } from "./steps.js"
 
 const world = { mms: Scenarios.layout }
-const ANON = 600
-const FILE = 2100
-const STACK = 8300
-
-const lock = (l: Program.LockTarget, mode?: "read" | "write"): Program.Step =>
-  ({ op: "lock", ...l, ...(mode ? { mode } : {}) }) as Program.Step
-const unlock = (l: Program.LockTarget, mode?: "read" | "write"): Program.Step =>
-  ({ op: "unlock", ...l, ...(mode ? { mode } : {}) }) as Program.Step
-const act = (action: Program.Step & { op: "do" }): Program.Step => action
-const mmap = { lock: "mmap" } as const
-const pte = (addr: number) => ({ lock: "pte", addr }) as const
 
 /** Every lock-picker puzzle, by chapter. */
 export const lockPickers: ReadonlyArray<LockPicker> = [
@@ -28,10 +19,12 @@ export const lockPickers: ReadonlyArray<LockPicker> = [
     rules: ["L2", "P3", "P8"],
     lesson:
       "Installing a PTE needs the mmap lock or the VMA lock (P3) and the PTE table's lock (P8). The VMA read lock from lock_vma_under_rcu is the lightest of them.",
+    kernel: "do_user_addr_fault -> lock_vma_under_rcu -> handle_mm_fault",
     hints: [
       "The mmap lock works, but it is not the lightest lock here.",
       "lock_vma_under_rcu takes only this VMA's read lock; vma_end_read drops it.",
       "Inside, take the PTE lock around the install.",
+      "lock_vma_under_rcu fails while a writer holds the VMA: the fault must then fall back to the mmap read lock.",
     ],
     task: `Handle a page fault at page ${ANON}: install its PTE.`,
     world,
@@ -46,8 +39,12 @@ export const lockPickers: ReadonlyArray<LockPicker> = [
       { op: "vmaEndRead", addr: ANON },
       unlock(mmap, "read"),
       unlock(mmap, "write"),
+      { op: "lockVmaUnderRcu", addr: ANON, onFail: "fallback" },
+      { op: "goto", to: "end" },
+      { ...lock(mmap, "read"), label: "fallback" },
     ],
     addr: ANON,
+    contended: libraryTask("page-fault", "mprotect").program,
   },
   {
     kind: "lockPicker",
@@ -57,6 +54,7 @@ export const lockPickers: ReadonlyArray<LockPicker> = [
     rules: ["L5", "L6"],
     lesson:
       "Reading VMA fields needs any lock that keeps the VMA stable: mmap, VMA or rmap (L5, L6).",
+    kernel: "find_vma under mmap_read_lock (e.g. /proc/pid/maps)",
     hints: [
       "Find the VMA first: find_vma needs a stabilising lock too.",
       "mmap_read_lock is enough.",
@@ -82,6 +80,7 @@ export const lockPickers: ReadonlyArray<LockPicker> = [
     rules: ["F3", "L3"],
     lesson:
       "vm_flags and vm_page_prot change under the mmap write lock plus the VMA write lock (F3).",
+    kernel: "do_mprotect_pkey -> mprotect_fixup",
     hints: ["vma_start_write needs the mmap write lock first (L3).", "There is no vma_end_write."],
     task: `Make the VMA at page ${ANON} read-only (write vm_flags).`,
     world,
@@ -104,6 +103,7 @@ export const lockPickers: ReadonlyArray<LockPicker> = [
     rules: ["F1", "V6"],
     lesson:
       "vm_start places the VMA in the rmap trees: besides mmap write and VMA write, the rmap write lock is needed (F1).",
+    kernel: "expand_downwards (mm/mmap.c)",
     hints: [
       "Which rmap does an anonymous stack VMA live in?",
       "anon_vma_lock_write, then write vm_start.",
@@ -129,6 +129,7 @@ export const lockPickers: ReadonlyArray<LockPicker> = [
     rules: ["F9"],
     lesson:
       "Setting anon_vma from NULL needs only the mmap read lock plus mm->page_table_lock (F9).",
+    kernel: "__anon_vma_prepare (mm/rmap.c)",
     hints: [
       "Not the mmap write lock: read is enough here.",
       "mm->page_table_lock guards the store.",
@@ -155,6 +156,7 @@ export const lockPickers: ReadonlyArray<LockPicker> = [
     rules: ["P4"],
     lesson:
       "Zapping keeps the tables and only needs the VMA stable: the i_mmap lock in read mode will do (P4).",
+    kernel: "unmap_mapping_range -> zap_page_range_single",
     hints: [
       "Truncation reaches VMAs through the file's rmap.",
       "i_mmap_lock_read is enough to zap.",
@@ -181,6 +183,7 @@ export const lockPickers: ReadonlyArray<LockPicker> = [
     rules: ["P5", "P8"],
     lesson:
       "Clearing the accessed bit is a change of an entry, not of its identity: the rmap lock suffices (P5), plus the PTE lock (P8).",
+    kernel: "folio_referenced -> folio_referenced_one",
     hints: [
       "Reclaim finds the page through anon_vma.",
       "Every entry change holds its table's lock.",
@@ -207,6 +210,7 @@ export const lockPickers: ReadonlyArray<LockPicker> = [
     rules: ["L3", "P4", "P7"],
     lesson:
       "free_pgtables needs the mmap write lock and a zapped range that nobody can reach (P7).",
+    kernel: "do_vmi_munmap -> unmap_region",
     hints: ["Write-lock the VMA before detaching it.", "Zap before free_pgtables."],
     task: "Unmap [512, 1024): detach the VMA, zap it and free its page tables.",
     world,
@@ -234,6 +238,7 @@ export const lockPickers: ReadonlyArray<LockPicker> = [
     rules: ["O1", "O3"],
     lesson:
       "mm/rmap.c lists the order: mmap_lock before i_mmap_rwsem. The other order can deadlock (O3).",
+    kernel: "the lock order comment at the top of mm/rmap.c",
     hints: ["Which of the two is the outer lock in O1?"],
     task: "Take the mmap read lock and the i_mmap read lock, zap libfoo's pages, release both.",
     world,
@@ -259,6 +264,7 @@ export const lockPickers: ReadonlyArray<LockPicker> = [
     rules: ["V2", "V5"],
     lesson:
       "mmap_write_downgrade keeps the address space locked for reading but ends every VMA write lock (V2, V5).",
+    kernel: "do_vmi_munmap's mmap_write_downgrade",
     hints: ["After the downgrade, unlock in read mode.", "The VMA write lock has ended by itself."],
     task: `Write vm_flags of the VMA at ${ANON}, downgrade, then read it back.`,
     world,
@@ -286,6 +292,7 @@ export const lockPickers: ReadonlyArray<LockPicker> = [
       title: `Walk on ${arch.name}`,
       rules: ["P1", "P2"],
       lesson: `${arch.name} has ${arch.real.length} real levels; the kernel still walks five, passing through the folded ones (P1).`,
+      kernel: "walk_page_range on a folded architecture (pgtable-nop4d.h, pgtable-nopmd.h)",
       hints: [
         "Traversal needs only a stabilising lock (P2).",
         "Watch which levels the page-table view marks folded.",

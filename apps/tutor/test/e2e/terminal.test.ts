@@ -1,15 +1,18 @@
 // End-to-end: the built game in a real terminal (tmux). Start, open the first chapter's first
-// puzzle, solve it, quit, start again and see the progress kept.
+// puzzle, solve it, play a scheduler puzzle with an undo, quit, start again and see the
+// progress kept.
 import { execFileSync, spawnSync } from "node:child_process"
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { puzzles } from "../../src/puzzles/index.js"
+import { inChapter, puzzles } from "../../src/puzzles/index.js"
+import { load } from "../../src/save/progress.js"
+import { exercises } from "../../src/workshop/Exercises.js"
+import { faultLight, pickKeys } from "../support/keys.js"
 
-/** The chapter line of "Locks and stability" with `n` puzzles solved (the count follows the library). */
-const locksSolved = (n: number) =>
-  `Locks and stability (${n}/${puzzles.filter((p) => p.chapter === "L").length})`
+const L = inChapter("L").length
+const deadlock = puzzles.findIndex((p) => p.id === "sched-fault-vs-mprotect")
 
 const cli = join(import.meta.dirname, "..", "..", "dist", "cli.js")
 const session = `mmguard-e2e-${process.pid}`
@@ -31,7 +34,7 @@ const waitFor = async (text: string, ms = 10_000) => {
   }
   throw new Error(`timed out waiting for "${text}"; the screen shows:\n${screen()}`)
 }
-const start = () =>
+const start = (...args: Array<string>) =>
   tmux(
     "new-session",
     "-d",
@@ -41,7 +44,7 @@ const start = () =>
     "100",
     "-y",
     "32",
-    `XDG_CONFIG_HOME=${config} ${process.execPath} ${cli}`,
+    `XDG_CONFIG_HOME=${config} ${process.execPath} ${cli} ${args.join(" ")}`,
   )
 const keys = async (...k: Array<string>) => {
   for (const key of k) {
@@ -60,33 +63,60 @@ afterAll(() => {
 describe("the tutor in a real terminal", () => {
   it("solves a puzzle, quits, and finds the progress kept after a restart", async () => {
     start()
-    await waitFor(locksSolved(0))
+    await waitFor(`Locks and stability (0/${L})`)
     await keys("Enter")
     await waitFor("Handle a page fault at page 600")
-    await keys(
-      "Down",
-      "Down",
-      "Enter",
-      "Down",
-      "Enter",
-      "Down",
-      "Enter",
-      "Down",
-      "Enter",
-      "Down",
-      "Enter",
-      "r",
-    )
-    await waitFor("solved *** (3/3)")
+    await keys(...pickKeys(faultLight, "Down", "Up", "Enter"), "r")
+    await waitFor("solved *** (3/3)", 30_000)
     await keys("Escape")
-    await waitFor(locksSolved(1))
+    await waitFor(`Locks and stability (1/${L})`)
+    // The scheduler puzzle: step, undo, then cause the deadlock.
+    await keys(...Array<string>(deadlock).fill("Down"), "Enter")
+    await waitFor("Goal: a deadlock")
+    await keys("1", "2")
+    await waitFor("2. mprotect: lock_write mmap")
+    await keys("u")
+    for (let i = 0; i < 100 && screen().includes("2. mprotect: lock_write mmap"); i++)
+      await new Promise((r) => setTimeout(r, 50))
+    expect(screen()).not.toContain("2. mprotect: lock_write mmap")
+    expect(screen()).toContain("1. fault: lock_vma_under_rcu(600)")
+    await keys("1", "1", "2", "2", "1")
+    await waitFor("solved: deadlock")
+    expect(screen()).toContain("Winning schedule: 1 1 1 2 2 1")
+    await keys("Escape")
+    await waitFor(`Locks and stability (2/${L})`)
     await keys("q")
     const end = Date.now() + 5000
     while (alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
     expect(alive()).toBe(false)
     start()
-    await waitFor(locksSolved(1))
+    await waitFor(`Locks and stability (2/${L})`)
     expect(screen()).toContain("★★★")
     await keys("q")
+  })
+
+  it("workshop: an exercise edited on disk is re-checked and solved, and the game's save knows", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmguard-e2e-ws-"))
+    const first = exercises[0]
+    if (first === undefined) throw new Error("no exercises")
+    // The game of the test before may still be quitting.
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50))
+    spawnSync("tmux", ["kill-session", "-t", session])
+    start("workshop", dir)
+    await waitFor(`== ${first.file}`)
+    await waitFor("error TS", 30_000)
+    const path = join(dir, first.file)
+    writeFileSync(
+      path,
+      readFileSync(path, "utf8").replace(first.puzzle.start, first.puzzle.solution),
+    )
+    await waitFor(`${first.file} solved`, 30_000)
+    await keys("h", "Enter")
+    await waitFor("hint 1/")
+    await keys("q", "Enter")
+    const end = Date.now() + 5000
+    while (alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+    expect(alive()).toBe(false)
+    expect(load(join(config, "mmguard")).progress.solved[first.puzzle.id]).toBe(3)
   })
 })
