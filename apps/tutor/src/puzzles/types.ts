@@ -7,7 +7,7 @@ import type { TypePuzzle } from "../engine/Puzzle.js"
 import { puzzle } from "./typeFile.js"
 import { pathTypes } from "./typesPaths.js"
 
-/** The type puzzles of the lock and VMA-field chapters. */
+/** The type puzzles of the lock, VMA-field and lock-ordering chapters. */
 const lockAndFieldTypes: ReadonlyArray<TypePuzzle> = [
   puzzle("type-install", {
     chapter: "L",
