@@ -3,10 +3,10 @@
  * the lesson and the rules it teaches only once the puzzle is solved (so they never give the
  * answer away).
  */
+import { Catalogue } from "@mmguard/core"
 import { Box, Text, useInput } from "ink"
 import { useCallback, useMemo, useState } from "react"
 import { briefOf, type Puzzle } from "../engine/Puzzle.js"
-import { ruleTexts } from "../puzzles/ruleTexts.js"
 import { FocusContext, useFocus } from "./Focus.js"
 import { LockPickerView } from "./LockPickerView.js"
 import { SchedulerView } from "./SchedulerView.js"
@@ -50,7 +50,7 @@ export const PuzzleScreen = ({ puzzle, stars, onSolved }: PuzzleScreenProps) => 
             <Text wrap="wrap">{puzzle.lesson}</Text>
             {puzzle.rules.map((id) => (
               <Text key={id} dimColor wrap="wrap">
-                {id}: {ruleTexts[id] ?? "see RULES.md"}
+                {id}: {Catalogue.summary(id) ?? "see RULES.md"}
               </Text>
             ))}
             <Text wrap="wrap" {...tint(theme, "green")}>

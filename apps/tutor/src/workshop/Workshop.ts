@@ -6,10 +6,11 @@
  * h (next hint), l (list), c (check the current exercise again), q (quit). Progress is the
  * game's save, so a puzzle solved here is solved in the game.
  */
+
 import { watch } from "node:fs"
 import { join } from "node:path"
 import { createInterface } from "node:readline"
-import { ruleTexts } from "../puzzles/ruleTexts.js"
+import { Catalogue } from "@mmguard/core"
 import { load, save, saveDir, solve } from "../save/progress.js"
 import { checkExercise, type Exercise, exerciseOf, exercises, writeWorkshop } from "./Exercises.js"
 
@@ -53,7 +54,7 @@ export const workshop = (dir: string, options: WorkshopOptions = {}): Promise<vo
     save(saves, solve(load(saves).progress, e.puzzle.id, 3))
     out(`\n✓ ${e.file} solved${already ? " (again)" : ""}: tsc reports no error.`)
     out(e.puzzle.lesson)
-    for (const id of e.puzzle.rules) out(`  ${id}: ${ruleTexts[id] ?? "see RULES.md"}`)
+    for (const id of e.puzzle.rules) out(`  ${id}: ${Catalogue.summary(id) ?? "see RULES.md"}`)
     out(`In the kernel: ${e.puzzle.kernel}`)
     out("Reference solution:")
     for (const l of e.puzzle.solution.split("\n")) out(`  ${l}`)

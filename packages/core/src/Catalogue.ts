@@ -1,10 +1,14 @@
 /**
- * Every rule ID of RULES.md revision 2 with a one-line summary in our own words, shown after a
- * puzzle is solved. Core's rule table (Rules.Operations, Rules.Ordering) covers the rules that
- * govern an operation; this list is the whole catalogue, so the tutor can show (and its tests
- * can check it teaches) every ID. When core carries the full catalogue, this list goes.
+ * The rule catalogue: every rule ID of RULES.md revision 2, in the document's order, with a
+ * one-line summary in our own words. `Rules` holds what can be checked (operations, clauses,
+ * orders, valid states); this index names every rule those rows cite and the ones no row can
+ * check, so the tutor, the CLI and the traceability table list the same IDs.
+ *
+ * @since 0.2.0
  */
-export const ruleTexts: Readonly<Record<string, string>> = {
+
+/** Every rule ID with its one-line summary. */
+export const Summaries = {
   L1: "The mmap lock is a per-mm read/write semaphore; unlock in the mode you locked.",
   L2: "lock_vma_under_rcu is the only way to read-lock a VMA; it can fail, and then the caller falls back to the mmap read lock.",
   L3: "vma_start_write needs the mmap write lock; the VMA write locks all end when that lock is released or downgraded.",
@@ -54,4 +58,23 @@ export const ruleTexts: Readonly<Record<string, string>> = {
   V6: "Stack expansion takes vma_start_write so faults cannot race the change of vm_start / vm_end.",
   V7: "VMAs are freed by RCU and can be reused: after locking, re-check it is attached, ours and covering the address.",
   V8: "vma_start_read_locked takes a VMA read lock under the mmap read lock; it can still fail: check it.",
-}
+} as const
+
+/** A rule ID of RULES.md, e.g. `"P7"`. */
+export type RuleId = keyof typeof Summaries
+
+/** Every rule ID, in the document's order. */
+export const Ids = Object.keys(Summaries) as ReadonlyArray<RuleId>
+
+/** The IDs that revision 2 of the document added or changed. */
+export const Revision2: ReadonlyArray<RuleId> = [
+  ...["L3", "L11", "F5", "F9", "P6", "P7", "P10", "P16", "P17"],
+  ...["O2", "O4", "V1", "V2", "V3", "V4", "V7", "V8"],
+] as const satisfies ReadonlyArray<RuleId>
+
+/** Is `id` a rule ID of the catalogue? */
+export const isRuleId = (id: string): id is RuleId => Object.hasOwn(Summaries, id)
+
+/** The one-line summary of rule `id`, or undefined for an ID the catalogue does not know. */
+export const summary = (id: string): string | undefined =>
+  isRuleId(id) ? Summaries[id] : undefined
