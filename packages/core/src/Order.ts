@@ -91,8 +91,11 @@ type Inverted<R, C extends LockClass> = Extract<AcquiredIn<R>, OrderedBefore<C>>
  * classes and the rule, e.g. "O3: lock inversion: i_mmap_rwsem is taken before anon_vma_rwsem
  * (O1), never inside it". Like a missing lock, they stay in `R` and the program cannot run.
  */
-export type InversionsIn<R, C extends LockClass> =
-  Inverted<R, C> extends infer X extends LockClass
+export type InversionsIn<R, C extends LockClass> = [
+  Extract<R, Acquires<OrderedBefore<C>, string>>,
+] extends [never]
+  ? never
+  : Inverted<R, C> extends infer X extends LockClass
     ? X extends LockClass
       ? `O3: lock inversion: ${X} is taken before ${C} (${OrderRuleOf<X, C>}), never inside it`
       : never
