@@ -11,7 +11,7 @@ import type { VirtAddr } from "./Address.js"
 import type { Kernel } from "./Kernel.js"
 import type { KernelError } from "./KernelError.js"
 import type { Mm } from "./Mm.js"
-import type { Acquires, InversionsIn } from "./Order.js"
+import type { Acquires, ScopeLeaves } from "./Order.js"
 import type { Discharge } from "./Requirement.js"
 import type { LockKind, LockMode, VmaKind } from "./Rules.js"
 import {
@@ -68,11 +68,7 @@ type TableScoped<
 > = Effect.Effect<
   A,
   E | KernelError,
-  | Discharge<R, L, M, Id>
-  | T
-  | Kernel
-  | Acquires<"page_table_lock", Id>
-  | InversionsIn<R, "page_table_lock">
+  ScopeLeaves<R, L, M, Id, "page_table_lock"> | T | Kernel | Acquires<"page_table_lock", Id>
 >
 
 const tableScope = <Tag extends string, Prop extends string>(
@@ -175,10 +171,9 @@ export const mmPageTableLock = <Id extends string, A, E, R>(
 ): Effect.Effect<
   A,
   E | KernelError,
-  | Discharge<R, "pageTableLock", "held", Id>
+  | ScopeLeaves<R, "pageTableLock", "held", Id, "page_table_lock">
   | Kernel
   | Acquires<"page_table_lock", Id>
-  | InversionsIn<R, "page_table_lock">
 > => held({ mm: mm.id, lock: "pageTableLock", mode: "held" }, body) as never
 
 /** rcu_read_lock / rcu_read_unlock around `body` (P10, P16). RCU is global: it serves every mm. */
