@@ -53,9 +53,6 @@ export interface LockedPmd<Id extends string, T> extends TableOf<Id> {
 /** A PTE table a reader may read entries of: locked or mapped. */
 export type ReadablePte<Id extends string, T> = LockedPte<Id, T> | MappedPte<Id, T>
 
-/** What a page table lock scope's body returns: its program, carrying the scope token `Tok`. */
-type TableResult<Tok, A, E, R> = Effect.Effect<A, E, R | Tok>
-
 /** The type of a page table lock scope on a VMA (token `T`) of mm `Id`. */
 type TableScoped<
   A,
@@ -94,7 +91,7 @@ const tableScope = <Tag extends string, Prop extends string>(
 export const pteOffsetMapLock = <Id extends string, T, K extends VmaKind, A, E, R>(
   vma: Vma<Id, T, K>,
   addr: VirtAddr,
-  body: <S>(pte: LockedPte<Id, InPteLockScope<S>>) => TableResult<InPteLockScope<S>, A, E, R>,
+  body: <S>(pte: LockedPte<Id, InPteLockScope<S>>) => Effect.Effect<A, E, R | InPteLockScope<S>>,
 ): TableScoped<A, E, R, T, "pteLock", "held", Id> =>
   tableScope(
     "LockedPte",
@@ -115,7 +112,7 @@ export const pteOffsetMapLockNested = <Id extends string, T, K extends VmaKind, 
   addr: VirtAddr,
   body: <S>(
     pte: LockedPte<Id, InNestedPteLockScope<S>>,
-  ) => TableResult<InNestedPteLockScope<S>, A, E, R>,
+  ) => Effect.Effect<A, E, R | InNestedPteLockScope<S>>,
 ): TableScoped<A, E, R, T, "pteLock", "held", Id> =>
   tableScope(
     "LockedPte",
@@ -130,7 +127,7 @@ export const pteOffsetMapLockNested = <Id extends string, T, K extends VmaKind, 
 export const pmdLock = <Id extends string, T, K extends VmaKind, A, E, R>(
   vma: Vma<Id, T, K>,
   addr: VirtAddr,
-  body: <S>(pmd: LockedPmd<Id, InPmdLockScope<S>>) => TableResult<InPmdLockScope<S>, A, E, R>,
+  body: <S>(pmd: LockedPmd<Id, InPmdLockScope<S>>) => Effect.Effect<A, E, R | InPmdLockScope<S>>,
 ): TableScoped<A, E, R, T, "pmdLock", "held", Id> =>
   tableScope(
     "LockedPmd",
