@@ -10,7 +10,8 @@
  *
  * @since 0.2.0
  */
-import type { LockClass, Ordering } from "./Rules.js"
+import type { Discharged } from "./Requirement.js"
+import type { LockClass, LockKind, LockMode, Ordering } from "./Rules.js"
 
 declare const AcquiresTypeId: unique symbol
 
@@ -91,12 +92,32 @@ type Inverted<R, C extends LockClass> = Extract<AcquiredIn<R>, OrderedBefore<C>>
  * classes and the rule, e.g. "O3: lock inversion: i_mmap_rwsem is taken before anon_vma_rwsem
  * (O1), never inside it". Like a missing lock, they stay in `R` and the program cannot run.
  */
-export type InversionsIn<R, C extends LockClass> =
-  Inverted<R, C> extends infer X extends LockClass
+export type InversionsIn<R, C extends LockClass> = [
+  Extract<R, Acquires<OrderedBefore<C>, string>>,
+] extends [never]
+  ? never
+  : Inverted<R, C> extends infer X extends LockClass
     ? X extends LockClass
       ? `O3: lock inversion: ${X} is taken before ${C} (${OrderRuleOf<X, C>}), never inside it`
       : never
     : never
+
+/**
+ * What a scope of class `C` holding lock `L` in mode `M` on mm `Id` leaves of its body's `R`:
+ * `Discharge<R, L, M, Id> | InversionsIn<R, C>` in one pass over the members of `R`.
+ */
+export type ScopeLeaves<
+  R,
+  L extends LockKind,
+  M extends LockMode,
+  Id extends string,
+  C extends LockClass,
+> =
+  R extends Discharged<L, M, Id>
+    ? never
+    : R extends Acquires<OrderedBefore<C>, string>
+      ? R | InversionsIn<R, C>
+      : R
 
 /** Taking the mmap lock of mm `Id` inside a scope of it (self-deadlock). */
 export type L10RecursiveMmapLock<Id extends string> =

@@ -11,7 +11,7 @@ import type { VirtAddr } from "./Address.js"
 import type { Kernel } from "./Kernel.js"
 import type { KernelError } from "./KernelError.js"
 import type { Mm } from "./Mm.js"
-import type { Acquires, InversionsIn } from "./Order.js"
+import type { Acquires, ScopeLeaves } from "./Order.js"
 import type { Discharge } from "./Requirement.js"
 import type { LockKind, LockMode, VmaKind } from "./Rules.js"
 import {
@@ -53,9 +53,6 @@ export interface LockedPmd<Id extends string, T> extends TableOf<Id> {
 /** A PTE table a reader may read entries of: locked or mapped. */
 export type ReadablePte<Id extends string, T> = LockedPte<Id, T> | MappedPte<Id, T>
 
-/** What a page table lock scope's body returns: its program, carrying the scope token `Tok`. */
-type TableResult<Tok, A, E, R> = Effect.Effect<A, E, R | Tok>
-
 /** The type of a page table lock scope on a VMA (token `T`) of mm `Id`. */
 type TableScoped<
   A,
@@ -68,11 +65,7 @@ type TableScoped<
 > = Effect.Effect<
   A,
   E | KernelError,
-  | Discharge<R, L, M, Id>
-  | T
-  | Kernel
-  | Acquires<"page_table_lock", Id>
-  | InversionsIn<R, "page_table_lock">
+  ScopeLeaves<R, L, M, Id, "page_table_lock"> | T | Kernel | Acquires<"page_table_lock", Id>
 >
 
 const tableScope = <Tag extends string, Prop extends string>(
@@ -98,7 +91,7 @@ const tableScope = <Tag extends string, Prop extends string>(
 export const pteOffsetMapLock = <Id extends string, T, K extends VmaKind, A, E, R>(
   vma: Vma<Id, T, K>,
   addr: VirtAddr,
-  body: <S>(pte: LockedPte<Id, InPteLockScope<S>>) => TableResult<InPteLockScope<S>, A, E, R>,
+  body: <S>(pte: LockedPte<Id, InPteLockScope<S>>) => Effect.Effect<A, E, R | InPteLockScope<S>>,
 ): TableScoped<A, E, R, T, "pteLock", "held", Id> =>
   tableScope(
     "LockedPte",
@@ -119,7 +112,7 @@ export const pteOffsetMapLockNested = <Id extends string, T, K extends VmaKind, 
   addr: VirtAddr,
   body: <S>(
     pte: LockedPte<Id, InNestedPteLockScope<S>>,
-  ) => TableResult<InNestedPteLockScope<S>, A, E, R>,
+  ) => Effect.Effect<A, E, R | InNestedPteLockScope<S>>,
 ): TableScoped<A, E, R, T, "pteLock", "held", Id> =>
   tableScope(
     "LockedPte",
@@ -134,7 +127,7 @@ export const pteOffsetMapLockNested = <Id extends string, T, K extends VmaKind, 
 export const pmdLock = <Id extends string, T, K extends VmaKind, A, E, R>(
   vma: Vma<Id, T, K>,
   addr: VirtAddr,
-  body: <S>(pmd: LockedPmd<Id, InPmdLockScope<S>>) => TableResult<InPmdLockScope<S>, A, E, R>,
+  body: <S>(pmd: LockedPmd<Id, InPmdLockScope<S>>) => Effect.Effect<A, E, R | InPmdLockScope<S>>,
 ): TableScoped<A, E, R, T, "pmdLock", "held", Id> =>
   tableScope(
     "LockedPmd",
@@ -175,10 +168,9 @@ export const mmPageTableLock = <Id extends string, A, E, R>(
 ): Effect.Effect<
   A,
   E | KernelError,
-  | Discharge<R, "pageTableLock", "held", Id>
+  | ScopeLeaves<R, "pageTableLock", "held", Id, "page_table_lock">
   | Kernel
   | Acquires<"page_table_lock", Id>
-  | InversionsIn<R, "page_table_lock">
 > => held({ mm: mm.id, lock: "pageTableLock", mode: "held" }, body) as never
 
 /** rcu_read_lock / rcu_read_unlock around `body` (P10, P16). RCU is global: it serves every mm. */

@@ -97,9 +97,14 @@ export type RequiresAction<Act extends ActionName, Id extends string, K extends 
 type ClausesOfAction<Act extends ActionName> =
   (typeof Operations)[(typeof Actions)[Act][number]]["requires"][number]
 
+/** For every lock and mode, the clauses it satisfies: computed once, then looked up. */
+type SatisfiedTable = {
+  readonly [L in LockKind]: { readonly [M in LockMode]: ClausesSatisfiedBy<L, M> }
+}
+
 /** The requirements a lock `L` held in mode `M` on mm `Id` discharges. */
-export type Discharged<L extends LockKind, M extends LockMode, Id extends string> = EachRequired<
-  ClausesSatisfiedBy<L, M>,
+export type Discharged<L extends LockKind, M extends LockMode, Id extends string> = LockRequired<
+  SatisfiedTable[L][M],
   Id
 >
 

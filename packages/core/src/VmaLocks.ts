@@ -8,7 +8,7 @@ import type { VirtAddr } from "./Address.js"
 import type { Kernel, LockRequest } from "./Kernel.js"
 import { type KernelError, VmaStartWriteInterrupted } from "./KernelError.js"
 import type { Mm } from "./Mm.js"
-import type { Acquires, InversionsIn, VmaReadViolations } from "./Order.js"
+import type { Acquires, ScopeLeaves, VmaReadViolations } from "./Order.js"
 import type { Discharge, Requires } from "./Requirement.js"
 import type { VmaKind } from "./Rules.js"
 import { held, type InVmaReadScope, withKernel } from "./Scope.js"
@@ -127,12 +127,11 @@ export type VmaWriteScoped<
 > = Effect.Effect<
   A,
   E | KernelError,
-  | Discharge<R, "vma", "write", Id>
+  | ScopeLeaves<R, "vma", "write", Id, "vma_lock">
   | Requires<Op, Id>
   | T
   | Kernel
   | Acquires<"vma_lock", Id>
-  | InversionsIn<R, "vma_lock">
 >
 
 /**
@@ -160,12 +159,11 @@ export const vmaStartWriteKillable = <Id extends string, T, K extends VmaKind, A
 ): Effect.Effect<
   A,
   E | KernelError | VmaStartWriteInterrupted,
-  | Discharge<R, "vma", "write", Id>
+  | ScopeLeaves<R, "vma", "write", Id, "vma_lock">
   | Requires<"vmaStartWriteKillable", Id>
   | T
   | Kernel
   | Acquires<"vma_lock", Id>
-  | InversionsIn<R, "vma_lock">
 > =>
   Effect.flatMap(
     Effect.catchTag(
