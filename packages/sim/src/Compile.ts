@@ -1,0 +1,322 @@
+/**
+ * Core programs as explorable tasks. `compile` runs an Effect program written with
+ * `@mmguard/core` against a recording kernel: each kernel call becomes the sim step that
+ * `KernelSteps` maps it to (the same mapping `KernelLayer` runs live). Where the world decides a
+ * call's result — lock_vma_under_rcu or a trylock failing, find_vma finding nothing — the
+ * program is run again under each outcome, and the runs are joined into one task program whose
+ * failure branches are `onFail` labels. The explorer then interleaves it with other tasks at
+ * every kernel call, replays and shrinks its schedules like any other program.
+ *
+ * Each step keeps where the user wrote the call: build the program with the functions of
+ * `traced(core)` (each captures its caller's stack) and `Compiled.sources` gives file:line per
+ * step.
+ *
+ * @since 0.1.0
+ */
+import { Kernel, KernelError, type Requirement } from "@mmguard/core"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type { Arch } from "./Arch.js"
+import * as KernelSteps from "./KernelSteps.js"
+import type { Step, TaskSpec } from "./Program.js"
+import { World, type WorldSpec } from "./World.js"
+
+/** The label a finished branch jumps to: no step has it, so the task ends (as in `Scenarios`). */
+export const END = "end"
+
+/** Why a program could not be compiled. */
+export class CompileError extends Data.TaggedError("CompileError")<{
+  readonly reason: "async" | "defect" | "mm" | "world" | "too-many-paths" | "too-many-calls"
+  readonly task: string
+  readonly message: string
+}> {}
+
+/** Where the user wrote a kernel call. */
+export interface Source {
+  readonly file: string
+  readonly line: number
+  readonly column: number
+}
+
+/** The stack captured where a core call was written (set by `traced`; undefined otherwise). */
+export const CallSite = Context.Reference<string | undefined>("@mmguard/sim/Compile/CallSite", {
+  defaultValue: () => undefined,
+})
+
+const wrap =
+  (f: (...args: Array<unknown>) => unknown) =>
+  (...args: Array<unknown>): unknown => {
+    const stack = new Error().stack
+    const result = f(...args)
+    return Effect.isEffect(result) ? Effect.provideService(result, CallSite, stack) : result
+  }
+
+/**
+ * Returns `api` (e.g. `import * as Core from "@mmguard/core"`) with every function wrapped so
+ * that the effect it builds remembers where it was called: `compile` reports that file:line for
+ * the steps the effect makes. Namespaces and other values pass through unchanged.
+ */
+export const traced = <T extends object>(api: T): T =>
+  Object.fromEntries(
+    Object.entries(api).map(([k, v]) => [k, typeof v === "function" ? wrap(v as never) : v]),
+  ) as T
+
+const FRAME = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?$/
+
+/** The first stack frame outside this module: the line that called a traced function. */
+export const callerOf = (stack: string): Source | undefined => {
+  const self = import.meta.url.replace(/^file:\/\//, "")
+  for (const line of stack.split("\n").slice(1)) {
+    const m = FRAME.exec(line.trim())
+    if (!m) continue
+    const file = decodeURI((m[1] as string).replace(/^file:\/\//, ""))
+    if (file === self || file.startsWith("node:")) continue
+    return { file, line: Number(m[2]), column: Number(m[3]) }
+  }
+  return undefined
+}
+
+/** How to compile one program. */
+export interface CompileOptions {
+  /** The task's name in reports. */
+  readonly name: string
+  /** The address spaces the program runs in (what lookups find). */
+  readonly mms: WorldSpec["mms"]
+  readonly arch?: Arch
+  /** Maps a captured call-site stack to a source position (default: `callerOf`). */
+  readonly locate?: (stack: string) => Source | undefined
+  /** Most control-flow paths (runs) a program may have; default 256. */
+  readonly maxPaths?: number
+  /** Most kernel calls in one run (a retry loop that never ends hits it); default 2000. */
+  readonly maxCalls?: number
+}
+
+/** A compiled program: the task, and for each step of its program where the user wrote it. */
+export interface Compiled {
+  readonly task: TaskSpec
+  readonly sources: ReadonlyArray<Source | undefined>
+  /** How many control-flow paths the program has (runs of the recording kernel). */
+  readonly paths: number
+}
+
+/** A core program that needs nothing but a kernel. */
+export type Program = Effect.Effect<
+  unknown,
+  unknown,
+  Kernel.Kernel | Requirement.MmapLockTaken<string>
+>
+
+/** One recorded kernel call: its step, where it was written, and (decisions) the outcome taken. */
+interface Event {
+  readonly step: Step
+  readonly site: string | undefined
+  readonly success?: boolean
+}
+
+interface Run {
+  readonly events: ReadonlyArray<Event>
+  /** The outcomes taken at the decisions, in order. */
+  readonly choices: ReadonlyArray<boolean>
+}
+
+class Abort {
+  constructor(readonly error: CompileError) {}
+}
+
+/** Compiles a core program into a task program of the world described by `options`. */
+export const compile = (program: Program, options: CompileOptions): Compiled | CompileError => {
+  const fail = (reason: CompileError["reason"], message: string) =>
+    new CompileError({ reason, task: options.name, message })
+  const firstMm = options.mms[0]?.name ?? ""
+  let world: World
+  try {
+    world = new World({
+      ...(options.arch ? { arch: options.arch } : {}),
+      mms: options.mms,
+      tasks: options.mms.map((m) => ({ name: m.name, mm: m.name, program: [] })),
+    })
+  } catch (e) {
+    return fail("world", e instanceof Error ? e.message : String(e))
+  }
+  const shift = world.arch.pageShift
+  const maxCalls = options.maxCalls ?? 2000
+  let mm: string | undefined
+  /** The layout task of mm `name` (lookups are made as a task of that mm). */
+  const viewer = () =>
+    Math.max(
+      0,
+      options.mms.findIndex((m) => m.name === (mm ?? firstMm)),
+    )
+  const resolver: KernelSteps.Resolver = {
+    pageShift: shift,
+    vmaById: (id) => world.vmaById(viewer(), id),
+  }
+
+  const record = (choices: ReadonlyArray<boolean>): Run => {
+    const events: Array<Event> = []
+    const taken: Array<boolean> = []
+    const onMm = (name: string) => {
+      if (name === "") return
+      if (!options.mms.some((m) => m.name === name))
+        throw new Abort(fail("mm", `the program works on mm "${name}", which the world lacks`))
+      if (mm !== undefined && mm !== name)
+        throw new Abort(fail("mm", `one task works on one mm: "${mm}" and "${name}" are used`))
+      mm = name
+    }
+    /** Records `step`; for a decision, returns the outcome this run takes. */
+    const emit = (site: string | undefined, step: Step, canSucceed = true): boolean => {
+      if (events.length >= maxCalls)
+        throw new Abort(fail("too-many-calls", `more than ${maxCalls} kernel calls in one run`))
+      if (!("onFail" in step)) {
+        events.push({ step, site })
+        return true
+      }
+      const success = choices[taken.length] ?? canSucceed
+      taken.push(success)
+      events.push({ step, site, success })
+      return success
+    }
+    const at = <A>(f: (site: string | undefined) => A) =>
+      Effect.flatMap(Effect.service(CallSite), (site) => Effect.sync(() => f(site)))
+    const layoutVma = (addr: bigint) =>
+      world.vmaFor(viewer(), KernelSteps.vpn(resolver, addr)) ?? undefined
+    const shape: Kernel.KernelShape = {
+      lock: (req) =>
+        at((site) => {
+          onMm(req.mm)
+          const s = KernelSteps.lockStep(resolver, req, END)
+          if (s === undefined) return { acquired: true }
+          if (s.op !== "lockVmaUnderRcu") return { acquired: emit(site, s) }
+          const v = layoutVma(req.addr ?? 0n)
+          return emit(site, s, v !== undefined) && v
+            ? { acquired: true, vma: KernelSteps.vmaInfo(v, shift) }
+            : { acquired: false }
+        }),
+      unlock: (req) =>
+        at((site) => {
+          onMm(req.mm)
+          const s = KernelSteps.unlockStep(resolver, req)
+          if (s) emit(site, s)
+        }),
+      downgrade: (name) =>
+        at((site) => {
+          onMm(name)
+          emit(site, KernelSteps.downgradeStep)
+        }),
+      findVma: (name, addr) =>
+        Effect.flatMap(
+          at((site) => {
+            onMm(name)
+            const v = layoutVma(addr)
+            return emit(site, KernelSteps.findVmaStep(resolver, addr, END), v !== undefined)
+              ? v
+              : undefined
+          }),
+          (v) =>
+            v
+              ? Effect.succeed(KernelSteps.vmaInfo(v, shift))
+              : Effect.fail(new KernelError.NoVma({ addr, rule: "L6" })),
+        ),
+      operate: (name, action, args) =>
+        at((site) => {
+          onMm(name)
+          emit(site, KernelSteps.operateStep(resolver, action, args))
+          if (action === "walk") return []
+          if (action !== "readVma") return undefined
+          const v = world.vmaFor(viewer(), KernelSteps.operationPage(resolver, args))
+          return v && KernelSteps.vmaInfo(v, shift)
+        }),
+    }
+    const exit = Effect.runSyncExit(Effect.provide(program, Kernel.layer(shape)))
+    if (Exit.isFailure(exit)) {
+      const text = String(exit.cause)
+      if (/AsyncFiberError|asynchronous/i.test(text))
+        throw new Abort(
+          fail("async", "the program waits asynchronously: kernel paths must be synchronous"),
+        )
+      const defect = exit.cause.reasons.find((r) => r._tag === "Die")
+      if (defect) {
+        if (defect.defect instanceof Abort) throw defect.defect
+        throw new Abort(fail("defect", `the program threw: ${String(defect.defect)}`))
+      }
+    }
+    return { events, choices: taken }
+  }
+
+  try {
+    const maxPaths = options.maxPaths ?? 256
+    const runs: Array<Run> = []
+    // Depth-first over outcome sequences: each run's new decisions are tried the other way.
+    const pending: Array<ReadonlyArray<boolean>> = [[]]
+    while (pending.length > 0) {
+      const prefix = pending.pop() as ReadonlyArray<boolean>
+      const run = record(prefix)
+      runs.push(run)
+      if (runs.length > maxPaths)
+        return fail("too-many-paths", `more than ${maxPaths} control-flow paths`)
+      for (let i = run.choices.length - 1; i >= prefix.length; i--)
+        if (run.choices[i]) pending.push([...run.choices.slice(0, i), false])
+    }
+    const { program: steps, sources } = emitTree(runs, options.locate ?? callerOf)
+    const task: TaskSpec = { name: options.name, mm: mm ?? firstMm, program: steps }
+    return { task, sources, paths: runs.length }
+  } catch (e) {
+    if (e instanceof Abort) return e.error
+    throw e
+  }
+}
+
+/**
+ * Joins the runs into one program: the steps shared by runs appear once; at each decision the
+ * success branch follows inline and the failure branch is placed after it under a fresh label.
+ */
+const emitTree = (
+  runs: ReadonlyArray<Run>,
+  locate: (stack: string) => Source | undefined,
+): { program: Array<Step>; sources: Array<Source | undefined> } => {
+  const program: Array<Step> = []
+  const sources: Array<Source | undefined> = []
+  let pending: string | undefined
+  let fresh = 0
+  const push = (step: Step, site: string | undefined) => {
+    program.push(pending === undefined ? step : { ...step, label: pending })
+    sources.push(site === undefined ? undefined : locate(site))
+    pending = undefined
+  }
+  const startsWith = (r: Run, prefix: ReadonlyArray<boolean>) =>
+    prefix.every((c, i) => r.choices[i] === c)
+  // Emits the events of the runs that share the outcome sequence `prefix`, from event `from`.
+  const node = (prefix: ReadonlyArray<boolean>, from: number): void => {
+    const run = runs.find((r) => startsWith(r, prefix))
+    if (run === undefined) {
+      push({ op: "goto", to: END }, undefined)
+      return
+    }
+    let i = from
+    for (; i < run.events.length; i++) {
+      const e = run.events[i] as Event
+      if (e.success !== undefined) break
+      push(e.step, e.site)
+    }
+    const decision = run.events[i]
+    if (decision === undefined) {
+      push({ op: "goto", to: END }, undefined)
+      return
+    }
+    const label = `f${fresh++}`
+    push({ ...decision.step, onFail: label } as Step, decision.site)
+    node([...prefix, true], i + 1)
+    pending = label
+    node([...prefix, false], i + 1)
+  }
+  node([], 0)
+  // The last branch needs no jump: falling off the program ends the task too.
+  const last = program[program.length - 1]
+  if (last?.op === "goto" && last.label === undefined) {
+    program.pop()
+    sources.pop()
+  }
+  return { program, sources }
+}

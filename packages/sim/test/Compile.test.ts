@@ -1,0 +1,190 @@
+import { readFileSync } from "node:fs"
+import * as Core from "@mmguard/core"
+import { Address, Mm } from "@mmguard/core"
+import * as Effect from "effect/Effect"
+import { describe, expect, it } from "vitest"
+import { Compile, Explorer, Program, replay, Scenarios, type WorldSpec } from "../src/index.js"
+
+// The core API with call sites recorded, as a user's file would use it.
+const {
+  anonVmaLockWrite,
+  findVma,
+  installPte,
+  lockVmaUnderRcu,
+  mmapReadLock,
+  mmapWriteLock,
+  pteOffsetMapLock,
+  mmapReadTrylock,
+  vmaStartWrite,
+  writeVma,
+} = Compile.traced(Core)
+
+const PAGE = 4096n
+const page = (n: number) => Effect.runSync(Address.pageAddr(BigInt(n) * PAGE))
+const mm = Mm.make("proc")
+const pfn = Effect.runSync(Address.pfn(7))
+const ANON = page(600)
+const STACK = page(8300)
+const here = import.meta.filename
+
+/** do_user_addr_fault: lock_vma_under_rcu, falling back to mmap_read_lock + find_vma. */
+const fault = (addr: Address.PageAddr) =>
+  lockVmaUnderRcu(mm, addr, {
+    onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+    onFallback: () =>
+      mmapReadLock(
+        mm,
+        Effect.flatMap(findVma(mm, addr), (vma) =>
+          pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+        ),
+      ),
+  })
+
+/** mprotect: vm_flags under mmap write + VMA write (F3). */
+const mprotect = mmapWriteLock(
+  mm,
+  Effect.flatMap(findVma(mm, ANON, { via: "mmap", mode: "write" }), (vma) =>
+    vmaStartWrite(vma, writeVma(vma, "vm_flags", ["read"])),
+  ),
+)
+
+const compiled = (name: string, program: Compile.Program) => {
+  const c = Compile.compile(program, { name, mms: Scenarios.layout })
+  if (c instanceof Compile.CompileError) throw new Error(c.message)
+  return c
+}
+const world = (...tasks: Array<Compile.Compiled>): WorldSpec => ({
+  mms: Scenarios.layout,
+  tasks: tasks.map((t) => t.task),
+})
+
+describe("compiling core programs into task programs", () => {
+  it("the fault path becomes a decision tree: both lookups are explored both ways", () => {
+    const c = compiled("fault", fault(ANON))
+    expect(c.paths).toBe(3) // VMA lock taken; fallback with a VMA found; fallback with none
+    expect(c.task.program.map(Program.show)).toEqual([
+      "lock_vma_under_rcu(600) else goto f0",
+      "lock pte_lock(600)",
+      "installPte(600, 7)",
+      "unlock pte_lock(600)",
+      "vma_end_read(512)",
+      "goto end",
+      "lock_read mmap",
+      "find_vma(600) else goto f1",
+      "lock pte_lock(600)",
+      "installPte(600, 7)",
+      "unlock pte_lock(600)",
+      "unlock_read mmap",
+      "goto end",
+      "unlock_read mmap",
+    ])
+    expect(c.task.program[6]?.label).toBe("f0")
+    expect(c.task.program[13]?.label).toBe("f1")
+  })
+
+  it("runs each path on the live kernel layer as on the compiled program (one mapping)", () => {
+    const c = compiled("fault", fault(ANON))
+    const w = replay(world(c), [0, 0, 0, 0, 0, 0])
+    expect(w.violations).toEqual([])
+    expect(w.finished()).toBe(true)
+    expect(w.mms.get("proc")?.pt.read(600)).not.toBe(0)
+  })
+
+  it("each step points at the line of the call that made it", () => {
+    const c = compiled("mprotect", mprotect)
+    const lines = c.sources.map((s) => s && `${s.file === here}:${s.line}`)
+    const source = readFileSync(here, "utf8").split("\n")
+    const line = (text: string) => 1 + source.findIndex((l) => l.includes(text))
+    expect(lines).toEqual([
+      `true:${line("const mprotect = mmapWriteLock(")}`,
+      `true:${line("Effect.flatMap(findVma(mm, ANON")}`,
+      `true:${line("vmaStartWrite(vma, writeVma(")}`,
+      `true:${line("vmaStartWrite(vma, writeVma(")}`,
+      `true:${line("const mprotect = mmapWriteLock(")}`,
+      undefined, // goto end: the compiler's own jump
+      `true:${line("const mprotect = mmapWriteLock(")}`, // find_vma found nothing: unlock
+    ])
+  })
+
+  describe("exploring compiled core programs", () => {
+    it("a fault racing with mprotect is safe in every interleaving", () => {
+      const r = Explorer.explore(
+        world(compiled("fault", fault(ANON)), compiled("mprotect", mprotect)),
+      )
+      expect(r.verdict).toBe("safe")
+      expect(r.states).toBeGreaterThan(10)
+    })
+
+    it("two paths taking two anon_vma locks in opposite orders deadlock in some schedule", () => {
+      const nested = (outer: Address.PageAddr, inner: Address.PageAddr) =>
+        mmapReadLock(
+          mm,
+          Effect.gen(function* () {
+            const a = yield* findVma(mm, outer)
+            const b = yield* findVma(mm, inner)
+            yield* anonVmaLockWrite(a, anonVmaLockWrite(b, Effect.void))
+          }),
+        )
+      const spec = world(
+        compiled("merge", nested(ANON, STACK)),
+        compiled("split", nested(STACK, ANON)),
+      )
+      const r = Explorer.explore(spec)
+      expect(r.verdict).toBe("violation")
+      expect(r.violation?.kind).toBe("deadlock")
+      // The shrunk schedule replays to the same deadlock, and no single step of it can go.
+      const w = replay(spec, r.schedule ?? [])
+      expect(w.violations[0]?.kind).toBe("deadlock")
+      // Run one path alone: no deadlock (the race needs both).
+      expect(Explorer.explore(world(compiled("merge", nested(ANON, STACK)))).verdict).toBe("safe")
+    })
+
+    it("a trylock is explored both ways", () => {
+      const c = compiled("try", mmapReadTrylock(mm, Effect.void, Effect.void))
+      expect(c.paths).toBe(2)
+      expect(c.task.program.map(Program.show)).toEqual([
+        "trylock_read mmap else goto f0",
+        "unlock_read mmap",
+        "goto end",
+        "goto end",
+      ])
+      expect(c.task.program[3]?.label).toBe("f0")
+    })
+  })
+
+  describe("programs that cannot be compiled get a typed error", () => {
+    const reason = (program: Compile.Program, options = {}) => {
+      const c = Compile.compile(program, { name: "t", mms: Scenarios.layout, ...options })
+      return c instanceof Compile.CompileError ? c.reason : "compiled"
+    }
+    it("an asynchronous program", () => {
+      expect(reason(mmapReadLock(mm, Effect.sleep(1)))).toBe("async")
+    })
+    it("a program that throws", () => {
+      expect(
+        reason(
+          mmapReadLock(
+            mm,
+            Effect.sync(() => {
+              throw new TypeError("boom")
+            }),
+          ),
+        ),
+      ).toBe("defect")
+    })
+    it("a program on an mm the world lacks", () => {
+      expect(reason(mmapReadLock(Mm.make("other"), Effect.void))).toBe("mm")
+    })
+    it("a retry loop that never ends", () => {
+      const spin = Effect.forever(mmapReadTrylock(mm, Effect.void, Effect.void))
+      expect(reason(spin, { maxCalls: 50 })).toBe("too-many-calls")
+    })
+    it("more control-flow paths than allowed", () => {
+      const tries = Effect.all(
+        Array.from({ length: 10 }, () => mmapReadTrylock(mm, Effect.void, Effect.void)),
+      )
+      expect(reason(tries, { maxPaths: 100 })).toBe("too-many-paths")
+      expect(reason(tries, { maxPaths: 1024 })).toBe("compiled")
+    })
+  })
+})
