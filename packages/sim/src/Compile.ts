@@ -65,18 +65,21 @@ export const traced = <T extends object>(api: T): T =>
 
 const FRAME = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?$/
 
-/** The first stack frame outside this module: the line that called a traced function. */
-export const callerOf = (stack: string): Source | undefined => {
-  const self = import.meta.url.replace(/^file:\/\//, "")
-  for (const line of stack.split("\n").slice(1)) {
+/** The frames of a stack trace that name a file position, innermost first. */
+const frames = (stack: string): Array<Source> =>
+  stack.split("\n").flatMap((line) => {
     const m = FRAME.exec(line.trim())
-    if (!m) continue
+    if (!m || !line.trim().startsWith("at ")) return []
     const file = decodeURI((m[1] as string).replace(/^file:\/\//, ""))
-    if (file === self || file.startsWith("node:")) continue
-    return { file, line: Number(m[2]), column: Number(m[3]) }
-  }
-  return undefined
-}
+    return file.startsWith("node:") ? [] : [{ file, line: Number(m[2]), column: Number(m[3]) }]
+  })
+
+/** This module's file as stack traces name it: the first frame of a stack made here. */
+const self = frames(new Error().stack ?? "")[0]?.file
+
+/** The first stack frame outside this module: the line that called a traced function. */
+export const callerOf = (stack: string): Source | undefined =>
+  frames(stack).find((f) => f.file !== self)
 
 /** How to compile one program. */
 export interface CompileOptions {
