@@ -4,7 +4,17 @@
  * tries their interleavings. A violation comes back with its shrunk schedule replayed step by
  * step, each step with the source line that made it.
  */
-import { Arch, Compile, Explorer, Program, Scenarios, World, type WorldSpec } from "@mmguard/sim"
+import {
+  Arch,
+  Compile,
+  Explorer,
+  isSimError,
+  Move,
+  Program,
+  Scenarios,
+  World,
+  type WorldSpec,
+} from "@mmguard/sim"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { badInput } from "./BadInput.js"
@@ -123,7 +133,7 @@ export const timeline = (
   const w = new World(spec)
   const rows: Array<Row> = []
   for (const move of schedule) {
-    const task = move & 0xff // a move is `task | alt << 8` (alt 1: killed in a killable wait)
+    const task = Move.task(move)
     const t = w.tasks[task]
     if (t === undefined) continue
     const pc = t.pc
@@ -165,11 +175,8 @@ export const explore = (exports: Exports, options: ExploreOptions): Outcome => {
   const missingMm = spec.tasks.find((t) => !mms.some((m) => m.name === t.mm))
   if (missingMm)
     throw badInput(`task "${missingMm.name}" runs in mm "${missingMm.mm}", which the world lacks`)
-  try {
-    new World(spec)
-  } catch (e) {
-    throw badInput(`the world cannot be built: ${e instanceof Error ? e.message : e}`)
-  }
+  const made = World.make(spec)
+  if (isSimError(made)) throw badInput(`the world cannot be built: ${made.message}`)
   let seen = 0
   const started = Date.now()
   const r = Explorer.explore(spec, {
@@ -184,6 +191,8 @@ export const explore = (exports: Exports, options: ExploreOptions): Outcome => {
         }
       : {}),
   })
+  if (r.verdict === "invalid")
+    throw badInput(`the paths cannot be explored: ${r.error?.message ?? "invalid world"}`)
   const tasks: Array<TaskInfo> = [
     ...compiled.map((c) => ({ name: c.task.name, origin: "path" as const, branches: c.paths })),
     ...extra.map((t) => ({ name: t.name, origin: "scenario" as const })),

@@ -20,11 +20,12 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type { Arch } from "./Arch.js"
 import * as KernelSteps from "./KernelSteps.js"
-import type { Step, TaskSpec } from "./Program.js"
+import { endLabel, type Step, type TaskSpec } from "./Program.js"
+import { isSimError } from "./SimError.js"
 import { World, type WorldSpec } from "./World.js"
 
-/** The label a finished branch jumps to: no step has it, so the task ends (as in `Scenarios`). */
-export const END = "end"
+/** The label a finished branch jumps to: the end of the program. */
+const END = endLabel
 
 /** Why a program could not be compiled. */
 export class CompileError extends Data.TaggedError("CompileError")<{
@@ -133,16 +134,12 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
   const fail = (reason: CompileError["reason"], message: string) =>
     new CompileError({ reason, task: options.name, message })
   const firstMm = options.mms[0]?.name ?? ""
-  let world: World
-  try {
-    world = new World({
-      ...(options.arch ? { arch: options.arch } : {}),
-      mms: options.mms,
-      tasks: options.mms.map((m) => ({ name: m.name, mm: m.name, program: [] })),
-    })
-  } catch (e) {
-    return fail("world", e instanceof Error ? e.message : String(e))
-  }
+  const world = World.make({
+    ...(options.arch ? { arch: options.arch } : {}),
+    mms: options.mms,
+    tasks: options.mms.map((m) => ({ name: m.name, mm: m.name, program: [] })),
+  })
+  if (isSimError(world)) return fail("world", world.message)
   const shift = world.arch.pageShift
   const maxCalls = options.maxCalls ?? 2000
   let mm: string | undefined

@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import { isSimError, type SimError } from "./SimError.js"
 import { type Footprint, type Violation, World, type WorldSpec } from "./World.js"
 
 /** Limits of one exploration, and which reductions to use. */
@@ -26,10 +27,14 @@ export interface Budget {
   readonly invariant?: (world: World) => string | undefined
 }
 
-/** What the explorer found. */
+/**
+ * What the explorer found. "invalid": the spec was rejected before anything ran; `error` says
+ * why (task, step, path) and nothing was explored.
+ */
 export interface Exploration {
-  readonly verdict: "safe" | "violation" | "budget"
+  readonly verdict: "safe" | "violation" | "budget" | "invalid"
   readonly violation?: Violation
+  readonly error?: SimError
   readonly schedule?: ReadonlyArray<number>
   /** Steps executed (each yields a state, seen before or not). */
   readonly states: number
@@ -55,8 +60,21 @@ class Stop {
   ) {}
 }
 
-/** Explores the interleavings of `spec` within `budget`. */
+/**
+ * Explores the interleavings of `spec` within `budget`. An invalid spec gives the verdict
+ * "invalid" with its `SimError`; nothing runs.
+ */
 export const explore = (spec: WorldSpec, budget: Budget = {}): Exploration => {
+  const root = World.make(spec)
+  if (isSimError(root))
+    return {
+      verdict: "invalid",
+      error: root,
+      states: 0,
+      distinct: 0,
+      millis: 0,
+      statesPerSecond: 0,
+    }
   const maxStates = budget.maxStates ?? 200_000
   const maxMillis = budget.maxMillis ?? 10_000
   const maxDepth = budget.maxDepth ?? 100_000
@@ -151,7 +169,7 @@ export const explore = (spec: WorldSpec, budget: Budget = {}): Exploration => {
     }
   }
   try {
-    dfs(new World(spec))
+    dfs(root)
     return result("safe")
   } catch (e) {
     if (e instanceof Stop) return result(e.verdict, e.world)
@@ -162,7 +180,8 @@ export const explore = (spec: WorldSpec, budget: Budget = {}): Exploration => {
 /**
  * Shrinks the schedule of `violation`: drops one step at a time while a replay still breaks the
  * same rule in the same way, until no single step can go. Returns the violation as the shortest
- * schedule reached reports it, with that schedule.
+ * schedule reached reports it, with that schedule. `spec` must be valid (as `explore` found it):
+ * an invalid one throws its `SimError`, like `new World`.
  */
 export const shrink = (
   spec: WorldSpec,

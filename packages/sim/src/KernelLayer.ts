@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as KernelSteps from "./KernelSteps.js"
 import type { Step } from "./Program.js"
+import { isSimError } from "./SimError.js"
 import type { World } from "./World.js"
 
 /**
@@ -28,11 +29,13 @@ export const layer = (
     vmaById: (id) => world.vmaById(task, id),
   }
   const vpn = (addr: bigint | undefined) => KernelSteps.vpn(resolver, addr)
-  /** Runs a step; fails with the first violation it caused. */
+  /** Runs a step; fails with the first violation it caused, or why the step is invalid. */
   const act = (s: Step) =>
     Effect.suspend(() => {
       const before = world.violations.length
       const r = world.act(task, s)
+      if (isSimError(r))
+        return Effect.fail(new KernelError.RuleViolation({ rule: r.rule, message: r.message }))
       const v = world.violations[before]
       if (v) return Effect.fail(new KernelError.RuleViolation({ rule: v.rule, message: v.message }))
       if (r === "blocked")

@@ -109,8 +109,17 @@ export const operateStep = (
   args: Kernel.OperationArgs,
 ): Step => {
   const addr = operationPage(r, args)
-  if (action === "writeVma")
-    return { op: "writeVma", addr, field: args.field as never, value: args.value }
+  if (action === "writeVma") {
+    // core passes byte addresses and bigints; the world keeps page numbers and numbers.
+    const v = args.value
+    const value =
+      typeof v !== "bigint"
+        ? v
+        : args.field === "vm_start" || args.field === "vm_end"
+          ? vpn(r, v)
+          : Number(v)
+    return { op: "writeVma", addr, field: args.field as never, value }
+  }
   return {
     op: "do",
     action,
