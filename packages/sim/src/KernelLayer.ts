@@ -30,8 +30,11 @@ export const layer = (
   }
   const vpn = (addr: bigint | undefined) => KernelSteps.vpn(resolver, addr)
   /** Runs a step; fails with the first violation it caused, or why the step is invalid. */
-  const act = (s: Step) =>
+  const act = (step: Step) =>
     Effect.suspend(() => {
+      // A failed step jumps to its onFail label. Labelling the step itself with it makes that
+      // jump land on the step (pc 0), which `act` tells apart from success (pc 1): "jumped".
+      const s = "onFail" in step ? { ...step, label: step.onFail } : step
       const before = world.violations.length
       const r = world.act(task, s)
       if (isSimError(r))
