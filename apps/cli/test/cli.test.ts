@@ -84,7 +84,15 @@ describe("mmguard check", () => {
   })
 
   it("--progress reports on stderr when the exploration takes longer than a second", () => {
-    const args = ["check", example("safe.ts"), "--against", "munmap,khugepaged,page-fault"]
+    // A budget no loaded machine runs out of: the verdict must be "safe", not "budget".
+    const args = [
+      "check",
+      example("safe.ts"),
+      "--against",
+      "munmap,khugepaged,page-fault",
+      "--max-seconds",
+      "300",
+    ]
     const r = run(...args, "--progress", "--json")
     const report = JSON.parse(r.stdout) as CheckReport
     expect(report.verdict).toBe("safe")
@@ -92,7 +100,7 @@ describe("mmguard check", () => {
     else expect(r.stderr).not.toContain("exploring:")
     // Without a terminal and without --progress: nothing on stderr.
     expect(run(...args).stderr).toBe("")
-  })
+  }, 600_000)
 })
 
 describe("bad input exits 2 with a clear message", () => {
