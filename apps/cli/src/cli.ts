@@ -151,6 +151,9 @@ const bigints = (_key: string, value: unknown) =>
 try {
   process.exitCode = await main()
 } catch (e) {
-  if (e instanceof BadInput) fail(e.message)
-  else throw e
+  if (!(e instanceof BadInput)) throw e
+  // With --json, whoever reads stdout gets the error as JSON too.
+  if (process.argv.includes("--json"))
+    console.log(JSON.stringify({ verdict: "bad-input", message: e.message }, null, 2))
+  fail(e.message)
 }

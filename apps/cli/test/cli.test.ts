@@ -132,6 +132,25 @@ describe("bad input exits 2 with a clear message", () => {
     })
 })
 
+describe("--json", () => {
+  it("bad input is a JSON verdict on stdout too, and still exits 2", () => {
+    const r = run("check", example("safe.ts"), "--against", "nope", "--json")
+    expect(r.status).toBe(2)
+    expect(JSON.parse(r.stdout)).toMatchObject({ verdict: "bad-input" })
+    expect(JSON.parse(r.stdout).message).toContain('unknown scenario "nope"')
+  })
+
+  it("a missing lock lists the path and its clauses", () => {
+    const r = json("check", example("missing-lock.ts"))
+    expect(r.verdict).toBe("type-errors")
+    expect(r.typeErrors[0]).toMatchObject({
+      path: "munmap",
+      missing: [{ clause: "MmapWriteLock", mm: "proc" }],
+    })
+    expect(r.located[0]).toMatchObject({ path: "munmap", rule: "P7" })
+  })
+})
+
 describe("mmguard rules and explain", () => {
   it("rules lists every row of core's table", () => {
     const r = run("rules")
