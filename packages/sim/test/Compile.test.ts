@@ -1,58 +1,14 @@
 import { readFileSync } from "node:fs"
-import * as Core from "@mmguard/core"
-import { Address, Mm } from "@mmguard/core"
+import { type Address, Mm } from "@mmguard/core"
 import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { Compile, Explorer, Program, replay, Scenarios, type WorldSpec } from "../src/index.js"
+import { api, compiled, fault, mm, mprotect, page } from "./corePaths.js"
 
-// The core API with call sites recorded, as a user's file would use it.
-const {
-  anonVmaLockWrite,
-  findVma,
-  installPte,
-  lockVmaUnderRcu,
-  mmapReadLock,
-  mmapWriteLock,
-  pteOffsetMapLock,
-  mmapReadTrylock,
-  vmaStartWrite,
-  writeVma,
-} = Compile.traced(Core)
-
-const PAGE = 4096n
-const page = (n: number) => Effect.runSync(Address.pageAddr(BigInt(n) * PAGE))
-const mm = Mm.make("proc")
-const pfn = Effect.runSync(Address.pfn(7))
+const { anonVmaLockWrite, findVma, mmapReadLock, mmapReadTrylock } = api
 const ANON = page(600)
 const STACK = page(8300)
-const here = import.meta.filename
 
-/** do_user_addr_fault: lock_vma_under_rcu, falling back to mmap_read_lock + find_vma. */
-const fault = (addr: Address.PageAddr) =>
-  lockVmaUnderRcu(mm, addr, {
-    onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
-    onFallback: () =>
-      mmapReadLock(
-        mm,
-        Effect.flatMap(findVma(mm, addr), (vma) =>
-          pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
-        ),
-      ),
-  })
-
-/** mprotect: vm_flags under mmap write + VMA write (F3). */
-const mprotect = mmapWriteLock(
-  mm,
-  Effect.flatMap(findVma(mm, ANON, { via: "mmap", mode: "write" }), (vma) =>
-    vmaStartWrite(vma, writeVma(vma, "vm_flags", ["read"])),
-  ),
-)
-
-const compiled = (name: string, program: Compile.Program) => {
-  const c = Compile.compile(program, { name, mms: Scenarios.layout })
-  if (c instanceof Compile.CompileError) throw new Error(c.message)
-  return c
-}
 const world = (...tasks: Array<Compile.Compiled>): WorldSpec => ({
   mms: Scenarios.layout,
   tasks: tasks.map((t) => t.task),
@@ -65,14 +21,14 @@ describe("compiling core programs into task programs", () => {
     expect(c.task.program.map(Program.show)).toEqual([
       "lock_vma_under_rcu(600) else goto f0",
       "lock pte_lock(600)",
-      "installPte(600, 7)",
+      "installPte(600, 42)",
       "unlock pte_lock(600)",
       "vma_end_read(512)",
       "goto end",
       "lock_read mmap",
       "find_vma(600) else goto f1",
       "lock pte_lock(600)",
-      "installPte(600, 7)",
+      "installPte(600, 42)",
       "unlock pte_lock(600)",
       "unlock_read mmap",
       "goto end",
@@ -91,25 +47,26 @@ describe("compiling core programs into task programs", () => {
   })
 
   it("each step points at the line of the call that made it", () => {
-    const c = compiled("mprotect", mprotect)
+    const c = compiled("mprotect", mprotect(ANON))
+    const here = new URL("corePaths.ts", import.meta.url).pathname
     const lines = c.sources.map((s) => s && `${s.file === here}:${s.line}`)
     const source = readFileSync(here, "utf8").split("\n")
     const line = (text: string) => 1 + source.findIndex((l) => l.includes(text))
     expect(lines).toEqual([
-      `true:${line("const mprotect = mmapWriteLock(")}`,
-      `true:${line("Effect.flatMap(findVma(mm, ANON")}`,
+      `true:${line("export const mprotect = ") + 1}`,
+      `true:${line("Effect.flatMap(findVma(mm, addr, {")}`,
       `true:${line("vmaStartWrite(vma, writeVma(")}`,
       `true:${line("vmaStartWrite(vma, writeVma(")}`,
-      `true:${line("const mprotect = mmapWriteLock(")}`,
+      `true:${line("export const mprotect = ") + 1}`,
       undefined, // goto end: the compiler's own jump
-      `true:${line("const mprotect = mmapWriteLock(")}`, // find_vma found nothing: unlock
+      `true:${line("export const mprotect = ") + 1}`, // find_vma found nothing: unlock
     ])
   })
 
   describe("exploring compiled core programs", () => {
     it("a fault racing with mprotect is safe in every interleaving", () => {
       const r = Explorer.explore(
-        world(compiled("fault", fault(ANON)), compiled("mprotect", mprotect)),
+        world(compiled("fault", fault(ANON)), compiled("mprotect", mprotect(ANON))),
       )
       expect(r.verdict).toBe("safe")
       expect(r.states).toBeGreaterThan(10)
