@@ -50,6 +50,8 @@ export const load = async (build: Build): Promise<Exports> => {
   process.setSourceMapsEnabled(true)
   const out = pathToFileURL(join(build.dir, "out")).href
   const traced = await tracedCore(build.dir)
+  if (typeof module.registerHooks !== "function")
+    throw badInput(`mmguard check needs Node.js 22.15 or newer (this is ${process.version})`)
   const first = hooked === undefined
   hooked = { out, traced }
   if (first)
