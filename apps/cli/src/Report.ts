@@ -55,6 +55,9 @@ export const renderTypeErrors = (r: CheckReport): string => {
     }
     out.push(`${where(e.file, e.line, e.column)}: error ${e.code}: ${e.message}`)
     for (const m of e.missing) out.push(`  that is: the program ${lockWords(m)}`)
+    // core spells a "must not hold" rule out as a property name, e.g. "L9: never take ...".
+    const rule = /"([LFPOV]\d+: [^"]+)"/.exec(e.message)?.[1]
+    if (rule) out.push(`  that is: ${rule}`)
   }
   return out.join("\n")
 }

@@ -6,7 +6,7 @@
  * plus, for each exported path, the locks its program still requires.
  */
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { dirname, join, parse, relative, resolve } from "node:path"
@@ -135,6 +135,9 @@ export const typecheck = (build: Build, keys: ReadonlyArray<string>): Array<Type
     compilerOptions: { ...compilerOptions, noEmit: true },
     files: [build.file, ...(keys.length > 0 ? [check] : [])],
   })
+  const text = readFileSync(build.file, "utf8").split("\n")
+  const row = text.findIndex((l) => /\bexport\s+(const|let|var)\s+paths\b/.test(l))
+  const exportAt = { line: row + 1, column: Math.max(1, (text[row] ?? "").indexOf("paths") + 1) }
   const errors: Array<TypeDiagnostic> = []
   for (const text of `${r.stdout}`.split(/\n(?=\S)/)) {
     const m = diagnostic.exec(text.split("\n")[0] ?? "")
@@ -145,10 +148,11 @@ export const typecheck = (build: Build, keys: ReadonlyArray<string>): Array<Type
     if (file === check) {
       const path = keys[at.line - first]
       if (path === undefined) continue
-      errors.push({ file: build.file, ...at, path, missing: missingIn(message) })
+      // Point at the user's `paths` export, not at the generated file.
+      errors.push({ file: build.file, ...at, ...exportAt, path, missing: missingIn(message) })
     } else errors.push({ file, ...at, missing: missingIn(message) })
   }
   if (errors.length === 0 && r.status !== 0)
     throw badInput(`tsc failed on ${build.file}:\n${`${r.stdout}${r.stderr}`.trim()}`)
-  return errors
+  return errors.sort((a, b) => a.line - b.line)
 }

@@ -61,6 +61,22 @@ describe("mmguard check", () => {
     expect(r.stdout).toContain("freePgtables(512, 1024): P7")
   })
 
+  it('a "must not hold" rule broken at compile time: exit 2, the rule spelt out', () => {
+    const r = run("check", fixture("l9.ts"))
+    expect(r.status).toBe(2)
+    expect(r.stdout).toMatch(/fixtures\/l9\.ts:9:\d+: error TS2322/)
+    expect(r.stdout).toContain(
+      "that is: L9: never take the mmap lock while holding a VMA read lock",
+    )
+  })
+
+  it("other type errors are reported as tsc says them; a path that is no program at `paths`", () => {
+    const r = run("check", fixture("typo.ts"))
+    expect(r.status).toBe(2)
+    expect(r.stdout).toContain("fixtures/typo.ts:5:7: error TS2322")
+    expect(r.stdout).toMatch(/fixtures\/typo\.ts:6: path "count": .*not a core program/)
+  })
+
   it("--against adds library scenarios; --arch picks the architecture", () => {
     const r = json("check", example("safe.ts"), "--against", "munmap", "--arch", "arm64-4k-39")
     expect(r.verdict).toBe("safe")
