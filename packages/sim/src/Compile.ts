@@ -64,15 +64,17 @@ export const traced = <T extends object>(api: T): T =>
     Object.entries(api).map(([k, v]) => [k, typeof v === "function" ? wrap(v as never) : v]),
   ) as T
 
-const FRAME = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?$/
+/** A V8 frame: `at fn (FILE:LINE:COL)` or `at FILE:LINE:COL` (FILE may hold spaces). */
+const FRAME = /^at (?:.*? \((.+):(\d+):(\d+)\)|(.+):(\d+):(\d+))$/
 
 /** The frames of a stack trace that name a file position, innermost first. */
 const frames = (stack: string): Array<Source> =>
   stack.split("\n").flatMap((line) => {
     const m = FRAME.exec(line.trim())
-    if (!m || !line.trim().startsWith("at ")) return []
-    const file = decodeURI((m[1] as string).replace(/^file:\/\//, ""))
-    return file.startsWith("node:") ? [] : [{ file, line: Number(m[2]), column: Number(m[3]) }]
+    if (!m) return []
+    const [where, row, col] = m[1] === undefined ? [m[4], m[5], m[6]] : [m[1], m[2], m[3]]
+    const file = decodeURI((where as string).replace(/^file:\/\//, ""))
+    return file.startsWith("node:") ? [] : [{ file, line: Number(row), column: Number(col) }]
   })
 
 /** This module's file as stack traces name it: the first frame of a stack made here. */

@@ -145,3 +145,24 @@ describe("compiling core programs into task programs", () => {
     })
   })
 })
+
+describe("call sites", () => {
+  it("skip node internals and read frames with or without a function name, spaces included", () => {
+    const stack = [
+      "Error",
+      "    at node:internal/main:3:4",
+      "    at fault (/home/me/my paths/fault.ts:12:7)",
+      "    at /home/me/other.ts:3:9",
+    ].join("\n")
+    expect(Compile.callerOf(stack)).toEqual({
+      file: "/home/me/my paths/fault.ts",
+      line: 12,
+      column: 7,
+    })
+    expect(Compile.callerOf("Error\n    at file:///home/me/other%20dir/a.ts:3:9")).toEqual({
+      file: "/home/me/other dir/a.ts",
+      line: 3,
+      column: 9,
+    })
+  })
+})
