@@ -159,6 +159,8 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
   const record = (choices: ReadonlyArray<boolean>): Run => {
     const events: Array<Event> = []
     const taken: Array<boolean> = []
+    // How each PTE lock (by page) was taken in this run, to release it the same way.
+    const ptes = new Map<number, Array<KernelSteps.PteHow>>()
     const onMm = (name: string) => {
       if (name === "") return
       if (!options.mms.some((m) => m.name === name))
@@ -190,6 +192,14 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
           onMm(req.mm)
           const s = KernelSteps.lockStep(resolver, req, END)
           if (s === undefined) return { acquired: true }
+          if (s.op === "pteOffsetMapLock") {
+            // No PTE table mapped: pte_alloc_map_lock allocates one and locks it.
+            const mapped = emit(site, s)
+            if (!mapped) emit(site, KernelSteps.pteAllocStep(resolver, req))
+            const page = KernelSteps.vpn(resolver, req.addr)
+            ptes.set(page, [...(ptes.get(page) ?? []), mapped ? "mapped" : "allocated"])
+            return { acquired: true }
+          }
           if (s.op !== "lockVmaUnderRcu") return { acquired: emit(site, s) }
           const v = layoutVma(req.addr ?? 0n)
           return emit(site, s, v !== undefined) && v
@@ -199,7 +209,9 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
       unlock: (req) =>
         at((site) => {
           onMm(req.mm)
-          const s = KernelSteps.unlockStep(resolver, req)
+          const page = KernelSteps.vpn(resolver, req.addr)
+          const how = req.lock === "pteLock" ? ptes.get(page)?.pop() : undefined
+          const s = KernelSteps.unlockStep(resolver, req, how)
           if (s) emit(site, s)
         }),
       downgrade: (name) =>

@@ -50,10 +50,28 @@ export const layer = (
         )
       return Effect.succeed(r)
     })
+  // How each PTE lock (by page) was taken, innermost last, to release it the same way.
+  const ptes = new Map<number, Array<KernelSteps.PteHow>>()
+  const pteTaken = (req: Kernel.LockRequest, how: KernelSteps.PteHow) => {
+    const page = vpn(req.addr)
+    ptes.set(page, [...(ptes.get(page) ?? []), how])
+    return { acquired: true }
+  }
+  /** pte_offset_map_lock runs in phases (map, lock, re-check): act until it ends. */
+  const mapLock = (s: Step, req: Kernel.LockRequest) =>
+    Effect.gen(function* () {
+      for (let phase = 0; phase < 3; phase++) {
+        if ((yield* act(s)) === "ran") return pteTaken(req, "mapped")
+        if (world.tasks[task]?.ptl === undefined) break
+      }
+      yield* act(KernelSteps.pteAllocStep(resolver, req))
+      return pteTaken(req, "allocated")
+    })
   const shape: Kernel.KernelShape = {
     lock: (req) => {
       const s = KernelSteps.lockStep(resolver, req, "busy")
       if (s === undefined) return Effect.succeed({ acquired: true })
+      if (s.op === "pteOffsetMapLock") return mapLock(s, req)
       if (s.op === "lockVmaUnderRcu")
         return Effect.map(act(s), (r) => {
           const v = r === "ran" ? world.vmaReadHeld(task, s.addr) : undefined
@@ -62,7 +80,8 @@ export const layer = (
       return Effect.map(act(s), (r) => ({ acquired: r === "ran" }))
     },
     unlock: (req) => {
-      const s = KernelSteps.unlockStep(resolver, req)
+      const how = req.lock === "pteLock" ? ptes.get(vpn(req.addr))?.pop() : undefined
+      const s = KernelSteps.unlockStep(resolver, req, how)
       return s === undefined ? Effect.void : Effect.asVoid(act(s))
     },
     downgrade: () => Effect.asVoid(act(KernelSteps.downgradeStep)),

@@ -71,6 +71,9 @@ export const lockStep = (
   req: Kernel.LockRequest,
   onFail: string,
 ): Step | undefined => {
+  // pte_offset_map_lock: map, lock, re-check the PMD entry and retry if it changed (P10, P11).
+  // When no PTE table is mapped it fails: the caller then locks a new one (`pteAllocStep`).
+  if (req.lock === "pteLock") return { op: "pteOffsetMapLock", addr: vpn(r, req.addr), onFail }
   if (req.lock === "vma" && req.mode === "read")
     return { op: "lockVmaUnderRcu", addr: vpn(r, req.addr), onFail }
   if (req.lock === "vma") return { op: "vmaStartWrite", addr: vmaStart(r, req.vma) }
@@ -80,8 +83,30 @@ export const lockStep = (
   return req.attempt === "try" ? { ...s, op: "trylock", onFail } : s
 }
 
-/** The step releasing a lock request, or undefined when it has none. */
-export const unlockStep = (r: Resolver, req: Kernel.LockRequest): Step | undefined => {
+/**
+ * pte_alloc_map_lock's second half: when pte_offset_map_lock found no PTE table, allocate one
+ * and lock it (the plain `lock pte` target does both in one step).
+ */
+export const pteAllocStep = (r: Resolver, req: Kernel.LockRequest): Step => ({
+  op: "lock",
+  lock: "pte",
+  addr: vpn(r, req.addr),
+})
+
+/** How a PTE lock was taken: mapped by pte_offset_map_lock, or on a table just allocated. */
+export type PteHow = "mapped" | "allocated"
+
+/**
+ * The step releasing a lock request, or undefined when it has none. A PTE lock is released
+ * the way it was taken (`how`): pte_unmap_unlock, or a plain unlock.
+ */
+export const unlockStep = (
+  r: Resolver,
+  req: Kernel.LockRequest,
+  how: PteHow = "mapped",
+): Step | undefined => {
+  if (req.lock === "pteLock" && how === "mapped")
+    return { op: "pteUnmapUnlock", addr: vpn(r, req.addr) }
   if (req.lock === "vma") return { op: "vmaEndRead", addr: vmaStart(r, req.vma) }
   if (req.lock === "rcu") return { op: "rcuReadUnlock" }
   const s = target(r, req)

@@ -80,10 +80,11 @@ const body: fc.Arbitrary<Body> = fc.letrec<{ body: Body }>((tie) => ({
             onFallback: () => fallback(undefined),
           }) as never,
     ),
-    tie("body").map(
-      (b): Body =>
+    // Page 600 has a PTE table (pte_offset_map_lock maps it); page 8300 has none (allocated).
+    fc.tuple(fc.constantFrom(600, 8300), tie("body")).map(
+      ([p, b]): Body =>
         (v) =>
-          v ? (pteOffsetMapLock(v, page(600), b(v)) as never) : b(v),
+          v ? (pteOffsetMapLock(v, page(p), b(v)) as never) : b(v),
     ),
     tie("body").map(
       (b): Body =>

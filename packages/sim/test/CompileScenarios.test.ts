@@ -33,4 +33,13 @@ describe("library paths written with core explore like their step arrays", () =>
       expected.kind,
     ])
   })
+
+  it("pte-map-lock: a core file fault racing with khugepaged's retract is safe (it re-checks)", () => {
+    const khugepaged = scenario("khugepaged").spec.tasks[0]
+    if (khugepaged === undefined) throw new Error("no khugepaged task")
+    const s = spec({ fault: fault(page(2100)) })
+    expect(verdict({ ...s, tasks: [...s.tasks, khugepaged] })).toEqual(
+      verdict(scenario("pte-map-lock").spec),
+    )
+  })
 })
