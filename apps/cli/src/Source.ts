@@ -115,16 +115,20 @@ const diagnostic = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/
 
 /**
  * Type-checks the file, and that each exported path (`keys`) is a core program that needs
- * nothing but a kernel: a path still requiring a lock is reported once, naming every clause.
+ * nothing but what a kernel layer provides: a path still requiring a lock is reported once,
+ * naming every clause.
  */
 export const typecheck = (build: Build, keys: ReadonlyArray<string>): Array<TypeDiagnostic> => {
   const check = join(build.dir, "check.ts")
   const lines = [
-    'import type { Kernel, Requirement } from "@mmguard/core"',
+    'import type { Kernel } from "@mmguard/core"',
     'import type * as Effect from "effect/Effect"',
+    'import type * as Layer from "effect/Layer"',
     `import type * as User from ${JSON.stringify(build.file)}`,
+    "// What a kernel layer provides, as core itself says: the service and the marks it discharges.",
+    "type Provided = Layer.Success<ReturnType<typeof Kernel.layer>>",
     "type Missing<P> = P extends Effect.Effect<infer _A, infer _E, infer R>",
-    "  ? Exclude<R, Kernel.Kernel | Requirement.MmapLockTaken<string>>",
+    "  ? Exclude<R, Provided>",
     '  : "not a core program (an Effect)"',
     "type Verdict<P> = [Missing<P>] extends [never] ? true : Missing<P>",
   ]

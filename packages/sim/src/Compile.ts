@@ -13,11 +13,12 @@
  *
  * @since 0.1.0
  */
-import { Kernel, KernelError, type Requirement } from "@mmguard/core"
+import { Kernel, KernelError } from "@mmguard/core"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import type * as Layer from "effect/Layer"
 import type { Arch } from "./Arch.js"
 import * as KernelSteps from "./KernelSteps.js"
 import { endLabel, type Step, type TaskSpec } from "./Program.js"
@@ -107,12 +108,11 @@ export interface Compiled {
   readonly paths: number
 }
 
+/** What a kernel layer provides: the service and the marks core's types discharge with it. */
+type Provided = Layer.Success<ReturnType<typeof Kernel.layer>>
+
 /** A core program that needs nothing but a kernel. */
-export type Program = Effect.Effect<
-  unknown,
-  unknown,
-  Kernel.Kernel | Requirement.MmapLockTaken<string>
->
+export type Program = Effect.Effect<unknown, unknown, Provided>
 
 /** One recorded kernel call: its step, where it was written, and (decisions) the outcome taken. */
 interface Event {
