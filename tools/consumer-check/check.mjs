@@ -4,11 +4,12 @@
 // dependencies from the registry) into throwaway projects OUTSIDE the workspace and type-checks
 // and runs a consumer for each: core alone, sim alone, both together (the first two also run
 // their package README's example as written); then installs the tutor's tarball the same way
-// and runs its bin.
+// and runs its bin; then installs the CLI's tarball and runs `mmguard check` on example files.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { parseArgs } from "node:util"
+import { checkCli } from "./cli-check.mjs"
 import { attw, npmInstall, pack, probeRegistry, publint, root, run } from "./lib.mjs"
 
 const { values } = parseArgs({ options: { report: { type: "string" } } })
@@ -135,6 +136,10 @@ if (record("pack @mmguard/tutor", tutor) && tarballs["@mmguard/core"] && tarball
   if (ok) rmSync(dir, { recursive: true, force: true })
   rmSync(dirname(tutor.tarball), { recursive: true, force: true })
 }
+
+// The `mmguard` command from its packed tarball: it checks the CLI's example files as a user
+// would, with the typescript, @mmguard/core and effect it installs itself (cli-check.mjs).
+checkCli(tarballs, record, install)
 
 for (const tarball of Object.values(tarballs))
   rmSync(dirname(tarball), { recursive: true, force: true })
