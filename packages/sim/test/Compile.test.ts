@@ -1,11 +1,28 @@
 import { readFileSync } from "node:fs"
-import { type Address, Mm } from "@mmguard/core"
+import { Address, Mm, Vma } from "@mmguard/core"
 import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
-import { Compile, Explorer, Program, replay, Scenarios, type WorldSpec } from "../src/index.js"
-import { api, compiled, fault, mm, mprotect, page } from "./corePaths.js"
+import {
+  Compile,
+  Explorer,
+  Program,
+  replay,
+  Scenarios,
+  World,
+  type WorldSpec,
+} from "../src/index.js"
+import {
+  api,
+  compiled,
+  fault,
+  mm,
+  mprotect,
+  installUnderRmap,
+  page,
+  truncate,
+} from "./corePaths.js"
 
-const { anonVmaLockWrite, findVma, mmapReadLock, mmapReadTrylock } = api
+const { anonVmaLockWrite, anonVmaOf, findVma, mmapReadLock, mmapReadTrylock } = api
 const ANON = page(600)
 const STACK = page(8300)
 
@@ -49,10 +66,8 @@ describe("compiling core programs into task programs", () => {
 
   it("runs each path on the live kernel layer as on the compiled program (one mapping)", () => {
     const c = compiled("fault", fault(ANON))
-    const w = replay(
-      world(c),
-      Array.from({ length: 8 }, () => 0),
-    )
+    const w = new World(world(c))
+    for (let n = 0; n < 100 && !w.finished(); n++) w.step(0)
     expect(w.violations).toEqual([])
     expect(w.finished()).toBe(true)
     expect(w.mms.get("proc")?.pt.read(600)).not.toBe(0)
@@ -66,7 +81,7 @@ describe("compiling core programs into task programs", () => {
     const line = (text: string) => 1 + source.findIndex((l) => l.includes(text))
     expect(lines).toEqual([
       `true:${line("export const mprotect = ") + 1}`,
-      `true:${line("Effect.flatMap(findVma(mm, addr, {")}`,
+      `true:${line("export const mprotect = ") + 2}`,
       `true:${line("vmaStartWrite(vma, writeVma(")}`,
       `true:${line("vmaStartWrite(vma, writeVma(")}`,
       `true:${line("export const mprotect = ") + 1}`,
@@ -86,12 +101,13 @@ describe("compiling core programs into task programs", () => {
 
     it("two paths taking two anon_vma locks in opposite orders deadlock in some schedule", () => {
       const nested = (outer: Address.PageAddr, inner: Address.PageAddr) =>
-        mmapReadLock(
-          mm,
+        mmapReadLock(mm, (lock) =>
           Effect.gen(function* () {
-            const a = yield* findVma(mm, outer)
-            const b = yield* findVma(mm, inner)
-            yield* anonVmaLockWrite(a, anonVmaLockWrite(b, Effect.void))
+            const a = yield* findVma(lock, outer)
+            const b = yield* findVma(lock, inner)
+            if (!Vma.hasKind(a, "anonymous") || !Vma.hasKind(b, "anonymous")) return
+            const [first, second] = [yield* anonVmaOf(a), yield* anonVmaOf(b)]
+            yield* anonVmaLockWrite(first, () => anonVmaLockWrite(second, () => Effect.void))
           }),
         )
       const spec = world(
@@ -108,8 +124,28 @@ describe("compiling core programs into task programs", () => {
       expect(Explorer.explore(world(compiled("merge", nested(ANON, STACK)))).verdict).toBe("safe")
     })
 
+    it("an rmap walk becomes the world's walk loop, its body in the tree's page offsets", () => {
+      const c = compiled("truncate", truncate)
+      expect(c.paths).toBe(1)
+      expect(c.task.program.map((s) => `${s.label ?? ""}|${Program.show(s)}`)).toEqual([
+        "|lock_read i_mmap(libfoo)",
+        expect.stringMatching(/^w0\|.*2048.*2559/),
+        "|zapRange(2048, 2560)",
+        "|next vma of w0",
+        "w0.done|unlock_read i_mmap(libfoo)",
+      ])
+      expect(Explorer.explore(world(c)).verdict).toBe("safe")
+      // The PTE lock in a walk's body is taken as pte_alloc_map_lock does: one path.
+      const install = compiled("install", installUnderRmap)
+      expect(install.paths).toBe(1)
+      expect(install.task.program.map((s) => s.op)).toContain("lock")
+    })
+
     it("a trylock is explored both ways", () => {
-      const c = compiled("try", mmapReadTrylock(mm, Effect.void, Effect.void))
+      const c = compiled(
+        "try",
+        mmapReadTrylock(mm, () => Effect.void, Effect.void),
+      )
       expect(c.paths).toBe(2)
       expect(c.task.program.map(Program.show)).toEqual([
         "trylock_read mmap else goto f0",
@@ -127,13 +163,12 @@ describe("compiling core programs into task programs", () => {
       return c instanceof Compile.CompileError ? c.reason : "compiled"
     }
     it("an asynchronous program", () => {
-      expect(reason(mmapReadLock(mm, Effect.sleep(1)))).toBe("async")
+      expect(reason(mmapReadLock(mm, () => Effect.sleep(1)))).toBe("async")
     })
     it("a program that throws", () => {
       expect(
         reason(
-          mmapReadLock(
-            mm,
+          mmapReadLock(mm, () =>
             Effect.sync(() => {
               throw new TypeError("boom")
             }),
@@ -141,16 +176,29 @@ describe("compiling core programs into task programs", () => {
         ),
       ).toBe("defect")
     })
+    it("a decision inside an rmap walk's body", () => {
+      const { addressSpace, iMmapLockRead, lockVmaUnderRcu, vmaIntervalTreeForeach } = api
+      const pgoff = Effect.runSync(Address.pgoff(2048))
+      const walk = iMmapLockRead(addressSpace("libfoo"), (locked) =>
+        vmaIntervalTreeForeach(locked, pgoff, pgoff, () =>
+          lockVmaUnderRcu(mm, page(2048), {
+            onLocked: () => Effect.void,
+            onFallback: () => Effect.void,
+          }),
+        ),
+      )
+      expect(reason(walk)).toBe("walk")
+    })
     it("a program on an mm the world lacks", () => {
-      expect(reason(mmapReadLock(Mm.make("other"), Effect.void))).toBe("mm")
+      expect(reason(mmapReadLock(Mm.make("other"), () => Effect.void))).toBe("mm")
     })
     it("a retry loop that never ends", () => {
-      const spin = Effect.forever(mmapReadTrylock(mm, Effect.void, Effect.void))
+      const spin = Effect.forever(mmapReadTrylock(mm, () => Effect.void, Effect.void))
       expect(reason(spin, { maxCalls: 50 })).toBe("too-many-calls")
     })
     it("more control-flow paths than allowed", () => {
       const tries = Effect.all(
-        Array.from({ length: 10 }, () => mmapReadTrylock(mm, Effect.void, Effect.void)),
+        Array.from({ length: 10 }, () => mmapReadTrylock(mm, () => Effect.void, Effect.void)),
       )
       expect(reason(tries, { maxPaths: 100 })).toBe("too-many-paths")
       expect(reason(tries, { maxPaths: 1024 })).toBe("compiled")

@@ -28,16 +28,30 @@ const mm = Mm.make("proc")
 const page = (n: number) => Effect.runSync(Address.pageAddr(BigInt(n) * 4096n))
 const pfn = Effect.runSync(Address.pfn(77))
 const pages = [512, 600, 2048, 2100, 8300, 9000] // the last one no VMA covers
-type Body = (vma: Vma.Vma<"proc"> | undefined) => Effect.Effect<unknown, unknown, never>
 
-// Programs are generated untyped on purpose: the sim must judge them the same both ways.
+/** What a body may use: the mmap lock guard, a VMA, a locked PTE table (untyped on purpose). */
+interface Ctx {
+  readonly lock?: unknown
+  readonly vma?: Vma.Vma<"proc">
+  readonly pte?: unknown
+}
+type Body = (ctx: Ctx) => Effect.Effect<unknown, unknown, never>
+
+// Programs are generated untyped on purpose: the sim must judge them the same both ways. So an
+// entry change without the PTE lock, or find_vma without the mmap lock, is generated too: with
+// the handles made up from the VMA or the mm.
+const pteOf = ({ pte, vma }: Ctx, addr: Address.PageAddr): never =>
+  (pte ?? { mm: vma?.mm, vma: vma?.info, addr }) as never
 const leaf: fc.Arbitrary<Body> = fc.oneof(
   fc.constantFrom<Body>(
-    (v) => (v ? (installPte(v, page(600), pfn) as never) : Effect.void),
-    (v) => (v ? (zapRange(v, page(512), page(516)) as never) : Effect.void),
-    (v) => (v ? (changeAccessDirty(v, page(512), { accessed: false }) as never) : Effect.void),
-    (v) => (v ? (readVma(v) as never) : Effect.void),
-    (v) => (v ? (writeVma(v, "vm_flags", ["read"]) as never) : Effect.void),
+    (c) => (c.vma ? (installPte(pteOf(c, page(600)), page(600), pfn) as never) : Effect.void),
+    (c) => (c.vma ? (zapRange(c.vma, page(512), page(516)) as never) : Effect.void),
+    (c) =>
+      c.vma
+        ? (changeAccessDirty(pteOf(c, page(512)), page(512), { accessed: false }) as never)
+        : Effect.void,
+    (c) => (c.vma ? (readVma(c.vma) as never) : Effect.void),
+    (c) => (c.vma ? (writeVma(c.vma, "vm_flags", ["read"]) as never) : Effect.void),
   ),
 )
 const body: fc.Arbitrary<Body> = fc.letrec<{ body: Body }>((tie) => ({
@@ -46,29 +60,31 @@ const body: fc.Arbitrary<Body> = fc.letrec<{ body: Body }>((tie) => ({
     leaf,
     fc.tuple(tie("body"), tie("body")).map(
       ([a, b]): Body =>
-        (v) =>
-          Effect.andThen(a(v), b(v)),
+        (c) =>
+          Effect.andThen(a(c), b(c)),
     ),
     tie("body").map(
       (b): Body =>
         () =>
-          mmapReadLock(mm, b(undefined)) as never,
+          mmapReadLock(mm, (lock) => b({ lock })) as never,
     ),
     tie("body").map(
       (b): Body =>
         () =>
-          mmapWriteLock(mm, b(undefined)) as never,
+          mmapWriteLock(mm, (lock) => b({ lock })) as never,
     ),
     fc.tuple(tie("body"), tie("body")).map(
       ([b, busy]): Body =>
         () =>
-          mmapReadTrylock(mm, b(undefined), busy(undefined)) as never,
+          mmapReadTrylock(mm, (lock) => b({ lock }), busy({})) as never,
     ),
     fc.tuple(fc.constantFrom(...pages), tie("body")).map(
       ([p, b]): Body =>
-        () =>
+        (c) =>
           Effect.catch(
-            Effect.flatMap(findVma(mm, page(p)), (v) => b(v as never)),
+            Effect.flatMap(findVma((c.lock ?? { mm }) as never, page(p)), (v) =>
+              b({ ...c, vma: v as never }),
+            ),
             () => Effect.void,
           ) as never,
     ),
@@ -76,25 +92,29 @@ const body: fc.Arbitrary<Body> = fc.letrec<{ body: Body }>((tie) => ({
       ([p, locked, fallback]): Body =>
         () =>
           lockVmaUnderRcu(mm, page(p), {
-            onLocked: (v) => locked(v as never) as never,
-            onFallback: () => fallback(undefined),
+            onLocked: (v) => locked({ vma: v as never }) as never,
+            onFallback: () => fallback({}),
           }) as never,
     ),
     // Page 600 has a PTE table (pte_offset_map_lock maps it); page 8300 has none (allocated).
     fc.tuple(fc.constantFrom(600, 8300), tie("body")).map(
       ([p, b]): Body =>
-        (v) =>
-          v ? (pteOffsetMapLock(v, page(p), b(v)) as never) : b(v),
+        (c) =>
+          c.vma ? (pteOffsetMapLock(c.vma, page(p), (pte) => b({ ...c, pte })) as never) : b(c),
     ),
     tie("body").map(
       (b): Body =>
-        (v) =>
-          v ? (vmaStartWrite(v, b(v)) as never) : b(v),
+        (c) =>
+          c.vma ? (vmaStartWrite(c.vma, b(c)) as never) : b(c),
     ),
     fc.tuple(fc.boolean(), tie("body")).map(
       ([write, b]): Body =>
-        (v) =>
-          v ? ((write ? anonVmaLockWrite : anonVmaLockRead)(v, b(v)) as never) : b(v),
+        (c) => {
+          const id = c.vma?.info.anonVma
+          if (id === undefined) return b(c)
+          const lock = write ? anonVmaLockWrite : anonVmaLockRead
+          return lock({ id } as never, () => b(c)) as never
+        },
     ),
   ),
 })).body
@@ -110,7 +130,7 @@ describe("compiled core programs behave as on the live kernel layer", () => {
   it("the same first violation, or the same memory", () => {
     fc.assert(
       fc.property(body, (b) => {
-        const program = b(undefined) as Compile.Program
+        const program = b({}) as Compile.Program
         const live = fresh([])
         Effect.runSyncExit(Effect.provide(program, KernelLayer.layer(live, 0)))
         const c = Compile.compile(program, { name: "t", mms: Scenarios.layout })
@@ -138,7 +158,7 @@ describe("compiled core programs behave as on the live kernel layer", () => {
       ],
     })
     w.step(1)
-    const tried = mmapReadTrylock(mm, Effect.succeed("locked"), Effect.succeed("busy"))
+    const tried = mmapReadTrylock(mm, () => Effect.succeed("locked"), Effect.succeed("busy"))
     expect(Effect.runSync(Effect.provide(tried, KernelLayer.layer(w, 0)))).toBe("busy")
     expect(w.tasks[0]?.held).toEqual([])
   })

@@ -2,7 +2,7 @@
 // written once with @mmguard/core, compiled, explore to the verdict of their step-array twins.
 import { describe, expect, it } from "vitest"
 import { Explorer, Scenarios, type WorldSpec } from "../src/index.js"
-import { fault, mprotect, munmap, page, spec } from "./corePaths.js"
+import { fault, installUnderRmap, mprotect, munmap, page, spec, truncate } from "./corePaths.js"
 
 const scenario = (id: string) => Scenarios.all.find((s) => s.id === id) as Scenarios.Scenario
 const variant = (id: string, v: string) =>
@@ -41,5 +41,23 @@ describe("library paths written with core explore like their step arrays", () =>
     expect(verdict({ ...s, tasks: [...s.tasks, khugepaged] })).toEqual(
       verdict(scenario("pte-map-lock").spec),
     )
+  })
+
+  it("truncate: the rmap walk of libfoo racing with munmap is safe", () => {
+    const munmapTask = scenario("truncate").spec.tasks[1]
+    if (munmapTask === undefined) throw new Error("no munmap task")
+    const s = spec({ truncate })
+    expect(verdict({ ...s, tasks: [...s.tasks, munmapTask] })).toEqual(
+      verdict(scenario("truncate").spec),
+    )
+  })
+
+  it("truncate/install-under-rmap: installing under the i_mmap lock only is caught", () => {
+    const expected = variant("truncate", "install-under-rmap").expected
+    expect(verdict(spec({ install: installUnderRmap }))).toEqual([
+      "violation",
+      expected.rule,
+      expected.kind,
+    ])
   })
 })

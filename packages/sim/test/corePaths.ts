@@ -9,14 +9,17 @@ import { Compile, Scenarios, type WorldSpec } from "../src/index.js"
 /** The core API with call sites recorded. */
 export const api = Compile.traced(Core)
 const {
+  addressSpace,
   detachVma,
   findVma,
   freePgtables,
+  iMmapLockRead,
   installPte,
   lockVmaUnderRcu,
   mmapReadLock,
   mmapWriteLock,
   pteOffsetMapLock,
+  vmaIntervalTreeForeach,
   vmaStartWrite,
   writeVma,
   zapRange,
@@ -31,38 +34,54 @@ const [start, end] = [page(512), page(1024)]
 /** do_user_addr_fault: lock_vma_under_rcu, falling back to mmap_read_lock + find_vma. */
 export const fault = (addr: Address.PageAddr) =>
   lockVmaUnderRcu(mm, addr, {
-    onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+    onLocked: (vma) => pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn)),
     onFallback: () =>
-      mmapReadLock(
-        mm,
-        Effect.flatMap(findVma(mm, addr), (vma) =>
-          pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+      mmapReadLock(mm, (lock) =>
+        Effect.flatMap(findVma(lock, addr), (vma) =>
+          pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn)),
         ),
       ),
   })
 
 /** mprotect: vm_flags under mmap write + VMA write (F3). */
 export const mprotect = (addr: Address.PageAddr) =>
-  mmapWriteLock(
-    mm,
-    Effect.flatMap(findVma(mm, addr, { via: "mmap", mode: "write" }), (vma) =>
+  mmapWriteLock(mm, (lock) =>
+    Effect.flatMap(findVma(lock, addr), (vma) =>
       vmaStartWrite(vma, writeVma(vma, "vm_flags", ["read"])),
     ),
   )
 
 /** munmap; `zap: false` is the library's no-zap variant: it type-checks, and sim catches P7. */
 export const munmap = (zap: boolean) =>
-  mmapWriteLock(
-    mm,
+  mmapWriteLock(mm, (lock) =>
     Effect.gen(function* () {
-      const vma = yield* findVma(mm, start, { via: "mmap", mode: "write" })
+      const vma = yield* findVma(lock, start)
       yield* vmaStartWrite(
         vma,
         Effect.andThen(detachVma(vma), zap ? zapRange(vma, start, end) : Effect.void),
       )
-      yield* freePgtables(mm, start, end)
+      yield* freePgtables(lock, start, end)
     }),
   )
+
+const libfoo = addressSpace("libfoo")
+const [first, last] = [Effect.runSync(Address.pgoff(2048)), Effect.runSync(Address.pgoff(2559))]
+
+/** unmap_mapping_range on truncation: an rmap walk of libfoo's i_mmap, zapping in each VMA (P4). */
+export const truncate = iMmapLockRead(libfoo, (locked) =>
+  vmaIntervalTreeForeach(locked, first, last, (vma) => zapRange(vma, page(2048), page(2560))),
+)
+
+/**
+ * The library's truncate/install-under-rmap: a page installed under the i_mmap lock only (P3).
+ * core's types reject it (`LockRequired<"MmapOrVmaLock">`); it is compiled anyway, to show that
+ * sim catches it at run time too.
+ */
+export const installUnderRmap: Compile.Program = iMmapLockRead(libfoo, (locked) =>
+  vmaIntervalTreeForeach(locked, first, last, (vma) =>
+    pteOffsetMapLock(vma, page(2048), (pte) => installPte(pte, page(2048), pfn)),
+  ),
+) as never
 
 /** Compiles `program` for the library's layout (a failure to compile fails the test). */
 export const compiled = (name: string, program: Compile.Program): Compile.Compiled => {
