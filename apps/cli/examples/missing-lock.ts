@@ -1,12 +1,12 @@
-// munmap that forgets the mmap write lock around free_pgtables.
+// munmap that downgrades the mmap lock but frees the page tables without detaching the VMA
+// first: under the read lock, free_pgtables needs the proof of the detach (P7 rev 2).
 import {
   Address,
-  detachVma,
+  downgradePhases,
   findVma,
   freePgtables,
   Mm,
-  mmapWriteLock,
-  vmaStartWrite,
+  mmapWriteDowngrade,
   zapRange,
 } from "@mmguard/core"
 import * as Effect from "effect/Effect"
@@ -15,14 +15,10 @@ const mm = Mm.make("proc")
 const start = Effect.runSync(Address.pageAddr(512 * 4096))
 const end = Effect.runSync(Address.pageAddr(1024 * 4096))
 
-const munmap = Effect.andThen(
-  mmapWriteLock(
-    mm,
-    Effect.flatMap(findVma(mm, start, { via: "mmap", mode: "write" }), (vma) =>
-      vmaStartWrite(vma, Effect.andThen(detachVma(vma), zapRange(vma, start, end))),
-    ),
+const munmap = mmapWriteDowngrade(mm, (lock) =>
+  downgradePhases(findVma(lock, start), (vma) =>
+    Effect.andThen(zapRange(vma, start, end), freePgtables(lock, start, end)),
   ),
-  freePgtables(mm, start, end),
 )
 
 export const paths = { munmap }

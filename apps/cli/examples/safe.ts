@@ -19,20 +19,18 @@ const pfn = Effect.runSync(Address.pfn(42))
 
 // do_user_addr_fault: lock_vma_under_rcu, falling back to mmap_read_lock.
 const fault = lockVmaUnderRcu(mm, addr, {
-  onLocked: (vma) => pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+  onLocked: (vma) => pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn)),
   onFallback: () =>
-    mmapReadLock(
-      mm,
-      Effect.flatMap(findVma(mm, addr), (vma) =>
-        pteOffsetMapLock(vma, addr, installPte(vma, addr, pfn)),
+    mmapReadLock(mm, (lock) =>
+      Effect.flatMap(findVma(lock, addr), (vma) =>
+        pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn)),
       ),
     ),
 })
 
 // mprotect: vm_flags under the mmap write lock and the VMA write lock (F3).
-const mprotect = mmapWriteLock(
-  mm,
-  Effect.flatMap(findVma(mm, addr, { via: "mmap", mode: "write" }), (vma) =>
+const mprotect = mmapWriteLock(mm, (lock) =>
+  Effect.flatMap(findVma(lock, addr), (vma) =>
     vmaStartWrite(vma, writeVma(vma, "vm_flags", ["read"])),
   ),
 )

@@ -41,6 +41,9 @@ const where = (file: string, line: number, column?: number) => {
   return `${name}:${line}${column === undefined ? "" : `:${column}`}`
 }
 
+/** The rule a type error spells out, e.g. "L9: never take ..." (core names rules in types). */
+const ruleIn = (message: string): string | undefined => /"([LFPOV]\d+: [^"]+)"/.exec(message)?.[1]
+
 /** The type errors: per path, each missing lock; other errors as tsc says them. */
 export const renderTypeErrors = (r: CheckReport): string => {
   const out: Array<string> = []
@@ -48,15 +51,18 @@ export const renderTypeErrors = (r: CheckReport): string => {
     if (e.path !== undefined) {
       const found = r.located.find((l) => l.path === e.path)
       const at = found?.file && found.line ? where(found.file, found.line) : where(e.file, e.line)
-      if (e.missing.length === 0) out.push(`${at}: path "${e.path}": ${e.message.split("\n")[0]}`)
+      // A rule core keeps as an unsatisfiable requirement (L9, L10, O3...) names itself.
+      const broken = e.missing.length === 0 ? ruleIn(e.message) : undefined
+      if (broken) out.push(`${at}: path "${e.path}" breaks ${broken}`)
+      else if (e.missing.length === 0)
+        out.push(`${at}: path "${e.path}": ${e.message.split("\n")[0]}`)
       for (const m of e.missing) out.push(`${at}: path "${e.path}" ${lockWords(m)}`)
       if (found) out.push(`  sim, running "${e.path}" alone: ${found.text}: ${found.message}`)
       continue
     }
     out.push(`${where(e.file, e.line, e.column)}: error ${e.code}: ${e.message}`)
     for (const m of e.missing) out.push(`  that is: the program ${lockWords(m)}`)
-    // core spells a "must not hold" rule out as a property name, e.g. "L9: never take ...".
-    const rule = /"([LFPOV]\d+: [^"]+)"/.exec(e.message)?.[1]
+    const rule = ruleIn(e.message)
     if (rule) out.push(`  that is: ${rule}`)
   }
   return out.join("\n")

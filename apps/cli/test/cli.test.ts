@@ -25,7 +25,7 @@ describe("mmguard check", () => {
     expect(r.status).toBe(1)
     expect(r.stdout).toContain("violation of O3 (deadlock)")
     expect(r.stdout).toMatch(/merge\s+│ split/)
-    const line = lineOf("race.ts", "anonVmaLockWrite(a, ")
+    const line = lineOf("race.ts", "anonVmaLockWrite(outer, ")
     expect(r.stdout).toMatch(
       new RegExp(`lock_write anon_vma\\(8192\\) \\(waits\\)\\s+race\\.ts:${line}`),
     )
@@ -53,21 +53,23 @@ describe("mmguard check", () => {
 
   it("a missing lock: exit 2, the clause in kernel words at the line that needs it", () => {
     const r = run("check", example("missing-lock.ts"))
-    const line = lineOf("missing-lock.ts", "freePgtables(mm, start, end)")
+    const line = lineOf("missing-lock.ts", "freePgtables(lock, start, end)")
     expect(r.status).toBe(2)
-    expect(r.stdout).toContain(
-      `examples/missing-lock.ts:${line}: path "munmap" needs the mmap lock in write mode (mmap_write_lock) on mm "proc" [MmapWriteLock`,
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `examples/missing-lock\\.ts:${line}: path "munmap" needs the mmap write lock, .* on mm "proc" \\[MmapWriteOrDetached\\]`,
+      ),
     )
-    expect(r.stdout).toContain("freePgtables(512, 1024): P7")
+    expect(r.stdout).toMatch(/freePgtables\(512, 1024\): .* is still attached/)
   })
 
   it('a "must not hold" rule broken at compile time: exit 2, the rule spelt out', () => {
     const r = run("check", fixture("l9.ts"))
     expect(r.status).toBe(2)
-    expect(r.stdout).toMatch(/fixtures\/l9\.ts:9:\d+: error TS2322/)
     expect(r.stdout).toContain(
-      "that is: L9: never take the mmap lock while holding a VMA read lock",
+      'fixtures/l9.ts:9: path "fault" breaks L9: never take the mmap lock of proc while holding a VMA read lock of it',
     )
+    expect(r.stdout).toMatch(/sim, running "fault" alone: lock_read mmap: L9/)
   })
 
   it("other type errors are reported as tsc says them; a path that is no program at `paths`", () => {
@@ -95,7 +97,7 @@ describe("mmguard check", () => {
     expect(run("check", example("race.ts"), "--svg", out).status).toBe(1)
     const svg = readFileSync(out, "utf8")
     expect(svg).toMatch(/^<svg /)
-    expect(svg).toContain(`race.ts:${lineOf("race.ts", "anonVmaLockWrite(a, ")}`)
+    expect(svg).toContain(`race.ts:${lineOf("race.ts", "anonVmaLockWrite(outer, ")}`)
     expect(svg).toContain("violation of O3")
   })
 
@@ -105,7 +107,8 @@ describe("mmguard check", () => {
       "check",
       example("safe.ts"),
       "--against",
-      "munmap,khugepaged,page-fault",
+      // Four tasks: about 13k states (with page-fault too, over the default 200k states).
+      "munmap,khugepaged",
       "--max-seconds",
       "300",
     ]
@@ -161,7 +164,7 @@ describe("--json", () => {
     expect(r.verdict).toBe("type-errors")
     expect(r.typeErrors[0]).toMatchObject({
       path: "munmap",
-      missing: [{ clause: "MmapWriteLock", mm: "proc" }],
+      missing: [{ clause: "MmapWriteOrDetached", mm: "proc" }],
     })
     expect(r.located[0]).toMatchObject({ path: "munmap", rule: "P7" })
   })
