@@ -10,7 +10,7 @@ import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { parseArgs } from "node:util"
 import { checkCli } from "./cli-check.mjs"
-import { attw, npmInstall, pack, probeRegistry, publint, root, run } from "./lib.mjs"
+import { appConsumer, attw, npmInstall, pack, probeRegistry, publint, root, run } from "./lib.mjs"
 
 const { values } = parseArgs({ options: { report: { type: "string" } } })
 const results = []
@@ -106,20 +106,7 @@ for (const [consumer, deps] of Object.entries(consumers)) {
 // The game from its packed tarball, as `npx @mmguard/tutor` would install it: the bin runs.
 const tutor = pack(join(root, "apps", "tutor"))
 if (record("pack @mmguard/tutor", tutor) && tarballs["@mmguard/core"] && tarballs["@mmguard/sim"]) {
-  const dir = mkdtempSync(join(tmpdir(), "mmguard-consumer-tutor-"))
-  const file = (t) => `file:${t}`
-  writeFileSync(
-    join(dir, "package.json"),
-    JSON.stringify({
-      name: "consumer-tutor",
-      private: true,
-      dependencies: { "@mmguard/tutor": file(tutor.tarball) },
-      overrides: {
-        "@mmguard/core": file(tarballs["@mmguard/core"]),
-        "@mmguard/sim": file(tarballs["@mmguard/sim"]),
-      },
-    }),
-  )
+  const dir = appConsumer("tutor", "@mmguard/tutor", tutor.tarball, tarballs)
   const installed = record("tutor tarball: npm install", install(dir))
   const version =
     installed &&

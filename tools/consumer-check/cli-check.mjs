@@ -3,10 +3,9 @@
 // with a schedule, a safe pair exits 0, a missing lock exits 2 naming the clause; and the
 // README's example file finds the race it promises.
 import { spawnSync } from "node:child_process"
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
-import { pack, root } from "./lib.mjs"
+import { appConsumer, pack, root } from "./lib.mjs"
 
 /**
  * Runs the checks, recording each with `record(name, { ok, out })`; true when all passed.
@@ -20,20 +19,7 @@ export const checkCli = (tarballs, record, install) => {
     record("cli tarball: install", { ok: false, out: "a tarball is missing" })
     return false
   }
-  const dir = mkdtempSync(join(tmpdir(), "mmguard-consumer-cli-"))
-  const file = (t) => `file:${t}`
-  writeFileSync(
-    join(dir, "package.json"),
-    JSON.stringify({
-      name: "consumer-cli",
-      private: true,
-      dependencies: { "@mmguard/cli": file(cli.tarball) },
-      overrides: {
-        "@mmguard/core": file(tarballs["@mmguard/core"]),
-        "@mmguard/sim": file(tarballs["@mmguard/sim"]),
-      },
-    }),
-  )
+  const dir = appConsumer("cli", "@mmguard/cli", cli.tarball, tarballs)
   const examples = join(root, "apps", "cli", "examples")
   for (const f of ["race.ts", "safe.ts", "missing-lock.ts"])
     cpSync(join(examples, f), join(dir, "examples", f))

@@ -15,9 +15,9 @@ import {
   api,
   compiled,
   fault,
+  installUnderRmap,
   mm,
   mprotect,
-  installUnderRmap,
   page,
   truncate,
 } from "./corePaths.js"
