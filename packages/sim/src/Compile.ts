@@ -7,6 +7,13 @@
  * failure branches are `onFail` labels. The explorer then interleaves it with other tasks at
  * every kernel call, replays and shrinks its schedules like any other program.
  *
+ * An rmap walk (vma_interval_tree_foreach, anon_vma_interval_tree_foreach) becomes the world's
+ * walk loop (`rmapWalk` ... `rmapWalkNext`, see `world/RmapWalk`): its body is recorded once, on
+ * a VMA of the layout's tree (or one at page offset 0 when the layout has none), with its pages
+ * as page offsets in the tree, and the world runs it for each VMA the tree holds at run time. A
+ * body must have one path: a PTE lock in it is taken as pte_alloc_map_lock does, and any other
+ * call the world decides there is a `CompileError` with reason "walk".
+ *
  * Each step keeps where the user wrote the call: build the program with the functions of
  * `traced(core)` (each captures its caller's stack) and `Compiled.sources` gives file:line per
  * step.
