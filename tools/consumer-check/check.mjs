@@ -4,12 +4,13 @@
 // dependencies from the registry) into throwaway projects OUTSIDE the workspace and type-checks
 // and runs a consumer for each: core alone, sim alone, both together (the first two also run
 // their package README's example as written); then installs the tutor's tarball the same way
-// and runs its bin.
+// and runs its bin; then installs the CLI's tarball and runs `mmguard check` on example files.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { parseArgs } from "node:util"
-import { attw, npmInstall, pack, probeRegistry, publint, root, run } from "./lib.mjs"
+import { checkCli } from "./cli-check.mjs"
+import { appConsumer, attw, npmInstall, pack, probeRegistry, publint, root, run } from "./lib.mjs"
 
 const { values } = parseArgs({ options: { report: { type: "string" } } })
 const results = []
@@ -105,20 +106,7 @@ for (const [consumer, deps] of Object.entries(consumers)) {
 // The game from its packed tarball, as `npx @mmguard/tutor` would install it: the bin runs.
 const tutor = pack(join(root, "apps", "tutor"))
 if (record("pack @mmguard/tutor", tutor) && tarballs["@mmguard/core"] && tarballs["@mmguard/sim"]) {
-  const dir = mkdtempSync(join(tmpdir(), "mmguard-consumer-tutor-"))
-  const file = (t) => `file:${t}`
-  writeFileSync(
-    join(dir, "package.json"),
-    JSON.stringify({
-      name: "consumer-tutor",
-      private: true,
-      dependencies: { "@mmguard/tutor": file(tutor.tarball) },
-      overrides: {
-        "@mmguard/core": file(tarballs["@mmguard/core"]),
-        "@mmguard/sim": file(tarballs["@mmguard/sim"]),
-      },
-    }),
-  )
+  const dir = appConsumer("tutor", "@mmguard/tutor", tutor.tarball, tarballs)
   const installed = record("tutor tarball: npm install", install(dir))
   const version =
     installed &&
@@ -135,6 +123,10 @@ if (record("pack @mmguard/tutor", tutor) && tarballs["@mmguard/core"] && tarball
   if (ok) rmSync(dir, { recursive: true, force: true })
   rmSync(dirname(tutor.tarball), { recursive: true, force: true })
 }
+
+// The `mmguard` command from its packed tarball: it checks the CLI's example files as a user
+// would, with the typescript, @mmguard/core and effect it installs itself (cli-check.mjs).
+checkCli(tarballs, record, install)
 
 for (const tarball of Object.values(tarballs))
   rmSync(dirname(tarball), { recursive: true, force: true })

@@ -1,7 +1,7 @@
 // Building blocks of `pnpm check:packages`: pack a workspace package, lint the tarball, and
 // install tarballs into a throwaway consumer project outside the workspace.
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, readdirSync } from "node:fs"
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
@@ -84,6 +84,29 @@ export const pack = (dir) => {
   const r = run("pnpm", ["pack", "--pack-destination", dest], dir)
   const tgz = readdirSync(dest).find((f) => f.endsWith(".tgz"))
   return { ...r, ok: r.ok && tgz !== undefined, tarball: tgz ? join(dest, tgz) : "" }
+}
+
+/**
+ * A throwaway project outside the workspace that installs app `pkg` from its `tarball`, with
+ * @mmguard/core and @mmguard/sim overridden by ours from `tarballs` (the registry lacks them).
+ * Returns its folder.
+ */
+export const appConsumer = (name, pkg, tarball, tarballs) => {
+  const dir = mkdtempSync(join(tmpdir(), `mmguard-consumer-${name}-`))
+  const file = (t) => `file:${t}`
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({
+      name: `consumer-${name}`,
+      private: true,
+      dependencies: { [pkg]: file(tarball) },
+      overrides: {
+        "@mmguard/core": file(tarballs["@mmguard/core"]),
+        "@mmguard/sim": file(tarballs["@mmguard/sim"]),
+      },
+    }),
+  )
+  return dir
 }
 
 /** publint on the package folder (packed the way pnpm packs it). */

@@ -7,27 +7,13 @@
  * @since 0.1.0
  */
 
-import { type Vma as CoreVma, Kernel, KernelError } from "@mmguard/core"
+import { Kernel, KernelError } from "@mmguard/core"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
-import { Pte } from "./PageTable.js"
+import * as KernelSteps from "./KernelSteps.js"
 import type { Step } from "./Program.js"
 import { isSimError } from "./SimError.js"
-import type { Vma } from "./Vma.js"
 import type { World } from "./World.js"
-
-const info = (v: Vma, shift: number, mm?: string): CoreVma.VmaInfo => ({
-  id: v.id,
-  start: BigInt(v.start) << BigInt(shift),
-  end: BigInt(v.end) << BigInt(shift),
-  pgoff: BigInt(v.pgoff),
-  anonymous: v.file === undefined,
-  flags: v.flags,
-  shared: v.flags.includes("shared"),
-  ...(v.file === undefined ? {} : { file: v.file.name }),
-  ...(v.anonVma === undefined ? {} : { anonVma: v.anonVma.id }),
-  ...(mm === undefined ? {} : { mm }),
-})
 
 /**
  * A layer driving task `task` of `world` (give it a task with an empty program). Addresses
@@ -35,10 +21,14 @@ const info = (v: Vma, shift: number, mm?: string): CoreVma.VmaInfo => ({
  */
 export const layer = (world: World, task: number): Layer.Layer<Kernel.Provided> => {
   const shift = world.arch.pageShift
-  const vpn = (addr: bigint | undefined) => Number((addr ?? 0n) >> BigInt(shift))
+  const resolver = KernelSteps.resolverOf(world, task)
+  const vpn = (addr: bigint | undefined) => KernelSteps.vpn(resolver, addr)
   /** Runs a step; fails with the first violation it caused, or why the step is invalid. */
-  const act = (s: Step) =>
+  const act = (step: Step) =>
     Effect.suspend(() => {
+      // A failed step jumps to its onFail label. Labelling the step itself with it makes that
+      // jump land on the step (pc 0), which `act` tells apart from success (pc 1): "jumped".
+      const s = "onFail" in step ? { ...step, label: step.onFail } : step
       const before = world.violations.length
       const r = world.act(task, s)
       if (isSimError(r))
@@ -54,116 +44,63 @@ export const layer = (world: World, task: number): Layer.Layer<Kernel.Provided> 
         )
       return Effect.succeed(r)
     })
-  const vmaStart = (id: number | undefined) =>
-    id === undefined ? 0 : (world.vmaById(task, id)?.start ?? 0)
-  /** Every VMA of every mm, with its mm's name. */
-  const allVmas = () => [...world.mms].flatMap(([name, mm]) => mm.vmas.map((v) => ({ name, v })))
-  /** The start of a VMA of the task's mm whose anon_vma is `id` (the sim locks it through one). */
-  const anonVmaAt = (id: number) => allVmas().find(({ v }) => v.anonVma?.id === id)?.v.start ?? 0
-  const target = (req: Kernel.LockRequest): Step | undefined => {
-    const mode = req.mode === "held" ? undefined : req.mode
-    switch (req.lock) {
-      case "mmap":
-        return { op: "lock", lock: "mmap", mode: mode ?? "read" }
-      case "anonVma": {
-        const addr = req.anonVma === undefined ? vmaStart(req.vma) : anonVmaAt(req.anonVma)
-        return { op: "lock", lock: "anonVma", addr, mode: mode ?? "read" }
-      }
-      case "iMmap": {
-        const file =
-          req.file ?? (req.vma === undefined ? undefined : world.vmaById(task, req.vma)?.file?.name)
-        return { op: "lock", lock: "iMmap", file: file ?? "", mode: mode ?? "read" }
-      }
-      case "pageTableLock":
-        return { op: "lock", lock: "pageTableLock" }
-      case "pmdLock":
-        return { op: "lock", lock: "pmd", addr: vpn(req.addr) }
-      case "pteLock":
-        return { op: "lock", lock: "pte", addr: vpn(req.addr) }
-      default:
-        return undefined
-    }
+  // How each PTE lock (by page) was taken, innermost last, to release it the same way.
+  const ptes = new Map<number, Array<KernelSteps.PteHow>>()
+  const pteTaken = (req: Kernel.LockRequest, how: KernelSteps.PteHow) => {
+    const page = vpn(req.addr)
+    ptes.set(page, [...(ptes.get(page) ?? []), how])
+    return { acquired: true }
   }
+  /** pte_offset_map_lock runs in phases (map, lock, re-check): act until it ends. */
+  const mapLock = (s: Step, req: Kernel.LockRequest) =>
+    Effect.gen(function* () {
+      for (let phase = 0; phase < 3; phase++) {
+        if ((yield* act(s)) === "ran") return pteTaken(req, "mapped")
+        if (world.tasks[task]?.ptl === undefined) break
+      }
+      yield* act(KernelSteps.pteAllocStep(resolver, req))
+      return pteTaken(req, "allocated")
+    })
   const shape: Kernel.KernelShape = {
     lock: (req) => {
-      if (req.lock === "vma" && req.mode === "read")
-        return Effect.map(
-          act({ op: "lockVmaUnderRcu", addr: vpn(req.addr), onFail: "busy" }),
-          (r) => {
-            const v = r === "ran" ? world.vmaReadHeld(task, vpn(req.addr)) : undefined
-            return v ? { acquired: true, vma: info(v, shift) } : { acquired: false }
-          },
-        )
-      if (req.lock === "vma")
-        return Effect.as(act({ op: "vmaStartWrite", addr: vmaStart(req.vma) }), { acquired: true })
-      if (req.lock === "rcu") return Effect.as(act({ op: "rcuReadLock" }), { acquired: true })
-      if (req.lock === "vmaSetup") return Effect.succeed({ acquired: true })
-      const s = target(req)
-      if (s === undefined || s.op !== "lock") return Effect.succeed({ acquired: true })
-      if (req.attempt === "try")
-        return Effect.map(act({ ...s, op: "trylock", onFail: "busy" }), (r) => ({
-          acquired: r === "ran",
-        }))
-      return Effect.as(act(s), { acquired: true })
+      const s = KernelSteps.lockStep(resolver, req, "busy")
+      if (s === undefined) return Effect.succeed({ acquired: true })
+      if (s.op === "pteOffsetMapLock") return mapLock(s, req)
+      if (s.op === "lockVmaUnderRcu")
+        return Effect.map(act(s), (r) => {
+          const v = r === "ran" ? world.vmaReadHeld(task, s.addr) : undefined
+          return v ? { acquired: true, vma: KernelSteps.vmaInfo(v, shift) } : { acquired: false }
+        })
+      return Effect.map(act(s), (r) => ({ acquired: r === "ran" }))
     },
     unlock: (req) => {
-      if (req.lock === "vma")
-        return Effect.asVoid(act({ op: "vmaEndRead", addr: vmaStart(req.vma) }))
-      if (req.lock === "rcu") return Effect.asVoid(act({ op: "rcuReadUnlock" }))
-      const s = target(req)
-      if (s === undefined || s.op !== "lock") return Effect.void
-      return Effect.asVoid(act({ ...s, op: "unlock" }))
+      const how = req.lock === "pteLock" ? ptes.get(vpn(req.addr))?.pop() : undefined
+      const s = KernelSteps.unlockStep(resolver, req, how)
+      return s === undefined ? Effect.void : Effect.asVoid(act(s))
     },
-    downgrade: () => Effect.asVoid(act({ op: "mmapWriteDowngrade" })),
+    downgrade: () => Effect.asVoid(act(KernelSteps.downgradeStep)),
     findVma: (_mm, addr) =>
-      Effect.flatMap(act({ op: "findVma", addr: vpn(addr), onFail: "none" }), (r) => {
+      Effect.flatMap(act(KernelSteps.findVmaStep(resolver, addr, "none")), (r) => {
         const v = r === "ran" ? world.vmaFor(task, vpn(addr)) : undefined
         return v
-          ? Effect.succeed(info(v, shift))
+          ? Effect.succeed(KernelSteps.vmaInfo(v, shift))
           : Effect.fail(new KernelError.NoVma({ addr, rule: "L6" }))
       }),
     rmapWalk: (req) =>
-      Effect.sync(() => {
-        const [first, last] = [Number(req.first), Number(req.last)]
-        const overlaps = (v: Vma) => v.pgoff <= last && first < v.pgoff + (v.end - v.start)
-        const inTree = (v: Vma) =>
-          req.file !== undefined ? v.file?.name === req.file : v.anonVma?.id === req.anonVma
-        return allVmas()
-          .filter(({ v }) => inTree(v) && overlaps(v))
-          .map(({ name, v }) => info(v, shift, name))
-      }),
+      Effect.sync(() =>
+        KernelSteps.rmapWalkVmas(resolver, req).map(({ mm, vma }) =>
+          KernelSteps.vmaInfo(vma, shift, mm),
+        ),
+      ),
     operate: (_mm, action, args) => {
-      const addr =
-        args.vma !== undefined && args.addr === undefined ? vmaStart(args.vma) : vpn(args.addr)
-      if (action === "writeVma") {
-        // core passes byte addresses and bigints; the world keeps page numbers and numbers.
-        const v = args.value
-        const value =
-          typeof v !== "bigint"
-            ? v
-            : args.field === "vm_start" || args.field === "vm_end"
-              ? vpn(v)
-              : Number(v)
-        return act({ op: "writeVma", addr, field: args.field as never, value })
-      }
-      if (action === "readVma")
-        return Effect.map(act({ op: "do", action, addr }), () => {
-          const v = world.vmaFor(task, addr)
-          return v && info(v, shift)
-        })
+      const s = KernelSteps.operateStep(resolver, action, args)
+      const page = KernelSteps.operationPage(resolver, args)
       if (action === "readPte")
-        return Effect.map(act({ op: "do", action, addr }), () => {
-          const name = world.tasks[task]?.mm
-          const e = (name === undefined ? undefined : world.mms.get(name)?.pt.read(addr)) ?? 0
-          return e === 0 ? { present: false } : { present: true, pfn: BigInt(Pte.pfn(e)) }
-        })
-      return act({
-        op: "do",
-        action,
-        addr,
-        ...(args.end === undefined ? {} : { end: vpn(args.end) }),
-        ...(args.to === undefined ? {} : { to: vpn(args.to) }),
-        ...(args.pfn === undefined ? {} : { pfn: Number(args.pfn) }),
+        return Effect.map(act(s), () => KernelSteps.readPteResult(world, task, page))
+      if (action !== "readVma") return act(s)
+      return Effect.map(act(s), () => {
+        const v = world.vmaFor(task, page)
+        return v && KernelSteps.vmaInfo(v, shift)
       })
     },
   }

@@ -8,6 +8,8 @@
 // --- data side (address spaces, rmap, page tables) ---
 /** Architectures and their folding (P1). */
 export * as Arch from "./Arch.js"
+/** Core programs compiled into explorable task programs. */
+export * as Compile from "./Compile.js"
 /** The interleaving explorer. */
 export * as Explorer from "./Explorer.js"
 /** Reference-counted physical frames. */
