@@ -1,10 +1,11 @@
 /**
- * `mmguard rules` and `mmguard explain ID`, derived from data: core's rule table (operations,
- * clauses, ordering, the L8 and V5 tables), the core functions whose types carry a row, and the
- * sim scenarios that exercise or catch a rule. Nothing here restates a rule by hand.
+ * `mmguard rules` and `mmguard explain ID`, derived from data: core's rule catalogue (every ID
+ * with its summary), its rule table (operations, clauses, ordering, the L8 and V5 tables), the
+ * core functions whose types carry a row, and the sim scenarios that exercise or catch a rule.
+ * Nothing here restates a rule by hand.
  */
 import * as Core from "@mmguard/core"
-import { Rules } from "@mmguard/core"
+import { Catalogue, Rules } from "@mmguard/core"
 import { Scenarios } from "@mmguard/sim"
 import { badInput } from "./BadInput.js"
 
@@ -19,33 +20,28 @@ const needs = (rule: Rules.Rule): string => {
   return parts.length === 0 ? "no lock" : parts.join(" + ")
 }
 
-/** Every rule ID the data mentions, in catalogue order (L, F, P, O, V). */
-export const ruleIds = (): Array<string> => {
-  const ids = new Set<string>([
-    ...operations.map(([, r]) => r.id),
-    ...Rules.Ordering.map((o) => o.id),
-    "L8",
-    "V5",
-    ...Scenarios.all.flatMap((s) => [...s.rules, ...s.variants.map((v) => v.expected.rule)]),
-  ])
-  const rank = (id: string) => "LFPOV".indexOf(id[0] ?? "") * 1000 + Number(id.slice(1))
-  return [...ids].sort((a, b) => rank(a) - rank(b))
-}
+/** Every rule ID of RULES.md, in the document's order (core's catalogue). */
+export const ruleIds = (): ReadonlyArray<string> => Catalogue.Ids
 
-/** The rule table, one line per row: ID, section, what the operation needs. */
+/** An ID with its revision-2 mark, padded for a listing. */
+const label = (id: string): string =>
+  `${id}${(Catalogue.Revision2 as ReadonlyArray<string>).includes(id) ? "*" : ""}`.padEnd(5)
+
+/**
+ * Every rule of the catalogue with its summary, then the rows of core's table that check it:
+ * the operation with what it needs, or the lock-order chains.
+ */
 export const listRules = (): string => {
-  const lines = operations.map(
-    ([op, r]) => `${r.id.padEnd(4)}${r.section.padEnd(28)}${r.title} (${op}): needs ${needs(r)}`,
-  )
-  for (const o of Rules.Ordering)
-    for (const chain of o.chains)
-      lines.push(
-        `${o.id.padEnd(4)}${"Lock ordering".padEnd(28)}${chain.join(" -> ")} (${o.source})`,
-      )
-  lines.push(
-    `${"L8".padEnd(4)}${"Locking rules".padEnd(28)}the valid lock states table (${Rules.ValidStates.length} rows; \`mmguard explain L8\`)`,
-    `${"V5".padEnd(4)}${"mmap write lock downgrading".padEnd(28)}read / downgraded / write exclusion (\`mmguard explain V5\`)`,
-  )
+  const lines: Array<string> = []
+  for (const id of Catalogue.Ids) {
+    lines.push(`${label(id)}${Catalogue.summary(id)}`)
+    for (const [op, r] of operations.filter(([, x]) => x.id === id))
+      lines.push(`${id.padEnd(4)}   ${r.title} (${op}): needs ${needs(r)}`)
+    for (const o of Rules.Ordering.filter((x) => x.id === id))
+      for (const chain of o.chains)
+        lines.push(`${id.padEnd(4)}   ${chain.join(" -> ")} (${o.source})`)
+  }
+  lines.push("", "* new or changed in revision 2 of the document")
   return lines.join("\n")
 }
 
@@ -63,7 +59,7 @@ export const explainRule = (id: string): string => {
   const about = Scenarios.all.filter((sc) => sc.rules.includes(id)).map((sc) => sc.title)
   if (caught.length + about.length > 0)
     return `${id}: the rule of ${[...about, ...caught.map((c) => `the bug ${c}`)].join("; ")} (mmguard explain ${id}).`
-  return `${id}: see \`mmguard explain ${id}\`.`
+  return `${id}: ${Catalogue.summary(id) ?? "see RULES.md"}`
 }
 
 /** Core's exported functions, by name (the API a rule's row types). */
@@ -77,7 +73,7 @@ const coreFunctions = new Set(
 export const explain = (id: string): string => {
   if (!ruleIds().includes(id))
     throw badInput(`unknown rule "${id}"; known: ${ruleIds().join(", ")} (see \`mmguard rules\`)`)
-  const out: Array<string> = [`${id}`]
+  const out: Array<string> = [`${label(id).trim()} ${Catalogue.summary(id)}`]
   const rows = operations.filter(([, r]) => r.id === id)
   if (rows.length > 0) {
     out.push("", "Rule table (core's Rules.Operations):")

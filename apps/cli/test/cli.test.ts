@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { Catalogue } from "@mmguard/core"
 import { Compile, replay, Scenarios } from "@mmguard/sim"
 import { describe, expect, it } from "vitest"
 import type { CheckReport } from "../src/Report.js"
@@ -176,6 +177,11 @@ describe("mmguard rules and explain", () => {
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/^P3 .*install a page table entry/m)
     expect(r.stdout).toMatch(/^O1 .*mmap_lock/m)
+    // Every rule of the catalogue is listed, also those no row of the table checks (F6), and
+    // revision 2's are marked.
+    for (const id of Catalogue.Ids) expect(r.stdout).toMatch(new RegExp(`^${id}\\*? `, "m"))
+    expect(r.stdout).toMatch(/^L11\* .*interrupted/m)
+    expect(r.stdout).toMatch(/^F6 +swap_readahead_info/m)
   })
 
   it("explain shows where core types the rule and which scenarios catch it", () => {
@@ -184,6 +190,7 @@ describe("mmguard rules and explain", () => {
     expect(r.stdout).toContain("MmapOrVmaLock")
     expect(r.stdout).toContain("installPte")
     expect(r.stdout).toContain("truncate/install-under-rmap")
+    expect(r.stdout.split("\n")[0]).toBe(`P3 ${Catalogue.summary("P3")}`)
   })
 
   it("the built bin exists", () => {
