@@ -1,0 +1,308 @@
+/**
+ * Source-set dynamic partial-order reduction with sleep sets (Abdulla, Aronis, Jonsson and
+ * Sagonas, "Optimal dynamic partial order reduction", POPL 2014, Algorithm 1), over the
+ * footprints `World.footprint` gives each move.
+ *
+ * The search runs depth-first from one world and explores at least one interleaving of every
+ * class of equivalent interleavings (two schedules are equivalent when one becomes the other by
+ * swapping adjacent independent moves): so it reaches every final state and every violation a
+ * step reports from what its footprint covers, and usually a tiny fraction of the states. Races
+ * between dependent moves are found with vector clocks; a task blocked on a lock happens after
+ * the move that woke it. The search is stateless (no state hashing): it needs a world whose
+ * tasks cannot loop (see `Explorer` for the search used otherwise).
+ *
+ * @since 0.2.0
+ */
+import type { Footprint, Violation, World } from "./World.js"
+
+/**
+ * Do resources `a` and `b` overlap? Resources are paths: `mem` holds `mem:proc`, which holds
+ * `mem:proc:pte:601`; two resources overlap when they are equal or one holds the other.
+ */
+export const overlap = (a: string, b: string): boolean =>
+  a === b ||
+  (a.length < b.length
+    ? b.startsWith(a) && b[a.length] === ":"
+    : a.startsWith(b) && a[b.length] === ":")
+
+const touches = (resources: ReadonlyArray<string>, r: string): boolean =>
+  resources.some((x) => overlap(x, r))
+
+/** Do two moves touch an overlapping resource that one of them changes? */
+export const dependent = (a: Footprint, b: Footprint): boolean =>
+  a.writes.some((r) => touches(b.writes, r) || touches(b.reads, r)) ||
+  b.writes.some((r) => touches(a.reads, r))
+
+/** The task a move belongs to (a move is `task | (alt << 8)`). */
+export const taskOf = (move: number): number => move & 255
+
+/** A move asleep at a node, with its footprint there (it stays asleep while nothing touches it). */
+export interface Asleep {
+  readonly move: number
+  readonly fp: Footprint
+}
+
+/** Counters of one search, for budgets and progress. */
+export interface Counters {
+  /** Moves executed. */
+  states: number
+  /** Complete interleavings (no task left to run). */
+  executions: number
+  /** Interleavings cut because every runnable move was asleep (covered elsewhere). */
+  sleepBlocked: number
+  /** Deepest schedule followed. */
+  depth: number
+}
+
+/** How a search ended: `budget` when a limit stopped it, else with the first violation found. */
+export type Outcome =
+  | { readonly kind: "done" }
+  | { readonly kind: "budget" }
+  | { readonly kind: "violation"; readonly violation: Violation; readonly schedule: number[] }
+
+/** Limits and hooks of one search. */
+export interface Limits {
+  readonly maxDepth: number
+  readonly maxStates: number
+  /** Called every 1024 moves (for the clock and progress): true stops the search with "budget". */
+  readonly tick: (c: Counters) => boolean
+  /** Called on every state reached, after `move` (it may report an invariant on it). */
+  readonly visit?: (w: World, move: number) => void
+  /** State hashing: the key of a state (its fingerprint); without it the search is stateless. */
+  readonly key?: (w: World) => string
+}
+
+// One executed move on the current path, with its happens-before vector clock: `vc[t]` is how
+// many moves of task t happen before it or are it; `idx` is its own number among its task's.
+interface Event {
+  readonly move: number
+  readonly task: number
+  readonly fp: Footprint
+  readonly vc: Int32Array
+  readonly idx: number
+}
+
+// One state on the current path.
+interface Node {
+  readonly w: World
+  readonly enabled: ReadonlyArray<number>
+  readonly sleep: ReadonlyArray<Asleep>
+  /** Moves to explore from here (the source set, grown by races found below). */
+  readonly backtrack: Array<number>
+  /** Moves explored from here, with their footprints (they sleep in later siblings). */
+  readonly done: Array<Asleep>
+  /** Per task: the clock of its last move, and of the move that woke it up since. */
+  readonly last: ReadonlyArray<Int32Array | undefined>
+  readonly woke: ReadonlyArray<Int32Array | undefined>
+  /** With state hashing: the state's key, and every (task, footprint) run below it so far. */
+  key: string | undefined
+  readonly below: Map<string, Done>
+  full: boolean
+}
+
+// A move of a task run somewhere below a state, with its footprint.
+interface Done {
+  readonly task: number
+  readonly fp: Footprint
+}
+
+const doneKey = (task: number, fp: Footprint): string =>
+  `${task}|${fp.reads.join()}|${fp.writes.join()}`
+
+const merge = (into: Map<string, Done>, from: ReadonlyMap<string, Done>): void => {
+  for (const [k, v] of from) if (!into.has(k)) into.set(k, v)
+}
+
+const hasMove = (list: ReadonlyArray<Asleep>, move: number): boolean =>
+  list.some((a) => a.move === move)
+
+const join = (into: Int32Array, from: Int32Array | undefined): void => {
+  if (from === undefined) return
+  for (let i = 0; i < into.length; i++)
+    if ((from[i] as number) > (into[i] as number)) into[i] = from[i] as number
+}
+
+/**
+ * Explores every interleaving class from `root`, except those starting with a move in `sleep`
+ * (explored elsewhere), adding to `counters` as it goes.
+ */
+export const search = (
+  root: World,
+  sleep: ReadonlyArray<Asleep>,
+  limits: Limits,
+  counters: Counters,
+): Outcome => {
+  const tasks = root.tasks.length
+  const node = (
+    w: World,
+    enabled: ReadonlyArray<number>,
+    asleep: ReadonlyArray<Asleep>,
+    last: ReadonlyArray<Int32Array | undefined>,
+    woke: ReadonlyArray<Int32Array | undefined>,
+  ): Node | undefined => {
+    const first = enabled.find((m) => !hasMove(asleep, m))
+    if (first === undefined) return undefined
+    return {
+      w,
+      enabled,
+      sleep: asleep,
+      backtrack: [first],
+      done: [],
+      last,
+      woke,
+      key: undefined,
+      below: new Map(),
+      full: false,
+    }
+  }
+  // Completed states: key -> the sleep set they were searched with and what ran below them.
+  const cache = new Map<
+    string,
+    { sleep: ReadonlyArray<number>; below: ReadonlyMap<string, Done> }
+  >()
+  const expand = (n: Node): void => {
+    if (n.full) return
+    n.full = true
+    for (const m of n.enabled)
+      if (!n.backtrack.includes(m) && !hasMove(n.sleep, m)) n.backtrack.push(m)
+  }
+  // A state reached again is not searched again; instead every move on the path that may race
+  // with a move run below it (dependent, of another task, not ordered before that task's next
+  // move) gets its state searched in full, which covers whatever races the search below would
+  // have found (Yang et al., "Efficient stateful dynamic partial order reduction", SPIN 2008).
+  const revisit = (
+    below: ReadonlyMap<string, Done>,
+    path: ReadonlyArray<Event>,
+    last: ReadonlyArray<Int32Array | undefined>,
+    woke: ReadonlyArray<Int32Array | undefined>,
+  ): void => {
+    const clocks = new Map<number, Int32Array>()
+    for (const d of below.values()) {
+      let vq = clocks.get(d.task)
+      if (vq === undefined) {
+        vq = new Int32Array(tasks)
+        join(vq, last[d.task])
+        join(vq, woke[d.task])
+        clocks.set(d.task, vq)
+      }
+      for (let i = 0; i < path.length; i++) {
+        const e = path[i] as Event
+        const n = stack[i] as Node
+        if (n.full || e.task === d.task || e.idx <= (vq[e.task] as number)) continue
+        if (dependent(e.fp, d.fp)) expand(n)
+      }
+    }
+  }
+  const stack: Array<Node> = []
+  const events: Array<Event> = []
+  const start = node(root, root.runnable(), sleep, new Array(tasks), new Array(tasks))
+  if (start === undefined) {
+    if (root.runnable().length === 0) counters.executions++
+    else counters.sleepBlocked++
+    return { kind: "done" }
+  }
+  stack.push(start)
+
+  // Source-DPOR's race rule: the race of event `i` with the new move `x` must be reversed, so
+  // some initial move of notdep(i).x goes into the backtrack set of the state before event i.
+  const reverse = (i: number, x: Event): void => {
+    const e = events[i] as Event
+    const before = stack[i] as Node
+    const firstOf = new Int32Array(tasks).fill(0x7fffffff)
+    const initials: Array<number> = []
+    const consider = (y: Event): void => {
+      if ((firstOf[y.task] as number) !== 0x7fffffff) return
+      let initial = true
+      for (let r = 0; r < tasks && initial; r++)
+        if ((firstOf[r] as number) <= (y.vc[r] as number)) initial = false
+      firstOf[y.task] = y.idx
+      if (initial) initials.push(y.move)
+    }
+    for (let j = i + 1; j < events.length; j++) {
+      const y = events[j] as Event
+      if (e.idx > (y.vc[e.task] as number)) consider(y)
+    }
+    consider(x)
+    if (initials.some((m) => before.backtrack.includes(m) || hasMove(before.sleep, m))) return
+    before.backtrack.push(Math.min(...initials))
+  }
+
+  while (stack.length > 0) {
+    const n = stack[stack.length - 1] as Node
+    let move = -1
+    for (const m of n.backtrack)
+      if ((move < 0 || m < move) && !hasMove(n.done, m) && !hasMove(n.sleep, m)) move = m
+    if (move < 0) {
+      stack.pop()
+      events.pop()
+      if (n.key !== undefined) {
+        cache.set(n.key, { sleep: n.sleep.map((a) => a.move), below: n.below })
+        const parent = stack[stack.length - 1]
+        if (parent) merge(parent.below, n.below)
+      }
+      continue
+    }
+    if (stack.length > limits.maxDepth || counters.states >= limits.maxStates)
+      return { kind: "budget" }
+    if ((counters.states & 1023) === 1023 && limits.tick(counters)) return { kind: "budget" }
+    const task = taskOf(move)
+    const fp = n.w.footprint(move)
+
+    // The new move's clock: its task's last move, what woke it, and every earlier dependent
+    // move; a dependent move not already ordered before it by the others is a race.
+    const vc = new Int32Array(tasks)
+    join(vc, n.last[task])
+    join(vc, n.woke[task])
+    const races: Array<number> = []
+    for (let i = events.length - 1; i >= 0; i--) {
+      const e = events[i] as Event
+      if (e.task === task || !dependent(e.fp, fp)) continue
+      if (e.idx > (vc[e.task] as number)) races.push(i)
+      join(vc, e.vc)
+    }
+    const idx = (n.last[task]?.[task] ?? 0) + 1
+    vc[task] = idx
+    const x: Event = { move, task, fp, vc, idx }
+    for (const i of races) reverse(i, x)
+
+    const child = n.w.clone()
+    child.step(move)
+    counters.states++
+    limits.visit?.(child, move)
+    const childSleep = [...n.sleep, ...n.done].filter((a) => !dependent(a.fp, fp))
+    n.done.push({ move, fp })
+    if (limits.key) n.below.set(doneKey(task, fp), { task, fp })
+    if (child.violations.length > 0) {
+      const violation = child.violations[0] as Violation
+      return { kind: "violation", violation, schedule: [...violation.trace] }
+    }
+    const enabled = child.runnable()
+    if (enabled.length === 0) {
+      counters.executions++
+      continue
+    }
+    const last = [...n.last]
+    last[task] = vc
+    const woke = [...n.woke]
+    for (const m of enabled) if (taskOf(m) !== task && !n.enabled.includes(m)) woke[taskOf(m)] = vc
+    const key = limits.key?.(child)
+    if (key !== undefined) {
+      const seen = cache.get(key)
+      if (seen?.sleep.every((m) => hasMove(childSleep, m))) {
+        revisit(seen.below, [...events, x], last, woke)
+        merge(n.below, seen.below)
+        continue
+      }
+    }
+    const next = node(child, enabled, childSleep, last, woke)
+    if (next === undefined) {
+      counters.sleepBlocked++
+      continue
+    }
+    next.key = key
+    events.push(x)
+    stack.push(next)
+    if (stack.length > counters.depth) counters.depth = stack.length
+  }
+  return { kind: "done" }
+}
