@@ -52,7 +52,18 @@ export interface Counters {
   sleepBlocked: number
   /** Deepest schedule followed. */
   depth: number
+  /** States stored by state hashing. */
+  stored: number
 }
+
+/** Counters at zero. */
+export const zero = (): Counters => ({
+  states: 0,
+  executions: 0,
+  sleepBlocked: 0,
+  depth: 0,
+  stored: 0,
+})
 
 /** How a search ended: `budget` when a limit stopped it, else with the first violation found. */
 export type Outcome =
@@ -236,6 +247,7 @@ export const search = (
       stack.pop()
       events.pop()
       if (n.key !== undefined) {
+        if (!cache.has(n.key)) counters.stored++
         cache.set(n.key, { sleep: n.sleep.map((a) => a.move), below: n.below })
         const parent = stack[stack.length - 1]
         if (parent) merge(parent.below, n.below)

@@ -12,12 +12,13 @@
  *
  * @since 0.1.0
  */
-import { type Counters, dependent, type Outcome, search } from "./Dpor.js"
+import { type Counters, dependent, type Outcome, search, zero } from "./Dpor.js"
 import { type Canonicalise, cyclic, type Job, type Plan, plan, root } from "./Split.js"
 import { symmetry as symmetryOf } from "./Symmetry.js"
 import { type Violation, World, type WorldSpec } from "./World.js"
 
 export { dependent }
+export { exploreParallel } from "./Parallel.js"
 
 /** How far a search has got, for a progress line. */
 export interface Progress {
@@ -79,12 +80,17 @@ export interface Exploration {
   readonly states: number
   /** Complete interleavings explored (every task done, or deadlocked). */
   readonly executions: number
-  /** Distinct states: stored by state hashing, or passed (with `countDistinct`). */
+  /**
+   * Distinct states stored by state hashing (each job of a "dpor" search keeps its own), or
+   * passed, with `countDistinct`.
+   */
   readonly distinct: number
   readonly millis: number
   readonly statesPerSecond: number
   /** The search that ran. */
   readonly search: "dpor" | "states"
+  /** Threads that searched. */
+  readonly threads: number
 }
 
 /** A millisecond clock: the high-resolution one where the host has it (Node, browsers). */
@@ -115,7 +121,7 @@ const interner = (): ((part: string) => number) => {
 /** Everything one exploration keeps track of, whichever search runs it. */
 export class Run {
   readonly start = now()
-  readonly counters: Counters = { states: 0, executions: 0, sleepBlocked: 0, depth: 0 }
+  readonly counters: Counters = zero()
   readonly maxStates: number
   readonly maxMillis: number
   readonly maxDepth: number
@@ -168,6 +174,7 @@ export class Run {
       millis,
       statesPerSecond: c.states / Math.max(millis / 1000, 1e-9),
       search,
+      threads: 1,
     }
   }
 }
@@ -178,6 +185,7 @@ export const add = (into: Counters, c: Counters): void => {
   into.executions += c.executions
   into.sleepBlocked += c.sleepBlocked
   into.depth = Math.max(into.depth, c.depth)
+  into.stored += c.stored
 }
 
 /** The canonical key of states for the top of a "dpor" search. */
@@ -248,13 +256,13 @@ export const explore = (spec: WorldSpec, budget: Budget = {}): Exploration => {
   add(run.counters, top.counters)
   const outcomes: Array<Outcome> = []
   for (const job of top.jobs) {
-    const c: Counters = { states: 0, executions: 0, sleepBlocked: 0, depth: 0 }
+    const c: Counters = zero()
     const o = runJob(spec, job, run, c, seen)
     add(run.counters, { ...c, depth: c.depth + job.path.length })
     outcomes.push(o)
     if (o.kind !== "done") break
   }
-  return answer(spec, run, top, outcomes, seen?.size ?? top.distinct)
+  return answer(spec, run, top, outcomes, seen?.size ?? top.distinct + run.counters.stored)
 }
 
 /** The "states" search: depth-first with state hashing and sleep sets, every state visited. */

@@ -15,7 +15,7 @@
  *
  * @since 0.2.0
  */
-import { type Asleep, type Counters, dependent } from "./Dpor.js"
+import { type Asleep, type Counters, dependent, zero } from "./Dpor.js"
 import { type Violation, World, type WorldSpec } from "./World.js"
 
 /** A subtree to search: the schedule to its root and the moves asleep there. */
@@ -68,7 +68,7 @@ export const plan = (
   canonical?: Canonicalise,
   visit?: (w: World, move: number) => void,
 ): Plan => {
-  const counters: Counters = { states: 0, executions: 0, sleepBlocked: 0, depth: 0 }
+  const counters: Counters = zero()
   // Fingerprint (canonical under symmetry) -> the sleep set (tasks) the state is searched with.
   const visited = new Map<string, ReadonlyArray<number>>()
   let found: Plan["found"]
