@@ -17,8 +17,8 @@ import { type Canonicalise, cyclic, type Job, type Plan, plan, root } from "./Sp
 import { symmetry as symmetryOf } from "./Symmetry.js"
 import { type Violation, World, type WorldSpec } from "./World.js"
 
-export { dependent }
 export { exploreParallel } from "./Parallel.js"
+export { dependent }
 
 /** How far a search has got, for a progress line. */
 export interface Progress {
