@@ -1,4 +1,4 @@
-import { Explorer, replay } from "@mmguard/sim"
+import { Arch, Explorer, isSimError, replay, Validate } from "@mmguard/sim"
 import { describe, expect, it } from "vitest"
 import { judgeLockPicker } from "../src/engine/judgeLockPicker.js"
 import { judgeType } from "../src/engine/judgeType.js"
@@ -27,6 +27,24 @@ const lockPickerAnswers: Record<
 }
 
 describe("puzzle content", () => {
+  it("every world, goal and palette step passes sim's validator", () => {
+    for (const p of puzzles) {
+      if (p.kind === "scheduler") expect(Validate.world(p.spec), p.id).toBe(p.spec)
+      if (p.kind !== "lockPicker") continue
+      const arch = p.world.arch ?? Arch.x86_64
+      for (const s of [...p.goal, ...p.palette])
+        expect(isSimError(Validate.step(arch, s)), p.id).toBe(false)
+      expect(isSimError(Validate.world({ ...p.world, tasks: [] })), p.id).toBe(false)
+    }
+  })
+  it("an answer that cannot run is judged invalid, with sim's reason, not thrown", () => {
+    const p = puzzles.find((x): x is LockPicker => x.kind === "lockPicker") as LockPicker
+    const v = judgeLockPicker(p, [{ op: "goto", to: "nowhere" }])
+    expect(v.solved).toBe(false)
+    expect(v.invalid).toMatchObject({ kind: "InvalidProgram", task: 0, step: 0, path: ["to"] })
+    expect(v.invalid?.message).toContain('no step is labelled "nowhere"')
+  })
+
   it("has at least 24 puzzles, and every rule group has two kinds", () => {
     expect(puzzles.length).toBeGreaterThanOrEqual(24)
     for (const c of chapters) {

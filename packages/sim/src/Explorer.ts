@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import { type Counters, dependent, type Outcome, search, zero } from "./Dpor.js"
+import { isSimError, type SimError } from "./SimError.js"
 import { type Canonicalise, cyclic, type Job, type Plan, plan, root } from "./Split.js"
 import { symmetry as symmetryOf } from "./Symmetry.js"
 import { type Violation, World, type WorldSpec } from "./World.js"
@@ -71,10 +72,14 @@ export interface Budget {
   readonly invariant?: (world: World) => string | undefined
 }
 
-/** What the explorer found. */
+/**
+ * What the explorer found. "invalid": the spec was rejected before anything ran; `error` says
+ * why (task, step, path) and nothing was explored.
+ */
 export interface Exploration {
-  readonly verdict: "safe" | "violation" | "budget"
+  readonly verdict: "safe" | "violation" | "budget" | "invalid"
   readonly violation?: Violation
+  readonly error?: SimError
   readonly schedule?: ReadonlyArray<number>
   /** Steps executed (each yields a state, seen before or not). */
   readonly states: number
@@ -247,8 +252,21 @@ export const answer = (
   return run.result("dpor", "safe", distinct)
 }
 
-/** Explores the interleavings of `spec` within `budget`, in this thread. */
+/** The answer for a spec `World.make` rejects (nothing runs), or undefined when it is valid. */
+export const invalid = (spec: WorldSpec): Exploration | undefined => {
+  const w = World.make(spec)
+  if (!isSimError(w)) return undefined
+  const none = { states: 0, executions: 0, distinct: 0, millis: 0, statesPerSecond: 0 }
+  return { verdict: "invalid", error: w, ...none, search: "dpor", threads: 1 }
+}
+
+/**
+ * Explores the interleavings of `spec` within `budget`, in this thread. An invalid spec gives
+ * the verdict "invalid" with its `SimError`; nothing runs.
+ */
 export const explore = (spec: WorldSpec, budget: Budget = {}): Exploration => {
+  const bad = invalid(spec)
+  if (bad) return bad
   if (searchOf(spec, budget) === "states") return exploreStates(spec, budget)
   const run = new Run(budget)
   const seen = budget.countDistinct ? new Set<string>() : undefined
@@ -346,7 +364,8 @@ const exploreStates = (spec: WorldSpec, budget: Budget): Exploration => {
 /**
  * Shrinks the schedule of `violation`: drops one step at a time while a replay still breaks the
  * same rule in the same way, until no single step can go. Returns the violation as the shortest
- * schedule reached reports it, with that schedule.
+ * schedule reached reports it, with that schedule. `spec` must be valid (as `explore` found it):
+ * an invalid one throws its `SimError`, like `new World`.
  */
 export const shrink = (
   spec: WorldSpec,

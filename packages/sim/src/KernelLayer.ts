@@ -11,6 +11,7 @@ import { type Vma as CoreVma, Kernel, KernelError, type Requirement } from "@mmg
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import type { Step } from "./Program.js"
+import { isSimError } from "./SimError.js"
 import type { Vma } from "./Vma.js"
 import type { World } from "./World.js"
 
@@ -33,11 +34,13 @@ export const layer = (
 ): Layer.Layer<Kernel.Kernel | Requirement.MmapLockTaken<string>> => {
   const shift = world.arch.pageShift
   const vpn = (addr: bigint | undefined) => Number((addr ?? 0n) >> BigInt(shift))
-  /** Runs a step; fails with the first violation it caused. */
+  /** Runs a step; fails with the first violation it caused, or why the step is invalid. */
   const act = (s: Step) =>
     Effect.suspend(() => {
       const before = world.violations.length
       const r = world.act(task, s)
+      if (isSimError(r))
+        return Effect.fail(new KernelError.RuleViolation({ rule: r.rule, message: r.message }))
       const v = world.violations[before]
       if (v) return Effect.fail(new KernelError.RuleViolation({ rule: v.rule, message: v.message }))
       if (r === "blocked")
@@ -113,8 +116,17 @@ export const layer = (
     operate: (_mm, action, args) => {
       const addr =
         args.vma !== undefined && args.addr === undefined ? vmaStart(args.vma) : vpn(args.addr)
-      if (action === "writeVma")
-        return act({ op: "writeVma", addr, field: args.field as never, value: args.value })
+      if (action === "writeVma") {
+        // core passes byte addresses and bigints; the world keeps page numbers and numbers.
+        const v = args.value
+        const value =
+          typeof v !== "bigint"
+            ? v
+            : args.field === "vm_start" || args.field === "vm_end"
+              ? vpn(v)
+              : Number(v)
+        return act({ op: "writeVma", addr, field: args.field as never, value })
+      }
       if (action === "readVma")
         return Effect.map(act({ op: "do", action, addr }), () => {
           const v = world.vmaFor(task, addr)

@@ -16,6 +16,7 @@ import {
   canonicalOf,
   type Exploration,
   explore,
+  invalid,
   now,
   Run,
   searchOf,
@@ -89,6 +90,8 @@ export const exploreParallel = async (
   spec: WorldSpec,
   budget: Budget = {},
 ): Promise<Exploration> => {
+  const bad = invalid(spec)
+  if (bad) return bad
   const threads = budget.threads ?? (await cores())
   const mod = threads > 1 && !budget.invariant && !budget.countDistinct && (await threadsModule())
   if (!mod || searchOf(spec, budget) === "states") return explore(spec, budget)

@@ -5,68 +5,144 @@
  *
  * @since 0.1.0
  */
-import type { Rules } from "@mmguard/core"
+import { Rules } from "@mmguard/core"
+import * as Schema from "effect/Schema"
 
-/** A lock a step names: the mm's locks, the rmap locks of the VMA at `addr`, or a generic class. */
-export type LockTarget =
-  | { readonly lock: "mmap" }
-  | { readonly lock: "anonVma"; readonly addr: number }
-  | { readonly lock: "iMmap"; readonly file: string }
-  | { readonly lock: "pageTableLock" }
-  | { readonly lock: "pmd"; readonly addr: number }
-  | { readonly lock: "pte"; readonly addr: number }
-  | { readonly lock: "class"; readonly cls: Rules.LockClass; readonly name: string }
-
-/** One step of a program. `label` names it as a jump target. */
-export type Step = { readonly label?: string } & (
-  | ({ readonly op: "lock"; readonly mode?: "read" | "write" } & LockTarget)
-  | ({
-      readonly op: "trylock"
-      readonly mode?: "read" | "write"
-      readonly onFail: string
-    } & LockTarget)
-  | ({ readonly op: "unlock"; readonly mode?: "read" | "write" } & LockTarget)
-  | { readonly op: "mmapWriteDowngrade" }
-  | { readonly op: "lockVmaUnderRcu"; readonly addr: number; readonly onFail: string }
-  | { readonly op: "vmaEndRead"; readonly addr: number }
-  | { readonly op: "vmaStartWrite"; readonly addr: number }
-  | {
-      readonly op: "pteOffsetMapLock"
-      readonly addr: number
-      readonly onFail: string
-      /** Re-read the PMD entry after locking and retry if it changed (P11); default true. */
-      readonly recheck?: boolean
-    }
-  | { readonly op: "pteUnmapUnlock"; readonly addr: number }
-  | { readonly op: "rcuReadLock" }
-  | { readonly op: "rcuReadUnlock" }
-  | { readonly op: "synchronizeRcu" }
-  | {
-      readonly op: "do"
-      readonly action: Rules.ActionName
-      readonly addr: number
-      readonly end?: number
-      readonly to?: number
-      /** installPte: the page frame to map (a fresh frame when absent). */
-      readonly pfn?: number
-    }
-  | {
-      readonly op: "writeVma"
-      readonly addr: number
-      readonly field: Rules.VmaField
-      readonly value: unknown
-    }
-  | { readonly op: "findVma"; readonly addr: number; readonly onFail: string }
-  | { readonly op: "goto"; readonly to: string }
-  | { readonly op: "assertMapped"; readonly addr: number; readonly mapped: boolean }
+/**
+ * A page number (vpn): a non-negative integer. Whether it lies inside the user address space
+ * depends on the architecture, so `Validate` checks that against the world's `Arch`.
+ */
+export const PageNumber = Schema.Number.check(
+  Schema.isFinite(),
+  Schema.isInt(),
+  Schema.isGreaterThanOrEqualTo(0),
+  Schema.isLessThanOrEqualTo(Number.MAX_SAFE_INTEGER),
 )
 
-/** A task to run: its name, the mm it belongs to, and its program. */
-export interface TaskSpec {
-  readonly name: string
-  readonly mm: string
-  readonly program: ReadonlyArray<Step>
+/** A jump target: the `label` of a step of the same program, or `endLabel`. */
+export const Label = Schema.NonEmptyString
+
+/**
+ * The jump target that ends the program (the kernel's `out:` at the end of a function): a jump
+ * to "end" goes past the last step, unless a step is labelled "end" itself.
+ */
+export const endLabel = "end"
+
+/** The lock kinds a step can name, each with the fields that select the lock. */
+export const LockTargets = {
+  /** The task's mm's mmap lock (L1). */
+  mmap: Schema.Struct({ lock: Schema.Literal("mmap") }),
+  /** The anon_vma lock of the VMA at `addr` (L4). */
+  anonVma: Schema.Struct({ lock: Schema.Literal("anonVma"), addr: PageNumber }),
+  /** The i_mmap lock of file `file` (L4). */
+  iMmap: Schema.Struct({ lock: Schema.Literal("iMmap"), file: Schema.String }),
+  /** mm->page_table_lock (P9). */
+  pageTableLock: Schema.Struct({ lock: Schema.Literal("pageTableLock") }),
+  /** The PMD lock of the PMD table on the path of `addr` (P9). */
+  pmd: Schema.Struct({ lock: Schema.Literal("pmd"), addr: PageNumber }),
+  /** The PTE lock of the PTE table mapping `addr` (P9). */
+  pte: Schema.Struct({ lock: Schema.Literal("pte"), addr: PageNumber }),
+  /** A lock of one of the generic classes of the ordering rules (O1, O2), by name. */
+  class: Schema.Struct({
+    lock: Schema.Literal("class"),
+    cls: Schema.Literals(Rules.LockClasses),
+    name: Schema.String,
+  }),
 }
+
+/** The lock kinds a step can name. */
+export const LockKindSchema = Schema.Literals(
+  Object.keys(LockTargets) as Array<keyof typeof LockTargets>,
+)
+
+/** A lock a step names: the mm's locks, the rmap locks of the VMA at `addr`, or a generic class. */
+export const LockTargetSchema = Schema.Union(Object.values(LockTargets))
+
+/** A lock a step names (the type of `LockTargetSchema`). */
+export type LockTarget = typeof LockTargetSchema.Type
+
+const Mode = Schema.optionalKey(Schema.Literals(["read", "write"]))
+const base = { label: Schema.optionalKey(Label) }
+
+/** One schema per lock target for a lock-like op (`lock`, `trylock`, `unlock`). */
+const lockSteps = <const F extends Schema.Struct.Fields>(fields: F) =>
+  [
+    Schema.Struct({ ...base, ...fields, mode: Mode, ...LockTargets.mmap.fields }),
+    Schema.Struct({ ...base, ...fields, mode: Mode, ...LockTargets.anonVma.fields }),
+    Schema.Struct({ ...base, ...fields, mode: Mode, ...LockTargets.iMmap.fields }),
+    Schema.Struct({ ...base, ...fields, mode: Mode, ...LockTargets.pageTableLock.fields }),
+    Schema.Struct({ ...base, ...fields, mode: Mode, ...LockTargets.pmd.fields }),
+    Schema.Struct({ ...base, ...fields, mode: Mode, ...LockTargets.pte.fields }),
+    Schema.Struct({ ...base, ...fields, mode: Mode, ...LockTargets.class.fields }),
+  ] as const
+
+const op = <const O extends string, const F extends Schema.Struct.Fields>(name: O, fields: F) =>
+  Schema.Struct({ ...base, op: Schema.Literal(name), ...fields })
+
+/** The kernel calls a `do` step performs: core's `Rules.Actions`, never restated here. */
+export const ActionSchema = Schema.Literals(Object.keys(Rules.Actions) as Array<Rules.ActionName>)
+
+/** The VMA fields a `writeVma` step writes: core's `Rules.VmaFields`. */
+export const VmaFieldSchema = Schema.Literals(Object.keys(Rules.VmaFields) as Array<Rules.VmaField>)
+
+/**
+ * The step language, one schema per op (lock-like ops: one per op and lock target). `Step` and
+ * `LockTarget` are derived from these; `Validate` decodes programs with them.
+ */
+export const Steps = {
+  lock: lockSteps({ op: Schema.Literal("lock") }),
+  trylock: lockSteps({ op: Schema.Literal("trylock"), onFail: Label }),
+  unlock: lockSteps({ op: Schema.Literal("unlock") }),
+  mmapWriteDowngrade: [op("mmapWriteDowngrade", {})],
+  lockVmaUnderRcu: [op("lockVmaUnderRcu", { addr: PageNumber, onFail: Label })],
+  vmaEndRead: [op("vmaEndRead", { addr: PageNumber })],
+  vmaStartWrite: [op("vmaStartWrite", { addr: PageNumber })],
+  pteOffsetMapLock: [
+    op("pteOffsetMapLock", {
+      addr: PageNumber,
+      onFail: Label,
+      /** Re-read the PMD entry after locking and retry if it changed (P11); default true. */
+      recheck: Schema.optionalKey(Schema.Boolean),
+    }),
+  ],
+  pteUnmapUnlock: [op("pteUnmapUnlock", { addr: PageNumber })],
+  rcuReadLock: [op("rcuReadLock", {})],
+  rcuReadUnlock: [op("rcuReadUnlock", {})],
+  synchronizeRcu: [op("synchronizeRcu", {})],
+  do: [
+    op("do", {
+      action: ActionSchema,
+      addr: PageNumber,
+      end: Schema.optionalKey(PageNumber),
+      to: Schema.optionalKey(PageNumber),
+      /** installPte: the page frame to map (a fresh frame when absent). */
+      pfn: Schema.optionalKey(PageNumber),
+    }),
+  ],
+  writeVma: [op("writeVma", { addr: PageNumber, field: VmaFieldSchema, value: Schema.Unknown })],
+  findVma: [op("findVma", { addr: PageNumber, onFail: Label })],
+  goto: [op("goto", { to: Label })],
+  assertMapped: [op("assertMapped", { addr: PageNumber, mapped: Schema.Boolean })],
+} as const
+
+/** The ops of the step language. */
+export const OpSchema = Schema.Literals(Object.keys(Steps) as Array<keyof typeof Steps>)
+
+/** One step of a program (any op). */
+export const StepSchema = Schema.Union(Object.values(Steps).flat())
+
+/** One step of a program. `label` names it as a jump target. */
+export type Step = typeof StepSchema.Type
+
+/** A task to run: its name, the mm it belongs to, and its program. */
+export const TaskSpecSchema = Schema.Struct({
+  name: Schema.NonEmptyString,
+  mm: Schema.NonEmptyString,
+  program: Schema.Array(StepSchema),
+})
+
+/** A task to run (the type of `TaskSpecSchema`). */
+export type TaskSpec = typeof TaskSpecSchema.Type
 
 /** The text of one step, in kernel terms (what the tutor shows). */
 export const show = (s: Step): string => {

@@ -4,6 +4,8 @@
  *
  * @since 0.1.0
  */
+import { isSimError, type SimError } from "./SimError.js"
+import * as Validate from "./Validate.js"
 import { World, type WorldSpec } from "./World.js"
 
 /** How the next task is chosen among the runnable ones. */
@@ -26,10 +28,21 @@ export const prng = (seed: number): (() => number) => {
 
 /**
  * Runs `spec` until every task is done, nothing can run, `maxSteps` is reached or (explicit
- * policy) the schedule ends. Returns the world, whose `trace` replays the run.
+ * policy) the schedule ends. Returns the world, whose `trace` replays the run, or, before
+ * anything runs, the `SimError` of an invalid spec (`InvalidWorld`, `InvalidProgram`) or policy
+ * (`InvalidSchedule`: an unknown policy, a move naming a task that does not exist).
  */
-export const run = (spec: WorldSpec, policy: Policy, maxSteps = 10_000): World => {
-  const w = new World(spec)
+export const runChecked = (
+  spec: WorldSpec,
+  policy: Policy,
+  maxSteps = 10_000,
+): World | SimError => {
+  const w = World.make(spec)
+  if (isSimError(w)) return w
+  const valid = Validate.policy(spec, policy)
+  if (isSimError(valid)) return valid
+  const steps = Validate.maxSteps(maxSteps)
+  if (isSimError(steps)) return steps
   const random = policy.kind === "random" ? prng(policy.seed) : undefined
   let turn = 0
   for (let n = 0; n < maxSteps; n++) {
@@ -46,5 +59,15 @@ export const run = (spec: WorldSpec, policy: Policy, maxSteps = 10_000): World =
     }
     w.step(id as number)
   }
+  return w
+}
+
+/**
+ * `runChecked` in the throwing form, for specs known to be valid (the scenario library's):
+ * an invalid spec or policy throws its `SimError`, never anything else.
+ */
+export const run = (spec: WorldSpec, policy: Policy, maxSteps = 10_000): World => {
+  const w = runChecked(spec, policy, maxSteps)
+  if (isSimError(w)) throw w
   return w
 }

@@ -8,17 +8,21 @@ import type { Rules } from "@mmguard/core"
 import type { AddressSpace, AnonVma } from "./Rmap.js"
 
 /** VMA flags (the writable __vm_flags, F3). */
-export type VmFlag =
-  | "read"
-  | "write"
-  | "exec"
-  | "shared"
-  | "mayread"
-  | "maywrite"
-  | "mayexec"
-  | "growsdown"
-  | "mixedmap"
-  | "io"
+export const VmFlags = [
+  "read",
+  "write",
+  "exec",
+  "shared",
+  "mayread",
+  "maywrite",
+  "mayexec",
+  "growsdown",
+  "mixedmap",
+  "io",
+] as const
+
+/** A VMA flag. */
+export type VmFlag = (typeof VmFlags)[number]
 
 /** A VMA of the simulator: [start, end) in page numbers, with its rmap links. */
 export interface Vma {

@@ -18,6 +18,8 @@ export * as KernelLayer from "./KernelLayer.js"
 export { orderedBefore } from "./Lockdep.js"
 /** The mm: page tables plus sorted VMAs. */
 export { Mm, type VmaSpec } from "./Mm.js"
+/** Moves of the scheduler and explorer: a task, and an alternative (a kill in a killable wait). */
+export * as Move from "./Move.js"
 /** Page tables and leaf entries. */
 export { type EntryRef, PageTable, Pte, type WalkStep } from "./PageTable.js"
 /** Task programs as data. */
@@ -27,13 +29,15 @@ export * as Rmap from "./Rmap.js"
 // --- concurrency side (locks, tasks, scheduler, checker, explorer, scenarios) ---
 /** Read/write semaphores with kernel semantics (L10). */
 export * as Rwsem from "./Rwsem.js"
-/** The kernel scenario library. */
-export * as Scenarios from "./Scenarios.js"
 /** The deterministic scheduler. */
 export * as Scheduler from "./Scheduler.js"
 /** The simulator's error value. */
-export { isSimError, SimError, type SimErrorKind } from "./SimError.js"
+export { isSimError, SimError, type SimErrorKind, type SimErrorSite } from "./SimError.js"
+/** The kernel scenario library. */
+export * as Scenarios from "./scenarios/index.js"
 export type { Held, Task } from "./Task.js"
+/** The one validator of world specs, programs, steps and schedules (effect/Schema + checks). */
+export * as Validate from "./Validate.js"
 /** VMAs and their single field-write entry point. */
 export * as Vma from "./Vma.js"
 export {

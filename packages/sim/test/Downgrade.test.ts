@@ -37,8 +37,8 @@ describe("mmap_write_downgrade exclusion (V5), from core's table", () => {
       const spec: WorldSpec = {
         mms: Scenarios.layout,
         tasks: [
-          { name: `${a}-holder`, mm: "proc", program: program[a] },
-          { name: `${b}-holder`, mm: "proc", program: program[b] },
+          { name: `${a}-holder-0`, mm: "proc", program: program[a] },
+          { name: `${b}-holder-1`, mm: "proc", program: program[b] },
         ],
       }
       const r = Explorer.explore(spec, {

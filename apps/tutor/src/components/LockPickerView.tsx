@@ -43,6 +43,7 @@ export const LockPickerView = ({ puzzle, onSolved }: LockPickerViewProps) => {
   })
   const log = verdict
     ? [
+        ...(verdict.invalid ? [`cannot run: ${verdict.invalid.message}`] : []),
         ...verdict.violations.map((v) => `${v.rule}: ${v.message}`),
         ...verdict.missing.map((m) => `not done: ${m}`),
         ...(verdict.solved ? [`solved ${"*".repeat(verdict.stars)} (${verdict.stars}/3)`] : []),

@@ -4,7 +4,15 @@
  * reward minimal locking: each lock the program takes is dropped (or weakened from write to
  * read) in turn, and if the program is still correct without it, a star is lost.
  */
-import { Program, type Violation, World } from "@mmguard/sim"
+import {
+  isSimError,
+  Program,
+  type SimError,
+  Validate,
+  type Violation,
+  World,
+  type WorldSpec,
+} from "@mmguard/sim"
 import type { LockPicker } from "./Puzzle.js"
 
 /** The verdict on one answer. */
@@ -17,23 +25,33 @@ export interface LockPickerVerdict {
   /** What could be lighter, in words. */
   readonly heavier: ReadonlyArray<string>
   readonly world: World
+  /** Why the program cannot run at all (sim's validator: a jump to a missing label, ...). */
+  readonly invalid?: SimError
 }
 
 const same = (a: Program.Step, b: Program.Step) => Program.show(a) === Program.show(b)
 
-/** Runs `steps` as the only task of the puzzle's world, to completion. */
+/** The puzzle's world with `steps` as its only task. */
+const specOf = (p: LockPicker, steps: ReadonlyArray<Program.Step>): WorldSpec => ({
+  ...p.world,
+  tasks: [{ name: "you", mm: p.world.mms[0]?.name ?? "proc", program: steps }],
+})
+
+/**
+ * Runs `steps` as the only task of the puzzle's world, to completion. Throws the `SimError` of
+ * a program sim's validator rejects (`judgeLockPicker` validates first and reports it).
+ */
 export const runSteps = (p: LockPicker, steps: ReadonlyArray<Program.Step>): World => {
-  const w = new World({
-    ...p.world,
-    tasks: [{ name: "you", mm: p.world.mms[0]?.name ?? "proc", program: steps }],
-  })
+  const w = new World(specOf(p, steps))
   for (let n = 0; n < 500 && w.runnable().includes(0); n++) w.step(0)
   return w
 }
 
 const correct = (p: LockPicker, steps: ReadonlyArray<Program.Step>) => {
-  const w = runSteps(p, steps)
   const missing = p.goal.filter((g) => !steps.some((s) => same(s, g))).map(Program.show)
+  const invalid = Validate.world(specOf(p, steps))
+  if (isSimError(invalid)) return { w: runSteps(p, []), missing, ok: false, invalid }
+  const w = runSteps(p, steps)
   return { w, missing, ok: w.violations.length === 0 && missing.length === 0 && w.finished() }
 }
 
@@ -90,12 +108,20 @@ export const judgeLockPicker = (
   p: LockPicker,
   steps: ReadonlyArray<Program.Step>,
 ): LockPickerVerdict => {
-  const { w, missing, ok } = correct(p, steps)
+  const { w, missing, ok, invalid } = correct(p, steps)
   const heavier = ok
     ? lighter(p, steps)
         .filter((l) => correct(p, l.steps).ok)
         .map((l) => l.what)
     : []
   const stars = ok ? (Math.max(1, 3 - heavier.length) as 1 | 2 | 3) : 0
-  return { solved: ok, violations: w.violations, missing, stars, heavier, world: w }
+  return {
+    solved: ok,
+    violations: w.violations,
+    missing,
+    stars,
+    heavier,
+    world: w,
+    ...(invalid ? { invalid } : {}),
+  }
 }

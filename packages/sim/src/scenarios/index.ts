@@ -1,0 +1,38 @@
+/**
+ * The kernel scenario library: task programs modelled on real kernel paths. Each scenario is
+ * correct (the explorer finds nothing in any interleaving) and has buggy variants that the
+ * checker or the explorer must catch, with the rule ID they break. The tutor builds its
+ * scheduler puzzles from these. One file per scenario; add a new one to `all` below.
+ *
+ * @since 0.1.0
+ */
+
+import { scenario as anonVmaPrepare } from "./AnonVmaPrepare.js"
+import { scenario as gupFast } from "./GupFast.js"
+import { scenario as khugepaged } from "./Khugepaged.js"
+import { scenario as mprotect } from "./Mprotect.js"
+import { scenario as mremap } from "./Mremap.js"
+import { scenario as munmap } from "./Munmap.js"
+import { scenario as pageFault } from "./PageFault.js"
+import { scenario as pteMapLock } from "./PteMapLock.js"
+import { scenario as reclaim } from "./Reclaim.js"
+import type { Scenario } from "./Scenario.js"
+import { scenario as stackExpansion } from "./StackExpansion.js"
+import { scenario as truncate } from "./Truncate.js"
+
+export { type Expected, layout, type Scenario, type Variant } from "./Scenario.js"
+
+/** Every scenario of the library. */
+export const all: ReadonlyArray<Scenario> = [
+  pageFault,
+  munmap,
+  mremap,
+  truncate,
+  reclaim,
+  khugepaged,
+  pteMapLock,
+  mprotect,
+  stackExpansion,
+  gupFast,
+  anonVmaPrepare,
+]

@@ -1,0 +1,223 @@
+/**
+ * The page-table locks (P8, P9, P11): mm->page_table_lock and the split PMD and PTE locks, which
+ * belong to the table page like pmd_lockptr / pte_lockptr (without split locks the PMD/PTE
+ * level uses mm->page_table_lock), their lock targets, and pte_offset_map_lock /
+ * pte_unmap_unlock with the PMD re-check of P11.
+ *
+ * @since 0.2.0
+ */
+import { Rules } from "@mmguard/core"
+import type { Step } from "../Program.js"
+import * as Rwsem from "../Rwsem.js"
+import { isSimError } from "../SimError.js"
+import type { Held, Task, Wait } from "../Task.js"
+import type { Exec, Footprint, State } from "./State.js"
+import { type TargetHandler, table } from "./Target.js"
+
+type Op<K extends Step["op"]> = Extract<Step, { op: K }>
+
+/**
+ * The lock of the PTE table `table` (by default the one mapping `vpn` now): its split lock,
+ * keyed on the table page like pte_lockptr, or mm->page_table_lock without split locks (P9).
+ * Undefined when no PTE table maps `vpn`.
+ */
+export const pteLockId = (
+  st: State,
+  mm: string,
+  vpn: number,
+  table = st.memory.mms.get(mm)?.pt.pteTablePfn(vpn),
+): string | undefined => {
+  if (!st.arch.splitPteLock) return `ptl:${mm}`
+  return table === undefined ? undefined : `pte:${mm}:${table}`
+}
+
+/**
+ * The lock of the PMD table on the path of `vpn` (by default the one there now): its split
+ * lock, keyed on the table page like pmd_lockptr, or mm->page_table_lock without split locks
+ * (P9). Undefined when no PMD table is allocated there.
+ */
+export const pmdLockId = (
+  st: State,
+  mm: string,
+  vpn: number,
+  table = st.memory.mms.get(mm)?.pt.pmdTablePfn(vpn),
+): string | undefined => {
+  if (!st.arch.splitPmdLock) return `ptl:${mm}`
+  return table === undefined ? undefined : `pmd:${mm}:${table}`
+}
+
+/** The PTE lock task `t` holds for the PTE table span of `vpn`, if any. */
+export const heldPte = (st: State, t: Task, vpn: number): Held | undefined => {
+  const span = st.arch.ptrs.pte
+  return t.held.find(
+    (h) => h.kind === "pteLock" && Math.floor((h.vpn ?? -span) / span) === Math.floor(vpn / span),
+  )
+}
+
+/** The lock targets of this module. */
+export const targets = {
+  pageTableLock: {
+    resolve: (_st, t) => ({
+      id: `ptl:${t.mm}`,
+      kind: "pageTableLock",
+      cls: Rules.LockClassOf.pageTableLock,
+    }),
+    reads: [],
+  } satisfies TargetHandler<{ lock: "pageTableLock" }>,
+  pmd: {
+    resolve: (st, t, target, allocate) => {
+      let pfn = st.mmOf(t).pt.pmdTablePfn(target.addr)
+      if (pfn === undefined && allocate && st.arch.splitPmdLock) {
+        const made = st.writable().mms.get(t.mm)?.pt.pmdAlloc(target.addr)
+        if (isSimError(made)) return made.message
+        pfn = made
+      }
+      const id = pmdLockId(st, t.mm, target.addr, pfn) ?? `pmd:${t.mm}:none@${target.addr}`
+      return { id, kind: "pmdLock", cls: Rules.LockClassOf.pmdLock, ...table(pfn) }
+    },
+    reads: ["mem"],
+    writes: (st, _t, r, taking) =>
+      taking && st.arch.splitPmdLock && r.table === undefined ? ["mem"] : [],
+  } satisfies TargetHandler<{ lock: "pmd"; addr: number }>,
+  pte: {
+    resolve: (st, t, target, allocate) => {
+      const cls = Rules.LockClassOf.pteLock
+      const mine = heldPte(st, t, target.addr)
+      if (mine) return { id: mine.id, kind: "pteLock", cls, ...table(mine.table) }
+      let pfn = st.mmOf(t).pt.pteTablePfn(target.addr)
+      if (pfn === undefined && allocate) {
+        const made = st.writable().mms.get(t.mm)?.pt.pteAlloc(target.addr)
+        if (isSimError(made)) return made.message
+        pfn = made
+      }
+      const id =
+        pteLockId(st, t.mm, target.addr, pfn) ??
+        `pte:${t.mm}:none@${Math.floor(target.addr / st.arch.ptrs.pte)}`
+      return { id, kind: "pteLock", cls, ...table(pfn) }
+    },
+    reads: ["mem"],
+    writes: (_st, _t, r, taking) => (taking && r.table === undefined ? ["mem"] : []),
+  } satisfies TargetHandler<{ lock: "pte"; addr: number }>,
+}
+
+/**
+ * pte_offset_map_lock (P11) in three steps, so other tasks can run between them: map (RCU
+ * read lock, lockless read of the PMD entry: none or huge jumps to `onFail`), lock that
+ * table's PTE lock (may wait), then re-read the PMD entry: if it no longer points at the
+ * table locked, unlock, unmap and start again. Without `recheck` the second step ends it.
+ */
+const pteOffsetMapLock = (st: State, t: Task, s: Op<"pteOffsetMapLock">): Exec => {
+  const mm = st.mmOf(t)
+  const ptl = t.ptl
+  if (ptl === undefined) {
+    const pfn = mm.pt.pteTablePfn(s.addr)
+    if (pfn === undefined) {
+      st.jump(t, s.onFail)
+      return "ran"
+    }
+    t.rcuDepth++
+    t.rcuEpoch++
+    t.ptl = { table: pfn, locked: false }
+    return "ran"
+  }
+  const id = pteLockId(st, t.mm, s.addr, ptl.table) as string
+  if (!ptl.locked) {
+    const held: Held = {
+      id,
+      kind: "pteLock",
+      cls: Rules.LockClassOf.pteLock,
+      mode: "write",
+      at: t.pc,
+      vpn: s.addr,
+      table: ptl.table,
+    }
+    st.checkOrder(t, Rules.LockClassOf.pteLock, id)
+    const got = Rwsem.acquire(st.sems.get(id), t.id, "write")
+    if (typeof got === "object") {
+      t.ptl = undefined
+      t.rcuDepth--
+      return st.misuse(t, "P11", got.misuse)
+    }
+    if (got === "blocked") {
+      t.status = "blocked"
+      t.wait = { on: "sem", id, after: "hold", held }
+      return "blocked"
+    }
+    t.held.push(held)
+    pteLocked(t, s)
+    return "ran"
+  }
+  t.ptl = undefined
+  if (mm.pt.pteTablePfn(s.addr) === ptl.table) {
+    t.pc++
+    return "ran"
+  }
+  // The PMD entry changed under us (the table was retracted or replaced): drop and retry.
+  t.held = t.held.filter((h) => !(h.kind === "pteLock" && h.table === ptl.table))
+  t.rcuDepth--
+  const r = st.release(id, t.id, "write")
+  if (Array.isArray(r)) st.grant(r)
+  return "ran"
+}
+
+/** The PTE lock of a pte_offset_map_lock is taken: the re-check comes next, if asked for. */
+const pteLocked = (t: Task, s: Op<"pteOffsetMapLock">): void => {
+  const table = t.ptl?.table as number
+  if (s.recheck === false) {
+    t.ptl = undefined
+    t.pc++
+  } else t.ptl = { table, locked: true }
+}
+
+/**
+ * A task that slept for a lock got it: it holds the lock and goes on (a pte_offset_map_lock
+ * goes on to its re-check).
+ */
+export const resumeHold = (
+  _st: State,
+  t: Task,
+  wait: Extract<Wait, { on: "sem"; after: "hold" }>,
+): void => {
+  const s = t.program[t.pc]
+  if (s?.op === "pteOffsetMapLock" && t.ptl) pteLocked(t, s)
+  else t.pc++
+  t.held.push(wait.held)
+}
+
+/** pte_unmap_unlock: drops the PTE lock and the RCU section of its pte_offset_map (P11, P10). */
+const pteUnmapUnlock = (st: State, t: Task, s: Op<"pteUnmapUnlock">): Exec => {
+  const h = heldPte(st, t, s.addr)
+  if (h === undefined)
+    return st.misuse(t, "P11", `pte_unmap_unlock(${s.addr}) without its PTE lock`)
+  t.pc++
+  t.held = t.held.filter((x) => x !== h)
+  const r = st.release(h.id, t.id, "write")
+  if (t.rcuDepth === 0)
+    st.report(t, {
+      kind: "misuse",
+      rule: "P10",
+      message: `pte_unmap_unlock(${s.addr}) outside the RCU section of its pte_offset_map`,
+    })
+  else t.rcuDepth--
+  if (Array.isArray(r)) st.grant(r)
+  return "ran"
+}
+
+/** The page-table locks' own steps: semantics and footprints. */
+export const ops = {
+  pteOffsetMapLock: {
+    exec: pteOffsetMapLock,
+    footprint: (st: State, t: Task, s: Op<"pteOffsetMapLock">): Footprint => {
+      const table = t.ptl?.table ?? st.mmOf(t).pt.pteTablePfn(s.addr)
+      const id = pteLockId(st, t.mm, s.addr, table)
+      return { reads: ["mem"], writes: id === undefined ? ["rcu"] : [id, "rcu"] }
+    },
+  },
+  pteUnmapUnlock: {
+    exec: pteUnmapUnlock,
+    footprint: (st: State, t: Task, s: Op<"pteUnmapUnlock">): Footprint => {
+      const h = heldPte(st, t, s.addr)
+      return { reads: [], writes: h ? [h.id, "rcu"] : ["rcu"] }
+    },
+  },
+}

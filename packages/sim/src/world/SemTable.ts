@@ -1,0 +1,63 @@
+/**
+ * The lock table of a world: one read/write semaphore (L10) per lock id, created on first use.
+ * A fork shares the table with its parent; each side copies a semaphore the first time it
+ * changes it, so a branch of the explorer costs only the locks its step touches.
+ *
+ * @since 0.2.0
+ */
+import * as Rwsem from "../Rwsem.js"
+
+/** The semaphores of one world, by lock id. */
+export class SemTable {
+  private table = new Map<string, Rwsem.Rwsem>()
+  private shared = false
+  /** After a fork: the semaphores this table has copied for itself (the rest are shared). */
+  private owned: Set<string> | undefined
+  /** The lock ids in sorted order, for digests (recomputed when the table grows). */
+  private order: ReadonlyArray<string> = []
+
+  /** The semaphores by lock id (a read-only view). */
+  get view(): ReadonlyMap<string, Rwsem.Rwsem> {
+    return this.table
+  }
+
+  /** Semaphore `id`, created on first use, and this table's own (copied if a fork shares it). */
+  get(id: string): Rwsem.Rwsem {
+    const s = this.table.get(id)
+    if (s !== undefined && (this.owned === undefined || this.owned.has(id))) return s
+    if (this.shared) {
+      this.table = new Map(this.table)
+      this.shared = false
+    }
+    const mine = s ? { ...s, readers: [...s.readers], waiters: [...s.waiters] } : Rwsem.make(id)
+    this.table.set(id, mine)
+    this.owned?.add(id)
+    return mine
+  }
+
+  /**
+   * The wait queues, by lock id whatever the creation order (who holds a semaphore is in the
+   * tasks' held lists; FIFO order decides who gets it next).
+   */
+  digest(): string {
+    if (this.order.length !== this.table.size) this.order = [...this.table.keys()].sort()
+    let out = ""
+    for (const k of this.order) {
+      const sem = this.table.get(k) as Rwsem.Rwsem
+      if (sem.waiters.length === 0) continue
+      out += k
+      for (const w of sem.waiters) out += `/${w.task}${w.mode[0]}`
+      out += ";"
+    }
+    return out
+  }
+
+  /** A copy for a cloned world: both share every semaphore until one of them changes it. */
+  fork(): SemTable {
+    this.shared = true
+    this.owned = new Set()
+    const c = Object.create(SemTable.prototype) as SemTable
+    Object.assign(c, this, { owned: new Set() })
+    return c
+  }
+}
