@@ -11,7 +11,7 @@ import type { Step } from "../Program.js"
 import * as Rwsem from "../Rwsem.js"
 import { isSimError } from "../SimError.js"
 import type { Held, Task, Wait } from "../Task.js"
-import type { Exec, Footprint, State } from "./State.js"
+import { type Exec, type Footprint, res, type State } from "./State.js"
 import { type TargetHandler, table } from "./Target.js"
 
 type Op<K extends Step["op"]> = Extract<Step, { op: K }>
@@ -95,7 +95,7 @@ export const targets = {
         `pte:${t.mm}:none@${Math.floor(target.addr / st.arch.ptrs.pte)}`
       return { id, kind: "pteLock", cls, ...table(pfn) }
     },
-    reads: ["mem"],
+    reads: (st, t, target) => [res.pmdEntry(st, t.mm, target.addr)],
     writes: (_st, _t, r, taking) => (taking && r.table === undefined ? ["mem"] : []),
   } satisfies TargetHandler<{ lock: "pte"; addr: number }>,
 }

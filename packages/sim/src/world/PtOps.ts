@@ -14,7 +14,7 @@ import * as Rmap from "../Rmap.js"
 import { isSimError } from "../SimError.js"
 import type { Task } from "../Task.js"
 import { heldPte } from "./PtLocks.js"
-import type { Exec, Footprint, State } from "./State.js"
+import { type Exec, type Footprint, res, type State } from "./State.js"
 
 type Op<K extends Step["op"]> = Extract<Step, { op: K }>
 
@@ -137,10 +137,21 @@ export const ops = {
       t.pc++
       return "ran"
     },
-    footprint: (_st: State, t: Task, s: Op<"do">): Footprint =>
-      readOnlyActions.has(s.action)
-        ? { reads: ["mem", `seq:${t.mm}`], writes: [] }
-        : { reads: [`seq:${t.mm}`], writes: ["mem"] },
+    footprint: (st: State, t: Task, s: Op<"do">): Footprint => {
+      const seqs = res.lockStateSeqs(t)
+      if (readOnlyActions.has(s.action)) return { reads: ["mem", ...seqs], writes: [] }
+      // One PTE of a table already there (a fresh page also takes a frame): the lookups read
+      // the VMAs and the PMD entry; nothing else changes.
+      const onePte =
+        (s.action === "changeAccessDirty" || (s.action === "installPte" && s.pfn === undefined)) &&
+        st.mmOf(t).pt.pteTablePfn(s.addr) !== undefined
+      if (!onePte) return { reads: seqs, writes: ["mem"] }
+      const pte = res.pte(t.mm, s.addr)
+      return {
+        reads: [res.vmas(t.mm), res.pmdEntry(st, t.mm, s.addr), ...seqs],
+        writes: s.action === "installPte" ? [pte, res.frames] : [pte],
+      }
+    },
   },
   assertMapped: {
     exec: assertMapped,

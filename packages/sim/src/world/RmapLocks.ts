@@ -5,6 +5,7 @@
  * @since 0.2.0
  */
 import { Rules } from "@mmguard/core"
+import { res } from "./State.js"
 import type { TargetHandler } from "./Target.js"
 
 /** The lock id of anon_vma `id`'s rwsem. */
@@ -21,7 +22,7 @@ export const targets = {
       if (av === undefined) return `no anon_vma at page ${target.addr}`
       return { id: anonLockId(av.id), kind: "anonVma", cls: Rules.LockClassOf.anonVma }
     },
-    reads: ["mem"],
+    reads: (_st, t) => [res.vmas(t.mm)],
   } satisfies TargetHandler<{ lock: "anonVma"; addr: number }>,
   iMmap: {
     resolve: (_st, _t, target) => ({

@@ -13,7 +13,7 @@ import type { Step } from "../Program.js"
 import * as Rwsem from "../Rwsem.js"
 import type { Task, Wait } from "../Task.js"
 import type { Vma } from "../Vma.js"
-import type { Exec, Footprint, State } from "./State.js"
+import { type Exec, type Footprint, res, type State } from "./State.js"
 
 /** The sequence counts of V1: mm_lock_seq per mm, vm_lock_seq per VMA (`mm:id`). */
 export class VmaSeqs {
@@ -71,12 +71,6 @@ export class VmaSeqs {
 
 /** The lock id of the VMA read lock of `vma` in task `t`'s mm. */
 export const lockId = (t: Task, vma: Vma): string => `vma:${t.mm}:${vma.id}`
-
-/** The resources of the VMA lock of the VMA at `addr` (its semaphore and the counts). */
-const vmaSem = (st: State, t: Task, addr: number): Array<string> => {
-  const vma = st.vmaAt(t, addr)
-  return vma ? [lockId(t, vma), `seq:${t.mm}`] : [`seq:${t.mm}`]
-}
 
 /** The VMA lock mode task `t` has on `vma`, for its lock state (write needs the mmap write lock). */
 export const mode = (
@@ -172,20 +166,42 @@ export const resumeWrite = (
   if (Array.isArray(more)) st.grant(more)
 }
 
-const touchesLock = (st: State, t: Task, s: { addr: number }): Footprint => ({
-  reads: ["mem"],
-  writes: vmaSem(st, t, s.addr),
-})
+/**
+ * vma_end_read: drops a shared hold, which commutes with other readers unless a writer waits
+ * (then it may grant vma_start_write, which sets the VMA's vm_lock_seq).
+ */
+const endReadFootprint = (st: State, t: Task, s: Op<"vmaEndRead">): Footprint => {
+  const vma = st.vmaAt(t, s.addr)
+  if (vma === undefined) return { reads: [res.vmas(t.mm)], writes: [] }
+  const id = lockId(t, vma)
+  const waiting = (st.sems.view.get(id)?.waiters.length ?? 0) > 0
+  return waiting
+    ? { reads: [res.vmas(t.mm)], writes: [id, res.seq(t.mm, vma.id)] }
+    : { reads: [res.vmas(t.mm), id], writes: [] }
+}
+
+/** vma_start_write: waits for the readers (queues on the lock), or sets vm_lock_seq at once. */
+const startWriteFootprint = (st: State, t: Task, s: Op<"vmaStartWrite">): Footprint => {
+  const vma = st.vmaAt(t, s.addr)
+  const reads = [res.vmas(t.mm), res.seq(t.mm)]
+  if (vma === undefined) return { reads, writes: [] }
+  const id = lockId(t, vma)
+  const sem = st.sems.view.get(id)
+  const now = sem === undefined || Rwsem.available(sem, "write")
+  return { reads, writes: now ? [id, res.seq(t.mm, vma.id)] : [id] }
+}
 
 /** The VMA lock's steps: semantics and footprints. */
 export const ops = {
   lockVmaUnderRcu: {
     exec: lockVmaUnderRcu,
-    footprint: (st: State, t: Task, s: Op<"lockVmaUnderRcu">): Footprint => ({
-      reads: ["mem", `seq:${t.mm}`],
-      writes: vmaSem(st, t, s.addr),
-    }),
+    // A read trylock: taken shared or not at all, so it commutes with other readers.
+    footprint: (st: State, t: Task, s: Op<"lockVmaUnderRcu">): Footprint => {
+      const vma = st.mmOf(t).find(s.addr)
+      const reads = [res.vmas(t.mm), res.seq(t.mm)]
+      return { reads: vma ? [...reads, lockId(t, vma)] : reads, writes: [] }
+    },
   },
-  vmaEndRead: { exec: vmaEndRead, footprint: touchesLock },
-  vmaStartWrite: { exec: vmaStartWrite, footprint: touchesLock },
+  vmaEndRead: { exec: vmaEndRead, footprint: endReadFootprint },
+  vmaStartWrite: { exec: vmaStartWrite, footprint: startWriteFootprint },
 }

@@ -10,7 +10,7 @@ import type { Step } from "../Program.js"
 import * as Rmap from "../Rmap.js"
 import type { Task } from "../Task.js"
 import { writeField } from "../Vma.js"
-import type { Exec, Footprint, State } from "./State.js"
+import { type Exec, type Footprint, res, type State } from "./State.js"
 
 type Op<K extends Step["op"]> = Extract<Step, { op: K }>
 
@@ -42,10 +42,20 @@ const findVma = (st: State, t: Task, s: Op<"findVma">): Exec => {
 export const ops = {
   writeVma: {
     exec: writeVma,
-    footprint: (_st: State, t: Task): Footprint => ({ reads: [`seq:${t.mm}`], writes: ["mem"] }),
+    // vm_flags is read by no step (only the state digest): its write touches that VMA's flags.
+    footprint: (st: State, t: Task, s: Op<"writeVma">): Footprint => {
+      const vma = st.vmaAt(t, s.addr)
+      const reads = [res.vmas(t.mm), ...res.lockStateSeqs(t)]
+      if (s.field === "vm_flags" && vma)
+        return { reads, writes: [`mem:${t.mm}:vmaflags:${vma.id}`] }
+      return { reads: [`seq:${t.mm}`], writes: ["mem"] }
+    },
   },
   findVma: {
     exec: findVma,
-    footprint: (_st: State, t: Task): Footprint => ({ reads: ["mem", `seq:${t.mm}`], writes: [] }),
+    footprint: (_st: State, t: Task): Footprint => ({
+      reads: [res.vmas(t.mm), ...res.lockStateSeqs(t)],
+      writes: [],
+    }),
   },
 }
