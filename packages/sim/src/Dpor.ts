@@ -108,7 +108,6 @@ interface Node {
   /** With state hashing: the state's key, and every (task, footprint) run below it so far. */
   key: string | undefined
   readonly below: Map<string, Done>
-  full: boolean
 }
 
 // A move of a task run somewhere below a state, with its footprint.
@@ -163,7 +162,6 @@ export const search = (
       woke,
       key: undefined,
       below: new Map(),
-      full: false,
     }
   }
   // Completed states: key -> the sleep set they were searched with and what ran below them.
@@ -171,16 +169,60 @@ export const search = (
     string,
     { sleep: ReadonlyArray<number>; below: ReadonlyMap<string, Done> }
   >()
-  const expand = (n: Node): void => {
-    if (n.full) return
-    n.full = true
-    for (const m of n.enabled)
-      if (!n.backtrack.includes(m) && !hasMove(n.sleep, m)) n.backtrack.push(m)
+  // The moves of `v` (events on the path, in order) that no earlier move of `v` happens before:
+  // the initials of v, any of which can start an interleaving where v's moves come first.
+  const initials = (v: ReadonlyArray<Event>): Array<number> => {
+    const firstOf = new Int32Array(tasks).fill(0x7fffffff)
+    const out: Array<number> = []
+    for (const y of v) {
+      if ((firstOf[y.task] as number) !== 0x7fffffff) continue
+      let initial = true
+      for (let r = 0; r < tasks && initial; r++)
+        if ((firstOf[r] as number) <= (y.vc[r] as number)) initial = false
+      firstOf[y.task] = y.idx
+      if (initial) out.push(y.move)
+    }
+    return out
   }
-  // A state reached again is not searched again; instead every move on the path that may race
-  // with a move run below it (dependent, of another task, not ordered before that task's next
-  // move) gets its state searched in full, which covers whatever races the search below would
-  // have found (Yang et al., "Efficient stateful dynamic partial order reduction", SPIN 2008).
+  // Source-DPOR's race rule for event `i` of `path` and a later move: some initial of
+  // notdep(i) (the moves after i not ordered after it) followed by that move must be in the
+  // backtrack set of the state before i. `tail` is the later move when it is known; when it is
+  // not (a move below a state reached again), `below` are the tasks that may make it, and an
+  // initial of the known part stands for the whole, or else every such task enabled there.
+  const reverse = (
+    path: ReadonlyArray<Event>,
+    i: number,
+    tail: Event | undefined,
+    below?: ReadonlySet<number>,
+  ): void => {
+    const e = path[i] as Event
+    const n = stack[i] as Node
+    const v: Array<Event> = []
+    for (let j = i + 1; j < path.length; j++) {
+      const y = path[j] as Event
+      if (e.idx > (y.vc[e.task] as number)) v.push(y)
+    }
+    if (tail) v.push(tail)
+    const first = initials(v)
+    if (first.length > 0) {
+      if (first.some((m) => n.backtrack.includes(m) || hasMove(n.sleep, m))) return
+      n.backtrack.push(Math.min(...first))
+      return
+    }
+    // Nothing known after i: the interleaving starts with a move of a task that has not moved
+    // since i, enabled at i.
+    const moved = new Set(path.slice(i + 1).map((y) => y.task))
+    for (const m of n.enabled)
+      if (below?.has(taskOf(m)) && !moved.has(taskOf(m)))
+        if (!n.backtrack.includes(m) && !hasMove(n.sleep, m)) n.backtrack.push(m)
+  }
+  // A state reached again is not searched again: its subtree, searched before from the same
+  // state with a sleep set inside this one, covers every interleaving from it. What that search
+  // would have added above is the races of moves on the path with moves below; those are
+  // over-approximated by every (task, footprint) run below the state before (dependent, of
+  // another task, not already ordered before that task's next move), each reversed with the
+  // known part of its sequence (after Yang et al., "Efficient stateful dynamic partial order
+  // reduction", SPIN 2008, with source sets).
   const revisit = (
     below: ReadonlyMap<string, Done>,
     path: ReadonlyArray<Event>,
@@ -188,6 +230,7 @@ export const search = (
     woke: ReadonlyArray<Int32Array | undefined>,
   ): void => {
     const clocks = new Map<number, Int32Array>()
+    const racing = new Set<number>()
     for (const d of below.values()) {
       let vq = clocks.get(d.task)
       if (vq === undefined) {
@@ -198,11 +241,12 @@ export const search = (
       }
       for (let i = 0; i < path.length; i++) {
         const e = path[i] as Event
-        const n = stack[i] as Node
-        if (n.full || e.task === d.task || e.idx <= (vq[e.task] as number)) continue
-        if (dependent(e.fp, d.fp)) expand(n)
+        if (racing.has(i) || e.task === d.task || e.idx <= (vq[e.task] as number)) continue
+        if (dependent(e.fp, d.fp)) racing.add(i)
       }
     }
+    const tasksBelow = new Set(clocks.keys())
+    for (const i of racing) reverse(path, i, undefined, tasksBelow)
   }
   const stack: Array<Node> = []
   const events: Array<Event> = []
@@ -213,30 +257,6 @@ export const search = (
     return { kind: "done" }
   }
   stack.push(start)
-
-  // Source-DPOR's race rule: the race of event `i` with the new move `x` must be reversed, so
-  // some initial move of notdep(i).x goes into the backtrack set of the state before event i.
-  const reverse = (i: number, x: Event): void => {
-    const e = events[i] as Event
-    const before = stack[i] as Node
-    const firstOf = new Int32Array(tasks).fill(0x7fffffff)
-    const initials: Array<number> = []
-    const consider = (y: Event): void => {
-      if ((firstOf[y.task] as number) !== 0x7fffffff) return
-      let initial = true
-      for (let r = 0; r < tasks && initial; r++)
-        if ((firstOf[r] as number) <= (y.vc[r] as number)) initial = false
-      firstOf[y.task] = y.idx
-      if (initial) initials.push(y.move)
-    }
-    for (let j = i + 1; j < events.length; j++) {
-      const y = events[j] as Event
-      if (e.idx > (y.vc[e.task] as number)) consider(y)
-    }
-    consider(x)
-    if (initials.some((m) => before.backtrack.includes(m) || hasMove(before.sleep, m))) return
-    before.backtrack.push(Math.min(...initials))
-  }
 
   while (stack.length > 0) {
     const n = stack[stack.length - 1] as Node
@@ -275,7 +295,7 @@ export const search = (
     const idx = (n.last[task]?.[task] ?? 0) + 1
     vc[task] = idx
     const x: Event = { move, task, fp, vc, idx }
-    for (const i of races) reverse(i, x)
+    for (const i of races) reverse(events, i, x)
 
     const child = n.w.clone()
     child.step(move)

@@ -279,6 +279,10 @@ export const explore = (spec: WorldSpec, budget: Budget = {}): Exploration => {
     add(run.counters, { ...c, depth: c.depth + job.path.length })
     outcomes.push(o)
     if (o.kind !== "done") break
+    if (run.tick(run.counters)) {
+      outcomes.push({ kind: "budget" })
+      break
+    }
   }
   return answer(spec, run, top, outcomes, seen?.size ?? top.distinct + run.counters.stored)
 }

@@ -20,6 +20,8 @@ import type { Scenario } from "./Scenario.js"
 import { scenario as stackExpansion } from "./StackExpansion.js"
 import { scenario as truncate } from "./Truncate.js"
 
+/** The kernel paths the scenarios are built from, to build worlds of your own. */
+export * as paths from "./paths.js"
 export { type Expected, layout, type Scenario, type Variant } from "./Scenario.js"
 
 /** Every scenario of the library. */
