@@ -13,6 +13,7 @@
  *
  * @since 0.2.0
  */
+import type { Mirror, Tracker } from "./Symmetry.js"
 import type { Footprint, Violation, World } from "./World.js"
 
 /**
@@ -81,6 +82,8 @@ export interface Limits {
   readonly visit?: (w: World, move: number) => void
   /** State hashing: the key of a state (its fingerprint); without it the search is stateless. */
   readonly key?: (w: World) => string
+  /** With state hashing: states are keyed by their images under symmetry, from `root`'s. */
+  readonly symmetry?: { readonly tracker: Tracker; readonly root: Mirror }
 }
 
 // One executed move on the current path, with its happens-before vector clock: `vc[t]` is how
@@ -108,16 +111,18 @@ interface Node {
   /** With state hashing: the state's key, and every (task, footprint) run below it so far. */
   key: string | undefined
   readonly below: Map<string, Done>
+  /** With symmetry: the state's image. */
+  readonly mirror: Mirror | undefined
 }
 
-// A move of a task run somewhere below a state, with its footprint.
+// A move run somewhere below a state: the tasks that may have made it (with symmetry, any of
+// its class, as the state may be an image of the one searched), and its footprint.
 interface Done {
-  readonly task: number
+  readonly tasks: ReadonlyArray<number>
   readonly fp: Footprint
 }
 
-const doneKey = (task: number, fp: Footprint): string =>
-  `${task}|${fp.reads.join()}|${fp.writes.join()}`
+const doneKey = (d: Done): string => `${d.tasks.join()}|${d.fp.reads.join()}|${d.fp.writes.join()}`
 
 const merge = (into: Map<string, Done>, from: ReadonlyMap<string, Done>): void => {
   for (const [k, v] of from) if (!into.has(k)) into.set(k, v)
@@ -143,12 +148,20 @@ export const search = (
   counters: Counters,
 ): Outcome => {
   const tasks = root.tasks.length
+  const sym = limits.symmetry
+  // What a move run below a state says about the states of its orbit.
+  const done = (task: number, fp: Footprint): Done => {
+    if (sym === undefined) return { tasks: [task], fp }
+    const g = (rs: ReadonlyArray<string>) => rs.map((r) => sym.tracker.generalise(r))
+    return { tasks: sym.tracker.group(task), fp: { reads: g(fp.reads), writes: g(fp.writes) } }
+  }
   const node = (
     w: World,
     enabled: ReadonlyArray<number>,
     asleep: ReadonlyArray<Asleep>,
     last: ReadonlyArray<Int32Array | undefined>,
     woke: ReadonlyArray<Int32Array | undefined>,
+    mirror: Mirror | undefined,
   ): Node | undefined => {
     const first = enabled.find((m) => !hasMove(asleep, m))
     if (first === undefined) return undefined
@@ -162,8 +175,12 @@ export const search = (
       woke,
       key: undefined,
       below: new Map(),
+      mirror,
     }
   }
+  // The sleep set of a state as its key sees it (renumbered like its image, with symmetry).
+  const asKeyed = (n: { mirror: Mirror | undefined }, moves: ReadonlyArray<number>) =>
+    sym && n.mirror ? moves.map((m) => sym.tracker.map(n.mirror as Mirror, m)) : moves
   // Completed states: key -> the sleep set they were searched with and what ran below them.
   const cache = new Map<
     string,
@@ -230,27 +247,29 @@ export const search = (
     woke: ReadonlyArray<Int32Array | undefined>,
   ): void => {
     const clocks = new Map<number, Int32Array>()
-    const racing = new Set<number>()
-    for (const d of below.values()) {
-      let vq = clocks.get(d.task)
+    const clock = (q: number): Int32Array => {
+      let vq = clocks.get(q)
       if (vq === undefined) {
         vq = new Int32Array(tasks)
-        join(vq, last[d.task])
-        join(vq, woke[d.task])
-        clocks.set(d.task, vq)
+        join(vq, last[q])
+        join(vq, woke[q])
+        clocks.set(q, vq)
       }
+      return vq
+    }
+    const racing = new Set<number>()
+    for (const d of below.values())
       for (let i = 0; i < path.length; i++) {
         const e = path[i] as Event
-        if (racing.has(i) || e.task === d.task || e.idx <= (vq[e.task] as number)) continue
-        if (dependent(e.fp, d.fp)) racing.add(i)
+        if (racing.has(i) || !dependent(e.fp, d.fp)) continue
+        if (d.tasks.some((q) => e.task !== q && e.idx > (clock(q)[e.task] as number))) racing.add(i)
       }
-    }
     const tasksBelow = new Set(clocks.keys())
     for (const i of racing) reverse(path, i, undefined, tasksBelow)
   }
   const stack: Array<Node> = []
   const events: Array<Event> = []
-  const start = node(root, root.runnable(), sleep, new Array(tasks), new Array(tasks))
+  const start = node(root, root.runnable(), sleep, new Array(tasks), new Array(tasks), sym?.root)
   if (start === undefined) {
     if (root.runnable().length === 0) counters.executions++
     else counters.sleepBlocked++
@@ -268,7 +287,13 @@ export const search = (
       events.pop()
       if (n.key !== undefined) {
         if (!cache.has(n.key)) counters.stored++
-        cache.set(n.key, { sleep: n.sleep.map((a) => a.move), below: n.below })
+        cache.set(n.key, {
+          sleep: asKeyed(
+            n,
+            n.sleep.map((a) => a.move),
+          ),
+          below: n.below,
+        })
         const parent = stack[stack.length - 1]
         if (parent) merge(parent.below, n.below)
       }
@@ -303,7 +328,10 @@ export const search = (
     limits.visit?.(child, move)
     const childSleep = [...n.sleep, ...n.done].filter((a) => !dependent(a.fp, fp))
     n.done.push({ move, fp })
-    if (limits.key) n.below.set(doneKey(task, fp), { task, fp })
+    if (limits.key) {
+      const d = done(task, fp)
+      n.below.set(doneKey(d), d)
+    }
     if (child.violations.length > 0) {
       const violation = child.violations[0] as Violation
       return { kind: "violation", violation, schedule: [...violation.trace] }
@@ -317,16 +345,23 @@ export const search = (
     last[task] = vc
     const woke = [...n.woke]
     for (const m of enabled) if (taskOf(m) !== task && !n.enabled.includes(m)) woke[taskOf(m)] = vc
-    const key = limits.key?.(child)
+    const mirror = sym && n.mirror ? sym.tracker.step(n.mirror, move) : undefined
+    const key = limits.key?.(mirror ? mirror.image : child)
     if (key !== undefined) {
       const seen = cache.get(key)
-      if (seen?.sleep.every((m) => hasMove(childSleep, m))) {
+      const mine =
+        seen &&
+        asKeyed(
+          { mirror },
+          childSleep.map((a) => a.move),
+        )
+      if (seen && mine && seen.sleep.every((m) => mine.includes(m))) {
         revisit(seen.below, [...events, x], last, woke)
         merge(n.below, seen.below)
         continue
       }
     }
-    const next = node(child, enabled, childSleep, last, woke)
+    const next = node(child, enabled, childSleep, last, woke, mirror)
     if (next === undefined) {
       counters.sleepBlocked++
       continue

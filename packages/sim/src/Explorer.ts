@@ -15,7 +15,7 @@
 import { type Counters, dependent, type Outcome, search, zero } from "./Dpor.js"
 import { isSimError, type SimError } from "./SimError.js"
 import { type Canonicalise, cyclic, type Job, type Plan, plan, root } from "./Split.js"
-import { symmetry as symmetryOf } from "./Symmetry.js"
+import { type Tracker, tracker } from "./Symmetry.js"
 import { type Violation, World, type WorldSpec } from "./World.js"
 
 export { exploreParallel } from "./Parallel.js"
@@ -193,9 +193,19 @@ export const add = (into: Counters, c: Counters): void => {
   into.stored += c.stored
 }
 
-/** The canonical key of states for the top of a "dpor" search. */
-export const canonicalOf = (spec: WorldSpec, budget: Budget): Canonicalise | undefined =>
-  budget.symmetry === false ? undefined : symmetryOf(spec)
+/** The symmetry of `spec` a "dpor" search uses, if any. */
+export const symmetryOf = (spec: WorldSpec, budget: Budget): Tracker | undefined =>
+  budget.symmetry === false ? undefined : tracker(spec)
+
+/** The key of states for the top of a "dpor" search: up to symmetry when there is one. */
+export const canonicalOf = (spec: WorldSpec, budget: Budget): Canonicalise | undefined => {
+  const sym = symmetryOf(spec, budget)
+  if (sym === undefined) return undefined
+  return (_w, path) => {
+    const m = sym.start(path)
+    return { key: m.image.fingerprint(), map: (move) => sym.map(m, move) }
+  }
+}
 
 /** Searches one job in this thread; `distinct`, if given, collects the states' fingerprints. */
 export const runJob = (
@@ -208,8 +218,10 @@ export const runJob = (
   const { w, sleep } = root(spec, job)
   const intern = interner()
   const visit = visitor(run.budget, distinct, intern)
+  const sym = run.budget.hashing === false ? undefined : symmetryOf(spec, run.budget)
   const limits = {
     ...(run.budget.hashing === false ? {} : { key: (child: World) => child.fingerprint(intern) }),
+    ...(sym ? { symmetry: { tracker: sym, root: sym.start(job.path) } } : {}),
     maxDepth: run.maxDepth - job.path.length,
     maxStates: run.maxStates - run.counters.states,
     tick: (c: Counters) => run.tick({ ...c, states: run.counters.states + c.states }),

@@ -7,16 +7,15 @@
  * renaming the two pages maps the world onto itself, so a state and its image have the same
  * future up to that renaming: the same deadlocks and the same rules broken.
  *
- * A state is keyed by the fingerprint of its image in which the tasks of each class are sorted
- * by how far they have got (found by replaying the schedule with the tasks renamed: a renamed
- * schedule reaches the renamed state). Equal keys mean images of one another, so a search can
- * keep one of them: sound whatever the order chosen, and tight when tasks differ in progress.
+ * A state is keyed by the fingerprint of its image in which the tasks of each class are
+ * renumbered in the order they first moved (a renamed schedule reaches the renamed state).
+ * Equal keys mean images of one another, so a search keeps one of them: sound whatever the
+ * numbering chosen (it only decides how many images are recognised).
  *
  * @since 0.2.0
  */
 import { x86_64 } from "./Arch.js"
 import type { Step } from "./Program.js"
-import type { Canon } from "./Split.js"
 import { World, type WorldSpec } from "./World.js"
 
 /** Fields of a step that name a page or a range of pages. */
@@ -92,7 +91,12 @@ const swappable = (
 }
 
 /** The classes of interchangeable tasks of `spec` (each of two or more tasks, by id). */
-export const classes = (spec: WorldSpec): Array<Array<number>> => {
+export const classes = (spec: WorldSpec): Array<Array<number>> => groups(spec).map((g) => g.members)
+
+/** The classes of interchangeable tasks, with the members' own pages (none: same program). */
+const groups = (
+  spec: WorldSpec,
+): Array<{ readonly members: Array<number>; readonly pages: ReadonlyArray<number> }> => {
   // Moving page tables relocates whole ranges: no symmetry is claimed in such worlds.
   if (spec.tasks.some((t) => t.program.some((s) => s.op === "do" && s.action === "movePageTables")))
     return []
@@ -117,34 +121,100 @@ export const classes = (spec: WorldSpec): Array<Array<number>> => {
   return found
     .filter((c) => c.members.length > 1)
     .filter((c) => !c.pages || swappable(spec, c.members, c.pages))
-    .map((c) => c.members)
+    .map((c) => ({ members: c.members, pages: c.pages ?? [] }))
+}
+
+/** A state's image with each class's tasks renumbered in the order they first moved. */
+export interface Mirror {
+  readonly image: World
+  /** Task -> its number in the image. */
+  readonly slot: Int32Array
+  readonly moved: Uint8Array
 }
 
 /**
- * The symmetry key of states of `spec` (undefined when no two tasks are interchangeable):
- * the fingerprint of the image with each class's tasks sorted by moves made, most first.
+ * Symmetry for a depth-first search: keeps, beside each state, its image in which the tasks of
+ * each class are numbered in the order they first moved (a renumbering of tasks that have not
+ * moved changes nothing: the image is extended one step per step). The image's fingerprint keys
+ * the state; images equal means states that are images of one another.
  */
-export const symmetry = (
-  spec: WorldSpec,
-): ((w: World, path: ReadonlyArray<number>) => Canon) | undefined => {
-  const cs = classes(spec)
-  if (cs.length === 0) return undefined
-  return (w, path) => {
-    const made = new Array<number>(spec.tasks.length).fill(0)
-    for (const m of path) made[m & 255] = (made[m & 255] as number) + 1
-    const to = spec.tasks.map((_, id) => id)
-    let moved = false
-    for (const c of cs) {
-      const order = [...c].sort((x, y) => (made[y] as number) - (made[x] as number) || x - y)
-      order.forEach((from, i) => {
-        to[from] = c[i] as number
-        if (from !== c[i]) moved = true
+export class Tracker {
+  private readonly classOf: Array<ReadonlyArray<number> | undefined>
+  private readonly pages: ReadonlySet<string>
+  private readonly general = new Map<string, string>()
+
+  constructor(
+    private readonly spec: WorldSpec,
+    cs: ReadonlyArray<{
+      readonly members: ReadonlyArray<number>
+      readonly pages: ReadonlyArray<number>
+    }>,
+  ) {
+    this.classOf = spec.tasks.map((_, id) => cs.find((c) => c.members.includes(id))?.members)
+    this.pages = new Set(cs.flatMap((c) => c.pages.map(String)))
+  }
+
+  /** The mirror of the state `path` reaches. */
+  start(path: ReadonlyArray<number>): Mirror {
+    let m: Mirror = {
+      image: new World(this.spec),
+      slot: Int32Array.from(this.spec.tasks, (_, id) => id),
+      moved: new Uint8Array(this.spec.tasks.length),
+    }
+    for (const move of path) m = this.step(m, move, false)
+    return m
+  }
+
+  /** The mirror after `move` (the image is cloned first unless `inPlace`). */
+  step(m: Mirror, move: number, clone = true): Mirror {
+    const t = move & 255
+    let { slot, moved } = m
+    const c = this.classOf[t]
+    if (c !== undefined && moved[t] === 0) {
+      moved = Uint8Array.from(moved)
+      moved[t] = 1
+      slot = Int32Array.from(slot)
+      // First movers take the class's numbers in order; the others follow in id order.
+      const first = c.filter((x) => moved[x] === 1 && x !== t).map((x) => slot[x] as number)
+      const free = c.filter((x) => !first.includes(x))
+      slot[t] = free[0] as number
+      c.filter((x) => moved[x] === 0).forEach((x, i) => {
+        slot[x] = free[i + 1] as number
       })
     }
-    const map = (m: number): number => (to[m & 255] as number) | (m & ~255)
-    if (!moved) return { key: w.fingerprint(), map }
-    const image = new World(spec)
-    for (const m of path) image.step(map(m))
-    return { key: image.fingerprint(), map }
+    const image = clone ? m.image.clone() : m.image
+    image.step((slot[t] as number) | (move & ~255))
+    return { image, slot, moved }
   }
+
+  /** `move` renumbered as in the image. */
+  map(m: Mirror, move: number): number {
+    return (m.slot[move & 255] as number) | (move & ~255)
+  }
+
+  /** The tasks `task` may stand for in another state of its orbit (its class, or itself). */
+  group(task: number): ReadonlyArray<number> {
+    return this.classOf[task] ?? [task]
+  }
+
+  /**
+   * A resource as seen from any state of its orbit: cut at the first part that names a class
+   * page (`mem:proc:pte:601` becomes `mem:proc:pte`, which holds every page's PTE).
+   */
+  generalise(resource: string): string {
+    let g = this.general.get(resource)
+    if (g === undefined) {
+      const parts = resource.split(":")
+      const i = parts.findIndex((p) => this.pages.has(p))
+      g = i < 0 ? resource : parts.slice(0, Math.max(i, 1)).join(":")
+      this.general.set(resource, g)
+    }
+    return g
+  }
+}
+
+/** A tracker for `spec`, or undefined when no two of its tasks are interchangeable. */
+export const tracker = (spec: WorldSpec): Tracker | undefined => {
+  const cs = groups(spec)
+  return cs.length === 0 ? undefined : new Tracker(spec, cs)
 }
