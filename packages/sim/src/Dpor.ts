@@ -94,6 +94,8 @@ interface Event {
   readonly fp: Footprint
   readonly vc: Int32Array
   readonly idx: number
+  /** The footprint as a string (for memos). */
+  readonly key: string
 }
 
 // One state on the current path.
@@ -110,9 +112,40 @@ interface Node {
   readonly woke: ReadonlyArray<Int32Array | undefined>
   /** With state hashing: the state's key, and every (task, footprint) run below it so far. */
   key: string | undefined
-  readonly below: Map<string, Done>
+  readonly below: Array<number>
   /** With symmetry: the state's image. */
   readonly mirror: Mirror | undefined
+}
+
+// What ran below a completed state, for the races of a revisit: for each footprint of a move
+// on the path, the tasks below with a move dependent on it (memoised), and every task below.
+interface Summary {
+  readonly dones: ReadonlyArray<Done>
+  readonly conflicts: Map<string, ReadonlyArray<number>>
+  readonly tasksBelow: ReadonlySet<number>
+}
+
+const summarise = (below: ReadonlyArray<number>, all: ReadonlyArray<Done>): Summary => {
+  const dones: Array<Done> = []
+  below.forEach((word, w) => {
+    for (let b = 0; b < 32; b++) if ((word >>> b) & 1) dones.push(all[w * 32 + b] as Done)
+  })
+  return { dones, conflicts: new Map(), tasksBelow: new Set(dones.flatMap((d) => d.tasks)) }
+}
+
+/** The tasks below that ran a move dependent on one with footprint `fp` (keyed `key`). */
+const conflicting = (s: Summary, key: string, fp: Footprint): ReadonlyArray<number> => {
+  let tasks = s.conflicts.get(key)
+  if (tasks === undefined) {
+    tasks = [...new Set(s.dones.filter((d) => dependent(d.fp, fp)).flatMap((d) => d.tasks))]
+    s.conflicts.set(key, tasks)
+  }
+  return tasks
+}
+
+/** Adds the bits of `from` to `into`. */
+const merge = (into: Array<number>, from: ReadonlyArray<number>): void => {
+  for (let i = 0; i < from.length; i++) into[i] = (into[i] ?? 0) | (from[i] as number)
 }
 
 // A move run somewhere below a state: the tasks that may have made it (with symmetry, any of
@@ -122,11 +155,7 @@ interface Done {
   readonly fp: Footprint
 }
 
-const doneKey = (d: Done): string => `${d.tasks.join()}|${d.fp.reads.join()}|${d.fp.writes.join()}`
-
-const merge = (into: Map<string, Done>, from: ReadonlyMap<string, Done>): void => {
-  for (const [k, v] of from) if (!into.has(k)) into.set(k, v)
-}
+const fpKey = (fp: Footprint): string => `${fp.reads.join()}|${fp.writes.join()}`
 
 const hasMove = (list: ReadonlyArray<Asleep>, move: number): boolean =>
   list.some((a) => a.move === move)
@@ -174,7 +203,7 @@ export const search = (
       last,
       woke,
       key: undefined,
-      below: new Map(),
+      below: [],
       mirror,
     }
   }
@@ -184,8 +213,21 @@ export const search = (
   // Completed states: key -> the sleep set they were searched with and what ran below them.
   const cache = new Map<
     string,
-    { sleep: ReadonlyArray<number>; below: ReadonlyMap<string, Done> }
+    { sleep: ReadonlyArray<number>; below: ReadonlyArray<number>; summary?: Summary }
   >()
+  // The moves run below states, numbered: `below` sets are bitsets of these numbers.
+  const doneIds = new Map<string, number>()
+  const dones: Array<Done> = []
+  const doneId = (task: number, fp: Footprint, key: string): number => {
+    const k = `${task}|${key}`
+    let id = doneIds.get(k)
+    if (id === undefined) {
+      id = dones.length
+      dones.push(done(task, fp))
+      doneIds.set(k, id)
+    }
+    return id
+  }
   // The moves of `v` (events on the path, in order) that no earlier move of `v` happens before:
   // the initials of v, any of which can start an interleaving where v's moves come first.
   const initials = (v: ReadonlyArray<Event>): Array<number> => {
@@ -214,15 +256,20 @@ export const search = (
   ): void => {
     const e = path[i] as Event
     const n = stack[i] as Node
+    const has = (m: number) => n.backtrack.includes(m) || hasMove(n.sleep, m)
     const v: Array<Event> = []
     for (let j = i + 1; j < path.length; j++) {
       const y = path[j] as Event
-      if (e.idx > (y.vc[e.task] as number)) v.push(y)
+      if (e.idx > (y.vc[e.task] as number)) {
+        // The first move of v is an initial: often it is here already.
+        if (v.length === 0 && has(y.move)) return
+        v.push(y)
+      }
     }
     if (tail) v.push(tail)
     const first = initials(v)
     if (first.length > 0) {
-      if (first.some((m) => n.backtrack.includes(m) || hasMove(n.sleep, m))) return
+      if (first.some(has)) return
       n.backtrack.push(Math.min(...first))
       return
     }
@@ -241,7 +288,7 @@ export const search = (
   // known part of its sequence (after Yang et al., "Efficient stateful dynamic partial order
   // reduction", SPIN 2008, with source sets).
   const revisit = (
-    below: ReadonlyMap<string, Done>,
+    summary: Summary,
     path: ReadonlyArray<Event>,
     last: ReadonlyArray<Int32Array | undefined>,
     woke: ReadonlyArray<Int32Array | undefined>,
@@ -257,15 +304,12 @@ export const search = (
       }
       return vq
     }
-    const racing = new Set<number>()
-    for (const d of below.values())
-      for (let i = 0; i < path.length; i++) {
-        const e = path[i] as Event
-        if (racing.has(i) || !dependent(e.fp, d.fp)) continue
-        if (d.tasks.some((q) => e.task !== q && e.idx > (clock(q)[e.task] as number))) racing.add(i)
-      }
-    const tasksBelow = new Set(clocks.keys())
-    for (const i of racing) reverse(path, i, undefined, tasksBelow)
+    for (let i = 0; i < path.length; i++) {
+      const e = path[i] as Event
+      const tasksRacing = conflicting(summary, e.key, e.fp)
+      if (tasksRacing.some((q) => e.task !== q && e.idx > (clock(q)[e.task] as number)))
+        reverse(path, i, undefined, summary.tasksBelow)
+    }
   }
   const stack: Array<Node> = []
   const events: Array<Event> = []
@@ -319,7 +363,7 @@ export const search = (
     }
     const idx = (n.last[task]?.[task] ?? 0) + 1
     vc[task] = idx
-    const x: Event = { move, task, fp, vc, idx }
+    const x: Event = { move, task, fp, vc, idx, key: limits.key ? fpKey(fp) : "" }
     for (const i of races) reverse(events, i, x)
 
     const child = n.w.clone()
@@ -329,8 +373,8 @@ export const search = (
     const childSleep = [...n.sleep, ...n.done].filter((a) => !dependent(a.fp, fp))
     n.done.push({ move, fp })
     if (limits.key) {
-      const d = done(task, fp)
-      n.below.set(doneKey(d), d)
+      const id = doneId(task, fp, x.key)
+      n.below[id >>> 5] = (n.below[id >>> 5] ?? 0) | (1 << (id & 31))
     }
     if (child.violations.length > 0) {
       const violation = child.violations[0] as Violation
@@ -356,7 +400,8 @@ export const search = (
           childSleep.map((a) => a.move),
         )
       if (seen && mine && seen.sleep.every((m) => mine.includes(m))) {
-        revisit(seen.below, [...events, x], last, woke)
+        seen.summary ??= summarise(seen.below, dones)
+        revisit(seen.summary, [...events, x], last, woke)
         merge(n.below, seen.below)
         continue
       }

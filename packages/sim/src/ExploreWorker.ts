@@ -8,7 +8,7 @@
 import { zero } from "./Dpor.js"
 import { Run, runJob } from "./Explorer.js"
 import type { WorkerJob, WorkerReply } from "./Parallel.js"
-import type { WorldSpec } from "./World.js"
+import { World, type WorldSpec } from "./World.js"
 
 interface Port {
   on(event: "message", f: (job: WorkerJob) => void): void
@@ -19,6 +19,7 @@ const { parentPort, workerData } = (await import(
 )) as { parentPort: Port | null; workerData: { spec: WorldSpec; stop: Int32Array } }
 
 const { spec, stop } = workerData
+const initial = new World(spec)
 parentPort?.on("message", (m) => {
   const counters = zero()
   const run = new Run({
@@ -31,6 +32,6 @@ parentPort?.on("message", (m) => {
   })
   const stopped = run.tick.bind(run)
   run.tick = (c) => stopped(c) || Atomics.load(stop, 0) < m.index
-  const outcome = runJob(spec, m.job, run, counters)
+  const outcome = runJob(spec, initial, m.job, run, counters)
   parentPort.postMessage({ kind: "done", index: m.index, outcome, counters })
 })

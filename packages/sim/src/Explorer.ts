@@ -210,12 +210,13 @@ export const canonicalOf = (spec: WorldSpec, budget: Budget): Canonicalise | und
 /** Searches one job in this thread; `distinct`, if given, collects the states' fingerprints. */
 export const runJob = (
   spec: WorldSpec,
+  initial: World,
   job: Job,
   run: Run,
   counters: Counters,
   distinct?: Set<string>,
 ): Outcome => {
-  const { w, sleep } = root(spec, job)
+  const { w, sleep } = root(initial, job)
   const intern = interner()
   const visit = visitor(run.budget, distinct, intern)
   const sym = run.budget.hashing === false ? undefined : symmetryOf(spec, run.budget)
@@ -285,9 +286,10 @@ export const explore = (spec: WorldSpec, budget: Budget = {}): Exploration => {
   const top = plan(spec, canonicalOf(spec, budget), visitor(budget, seen))
   add(run.counters, top.counters)
   const outcomes: Array<Outcome> = []
+  const initial = new World(spec)
   for (const job of top.jobs) {
     const c: Counters = zero()
-    const o = runJob(spec, job, run, c, seen)
+    const o = runJob(spec, initial, job, run, c, seen)
     add(run.counters, { ...c, depth: c.depth + job.path.length })
     outcomes.push(o)
     if (o.kind !== "done") break
@@ -389,8 +391,9 @@ export const shrink = (
   invariant?: Budget["invariant"],
 ): { readonly violation: Violation; readonly schedule: ReadonlyArray<number> } => {
   // Replays `schedule`, checking the invariant after each step; the first violation, if any.
+  const initial = new World(spec)
   const firstViolation = (schedule: ReadonlyArray<number>): Violation | undefined => {
-    const w = new World(spec)
+    const w = initial.clone()
     for (const id of schedule) {
       if (w.step(id) === "not-runnable") continue
       const broken = invariant?.(w)

@@ -125,9 +125,12 @@ export const plan = (
   return { jobs, ...(found ? { found } : {}), counters, distinct: visited.size }
 }
 
-/** The world at the root of `job`, with the moves asleep there and their footprints. */
-export const root = (spec: WorldSpec, job: Job): { w: World; sleep: Array<Asleep> } => {
-  const w = new World(spec)
+/**
+ * The world at the root of `job` (replayed on a clone of `initial`, the spec's world, so the
+ * spec is validated once), with the moves asleep there and their footprints.
+ */
+export const root = (initial: World, job: Job): { w: World; sleep: Array<Asleep> } => {
+  const w = initial.clone()
   for (const m of job.path) w.step(m)
   return { w, sleep: job.sleep.map((move) => ({ move, fp: w.footprint(move) })) }
 }

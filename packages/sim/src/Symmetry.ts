@@ -142,6 +142,8 @@ export class Tracker {
   private readonly classOf: Array<ReadonlyArray<number> | undefined>
   private readonly pages: ReadonlySet<string>
   private readonly general = new Map<string, string>()
+  /** The spec's world, validated once and cloned for each image. */
+  private initial: World | undefined
 
   constructor(
     private readonly spec: WorldSpec,
@@ -156,8 +158,9 @@ export class Tracker {
 
   /** The mirror of the state `path` reaches. */
   start(path: ReadonlyArray<number>): Mirror {
+    this.initial ??= new World(this.spec)
     let m: Mirror = {
-      image: new World(this.spec),
+      image: this.initial.clone(),
       slot: Int32Array.from(this.spec.tasks, (_, id) => id),
       moved: new Uint8Array(this.spec.tasks.length),
     }

@@ -190,7 +190,7 @@ describe("Explorer dynamic partial-order reduction", () => {
           }
         },
       ),
-      { numRuns: 120 },
+      { numRuns: 60 },
     )
   })
 
@@ -229,7 +229,7 @@ describe("Explorer dynamic partial-order reduction", () => {
           if (base.verdict === "safe") expect(mine.seen).toEqual(keys(full).seen)
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 80 },
     )
   })
 })
