@@ -3,7 +3,8 @@
 // scenario library writes it, all correct), explored to "safe" for k = 2..9 by the default
 // search (DPOR with state hashing and symmetry, on worker threads, one per core) beside the
 // state-hashing search alone, in the same run while it finishes within its cap.
-// Reports per k: states (steps executed), complete executions, distinct states stored, time and
+// Reports per k: states (steps executed), complete executions, distinct states stored, time
+// (wall, and CPU summed over the threads: on a shared machine the wall time says little) and
 // peak memory (growth of the resident set: the workers' heaps are in it).
 import { Explorer, Scenarios, type WorldSpec } from "@mmguard/sim"
 
@@ -29,6 +30,7 @@ const world = (k: number): WorldSpec => ({
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
 const measure = async (run: (onProgress: () => void) => Promise<Explorer.Exploration>) => {
   gc()
+  const cpu = process.cpuUsage()
   const base = process.memoryUsage().rss
   let peak = base
   const sample = () => {
@@ -36,7 +38,8 @@ const measure = async (run: (onProgress: () => void) => Promise<Explorer.Explora
   }
   const r = await run(sample)
   sample()
-  return { r, mb: (peak - base) / 2 ** 20 }
+  const used = process.cpuUsage(cpu)
+  return { r, mb: (peak - base) / 2 ** 20, cpuMs: (used.user + used.system) / 1000 }
 }
 const report = (name: string, value: number, unit: string, baseline?: number) =>
   console.log(
@@ -45,7 +48,7 @@ const report = (name: string, value: number, unit: string, baseline?: number) =>
 const row = (cells: ReadonlyArray<string | number>) =>
   console.error(cells.map((c) => String(c).padStart(10)).join(" "))
 
-row(["k", "search", "verdict", "states", "execs", "distinct", "ms", "peak MB", "threads"])
+row(["k", "search", "verdict", "states", "execs", "distinct", "ms", "cpu ms", "peak MB", "threads"])
 let hashingFinishes = true
 for (let k = 2; k <= MAX_K; k++) {
   const spec = world(k)
@@ -66,6 +69,7 @@ for (let k = 2; k <= MAX_K; k++) {
       m.r.executions,
       m.r.distinct,
       Math.round(m.r.millis),
+      Math.round(m.cpuMs),
       m.mb.toFixed(1),
       m.r.threads,
     ])
@@ -92,6 +96,7 @@ for (let k = 2; k <= MAX_K; k++) {
     break
   }
   report(`sim.exploreScale.k${k}.ms`, dpor.r.millis, "ms", base?.r.millis)
+  report(`sim.exploreScale.k${k}.cpuMs`, dpor.cpuMs, "ms", base?.cpuMs)
   report(`sim.exploreScale.k${k}.states`, dpor.r.states, "states", base?.r.states)
   report(`sim.exploreScale.k${k}.distinct`, dpor.r.distinct, "states", base?.r.distinct)
   report(`sim.exploreScale.k${k}.executions`, dpor.r.executions, "executions", base?.r.executions)

@@ -84,7 +84,26 @@ export interface Limits {
   readonly key?: (w: World) => string
   /** With state hashing: states are keyed by their images under symmetry, from `root`'s. */
   readonly symmetry?: { readonly tracker: Tracker; readonly root: Mirror }
+  /** With state hashing: the completed states, shared by the searches given the same memo. */
+  readonly memo?: Memo
 }
+
+/**
+ * Completed states (key -> the sleep set they were searched with, as the key numbers tasks, and
+ * what ran below them), and the moves run below states, numbered (`below` sets are bitsets of
+ * these numbers). Searches of one spec with the same keys may share it.
+ */
+export interface Memo {
+  readonly cache: Map<
+    string,
+    { sleep: ReadonlyArray<number>; below: ReadonlyArray<number>; summary?: Summary }
+  >
+  readonly doneIds: Map<string, number>
+  readonly dones: Array<Done>
+}
+
+/** An empty memo. */
+export const memo = (): Memo => ({ cache: new Map(), doneIds: new Map(), dones: [] })
 
 // One executed move on the current path, with its happens-before vector clock: `vc[t]` is how
 // many moves of task t happen before it or are it; `idx` is its own number among its task's.
@@ -119,7 +138,7 @@ interface Node {
 
 // What ran below a completed state, for the races of a revisit: for each footprint of a move
 // on the path, the tasks below with a move dependent on it (memoised), and every task below.
-interface Summary {
+export interface Summary {
   readonly dones: ReadonlyArray<Done>
   readonly conflicts: Map<string, ReadonlyArray<number>>
   readonly tasksBelow: ReadonlySet<number>
@@ -150,7 +169,7 @@ const merge = (into: Array<number>, from: ReadonlyArray<number>): void => {
 
 // A move run somewhere below a state: the tasks that may have made it (with symmetry, any of
 // its class, as the state may be an image of the one searched), and its footprint.
-interface Done {
+export interface Done {
   readonly tasks: ReadonlyArray<number>
   readonly fp: Footprint
 }
@@ -211,13 +230,7 @@ export const search = (
   const asKeyed = (n: { mirror: Mirror | undefined }, moves: ReadonlyArray<number>) =>
     sym && n.mirror ? moves.map((m) => sym.tracker.map(n.mirror as Mirror, m)) : moves
   // Completed states: key -> the sleep set they were searched with and what ran below them.
-  const cache = new Map<
-    string,
-    { sleep: ReadonlyArray<number>; below: ReadonlyArray<number>; summary?: Summary }
-  >()
-  // The moves run below states, numbered: `below` sets are bitsets of these numbers.
-  const doneIds = new Map<string, number>()
-  const dones: Array<Done> = []
+  const { cache, doneIds, dones } = limits.memo ?? memo()
   const doneId = (task: number, fp: Footprint, key: string): number => {
     const k = `${task}|${key}`
     let id = doneIds.get(k)
