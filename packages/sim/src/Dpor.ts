@@ -402,8 +402,8 @@ export const search = (
     last[task] = vc
     const woke = [...n.woke]
     for (const m of enabled) if (taskOf(m) !== task && !n.enabled.includes(m)) woke[taskOf(m)] = vc
-    const mirror = sym && n.mirror ? sym.tracker.step(n.mirror, move) : undefined
-    const key = limits.key?.(mirror ? mirror.image : child)
+    const mirror = sym && n.mirror ? sym.tracker.step(n.mirror, move, n.w) : undefined
+    const key = limits.key?.(mirror?.image ?? child)
     if (key !== undefined) {
       const seen = cache.get(key)
       const mine =

@@ -201,9 +201,9 @@ export const symmetryOf = (spec: WorldSpec, budget: Budget): Tracker | undefined
 export const canonicalOf = (spec: WorldSpec, budget: Budget): Canonicalise | undefined => {
   const sym = symmetryOf(spec, budget)
   if (sym === undefined) return undefined
-  return (_w, path) => {
+  return (w, path) => {
     const m = sym.start(path)
-    return { key: m.image.fingerprint(), map: (move) => sym.map(m, move) }
+    return { key: (m.image ?? w).fingerprint(), map: (move) => sym.map(m, move) }
   }
 }
 

@@ -126,7 +126,8 @@ const groups = (
 
 /** A state's image with each class's tasks renumbered in the order they first moved. */
 export interface Mirror {
-  readonly image: World
+  /** The image; undefined while it is the state itself (no task renumbered yet). */
+  readonly image: World | undefined
   /** Task -> its number in the image. */
   readonly slot: Int32Array
   readonly moved: Uint8Array
@@ -159,17 +160,21 @@ export class Tracker {
   /** The mirror of the state `path` reaches. */
   start(path: ReadonlyArray<number>): Mirror {
     this.initial ??= new World(this.spec)
+    const w = this.initial.clone()
     let m: Mirror = {
-      image: this.initial.clone(),
+      image: undefined,
       slot: Int32Array.from(this.spec.tasks, (_, id) => id),
       moved: new Uint8Array(this.spec.tasks.length),
     }
-    for (const move of path) m = this.step(m, move, false)
+    for (const move of path) {
+      m = this.step(m, move, w)
+      w.step(move)
+    }
     return m
   }
 
-  /** The mirror after `move` (the image is cloned first unless `inPlace`). */
-  step(m: Mirror, move: number, clone = true): Mirror {
+  /** The mirror after `move`, from the mirror `m` of state `w` (which `move` leaves as it is). */
+  step(m: Mirror, move: number, w: World): Mirror {
     const t = move & 255
     let { slot, moved } = m
     const c = this.classOf[t]
@@ -185,7 +190,10 @@ export class Tracker {
         slot[x] = free[i + 1] as number
       })
     }
-    const image = clone ? m.image.clone() : m.image
+    // While every task that moved kept its number, the image is the state itself.
+    if (m.image === undefined && moved.every((x, i) => x === 0 || slot[i] === i))
+      return { image: undefined, slot, moved }
+    const image = (m.image ?? w).clone()
     image.step((slot[t] as number) | (move & ~255))
     return { image, slot, moved }
   }
