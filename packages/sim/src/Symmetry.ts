@@ -126,18 +126,22 @@ const groups = (
 
 /** A state's image with each class's tasks renumbered in the order they first moved. */
 export interface Mirror {
-  /** The image; undefined while it is the state itself (no task renumbered yet). */
+  /** The image; undefined while it is the state itself (no task renumbered). */
   readonly image: World | undefined
   /** Task -> its number in the image. */
   readonly slot: Int32Array
-  readonly moved: Uint8Array
+  /** Task -> the moves it made, and the order of its first move among tasks (-1: none yet). */
+  readonly made: Int32Array
+  readonly first: Int32Array
+  readonly firsts: number
 }
 
 /**
  * Symmetry for a depth-first search: keeps, beside each state, its image in which the tasks of
- * each class are numbered in the order they first moved (a renumbering of tasks that have not
- * moved changes nothing: the image is extended one step per step). The image's fingerprint keys
- * the state; images equal means states that are images of one another.
+ * each class are numbered by how far they have got (moves made, most first; ties in the order
+ * they first moved). The image is extended one step per step while no task that moved changes
+ * its number, and rebuilt by replaying the renamed schedule when one does. The image's
+ * fingerprint keys the state; images equal means states that are images of one another.
  */
 export class Tracker {
   private readonly classOf: Array<ReadonlyArray<number> | undefined>
@@ -161,10 +165,13 @@ export class Tracker {
   start(path: ReadonlyArray<number>): Mirror {
     this.initial ??= new World(this.spec)
     const w = this.initial.clone()
+    const n = this.spec.tasks.length
     let m: Mirror = {
       image: undefined,
       slot: Int32Array.from(this.spec.tasks, (_, id) => id),
-      moved: new Uint8Array(this.spec.tasks.length),
+      made: new Int32Array(n),
+      first: new Int32Array(n).fill(-1),
+      firsts: 0,
     }
     for (const move of path) {
       m = this.step(m, move, w)
@@ -176,26 +183,37 @@ export class Tracker {
   /** The mirror after `move`, from the mirror `m` of state `w` (which `move` leaves as it is). */
   step(m: Mirror, move: number, w: World): Mirror {
     const t = move & 255
-    let { slot, moved } = m
     const c = this.classOf[t]
-    if (c !== undefined && moved[t] === 0) {
-      moved = Uint8Array.from(moved)
-      moved[t] = 1
+    const made = Int32Array.from(m.made)
+    made[t] = (made[t] as number) + 1
+    let { first, firsts, slot } = m
+    if (c !== undefined) {
+      if (first[t] === -1) {
+        first = Int32Array.from(first)
+        first[t] = firsts++
+      }
+      const order = (x: number) => (first[x] === -1 ? 1e9 + x : (first[x] as number))
+      const ranked = [...c].sort(
+        (x, y) => (made[y] as number) - (made[x] as number) || order(x) - order(y),
+      )
       slot = Int32Array.from(slot)
-      // First movers take the class's numbers in order; the others follow in id order.
-      const first = c.filter((x) => moved[x] === 1 && x !== t).map((x) => slot[x] as number)
-      const free = c.filter((x) => !first.includes(x))
-      slot[t] = free[0] as number
-      c.filter((x) => moved[x] === 0).forEach((x, i) => {
-        slot[x] = free[i + 1] as number
+      ranked.forEach((x, r) => {
+        slot[x] = c[r] as number
       })
     }
-    // While every task that moved kept its number, the image is the state itself.
-    if (m.image === undefined && moved.every((x, i) => x === 0 || slot[i] === i))
-      return { image: undefined, slot, moved }
-    const image = (m.image ?? w).clone()
-    image.step((slot[t] as number) | (move & ~255))
-    return { image, slot, moved }
+    const next = { slot, made, first, firsts }
+    if (made.every((k, i) => k === 0 || slot[i] === i)) return { image: undefined, ...next }
+    const kept = m.made.every((k, i) => k === 0 || slot[i] === m.slot[i])
+    if (kept) {
+      const image = (m.image ?? w).clone()
+      image.step((slot[t] as number) | (move & ~255))
+      return { image, ...next }
+    }
+    // A task that moved changed its number: replay the schedule renamed.
+    this.initial ??= new World(this.spec)
+    const image = this.initial.clone()
+    for (const x of [...w.trace, move]) image.step((slot[x & 255] as number) | (x & ~255))
+    return { image, ...next }
   }
 
   /** `move` renumbered as in the image. */
