@@ -234,6 +234,48 @@ describe("Explorer dynamic partial-order reduction", () => {
   })
 })
 
+describe("Explorer symmetry on the scale world", () => {
+  const { fault, mprotect, reclaim } = Scenarios.paths
+  const scale = (faults: number, program = fault) =>
+    spec([
+      mprotect(600),
+      reclaim(true),
+      ...Array.from({ length: faults }, (_, i) => program(601 + i)),
+    ])
+
+  it("reaches every final state of the hashing search up to renumbering the faults", () => {
+    const s = scale(3)
+    const key = orbitKey(s)
+    const keys = (budget: Explorer.Budget) => {
+      const seen = new Set<string>()
+      const r = Explorer.explore(s, {
+        ...budget,
+        maxStates: 1_000_000,
+        maxMillis: 60_000,
+        invariant: (w) => {
+          if (w.runnable().length === 0) seen.add(key(w))
+          return undefined
+        },
+      })
+      return { verdict: r.verdict, seen, states: r.states }
+    }
+    const base = keys({ reduction: "states", sleepSets: false })
+    const mine = keys({ reduction: "dpor" })
+    expect([base.verdict, mine.verdict]).toEqual(["safe", "safe"])
+    expect(mine.seen).toEqual(base.seen)
+    expect(mine.states * 5).toBeLessThan(base.states)
+  }, 120_000)
+
+  it("finds a bug every fault has (no PTE lock around the install)", () => {
+    const unlocked = (addr: number) =>
+      fault(addr).filter((x) => (x.op !== "lock" && x.op !== "unlock") || x.lock !== "pte")
+    const s = scale(3, unlocked)
+    const r = Explorer.explore(s)
+    expect(r.verdict).toBe("violation")
+    expect(r.violation?.rule).toBe(Explorer.explore(s, { reduction: "states" }).violation?.rule)
+  })
+})
+
 describe("Symmetry.classes", () => {
   const fault = (addr: number): Array<Program.Step> => [
     { op: "lockVmaUnderRcu", addr, onFail: "end" },
