@@ -34,7 +34,7 @@ export interface Plan {
 }
 
 /** How many states a level must hold to become the jobs; the deepest level expanded. */
-export const JOBS = 64
+export const JOBS = 16
 export const TOP_DEPTH = 8
 
 /** Lexicographic order of schedules (a prefix comes first). */
