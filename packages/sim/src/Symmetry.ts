@@ -8,7 +8,7 @@
  * future up to that renaming: the same deadlocks and the same rules broken.
  *
  * A state is keyed by the fingerprint of its image in which the tasks of each class are
- * renumbered in the order they first moved (a renamed schedule reaches the renamed state).
+ * renumbered by how far they have got (a renamed schedule reaches the renamed state).
  * Equal keys mean images of one another, so a search keeps one of them: sound whatever the
  * numbering chosen (it only decides how many images are recognised).
  *
@@ -124,7 +124,7 @@ const groups = (
     .map((c) => ({ members: c.members, pages: c.pages ?? [] }))
 }
 
-/** A state's image with each class's tasks renumbered in the order they first moved. */
+/** A state's image with each class's tasks renumbered by how far they have got. */
 export interface Mirror {
   /** The image; undefined while it is the state itself (no task renumbered). */
   readonly image: World | undefined
