@@ -280,7 +280,9 @@ export const answer = (
     if (o === undefined) break
     if (o.kind === "violation") {
       const job = top.jobs[i] as Job
-      const alone = runJob(spec, new World(spec), job, new Run(run.budget), zero())
+      // Quietly: its counts restart from zero, and progress must not go backwards.
+      const { onProgress: _, ...quiet } = run.budget
+      const alone = runJob(spec, new World(spec), job, new Run(quiet), zero())
       const v = alone.kind === "violation" ? alone.violation : o.violation
       return run.result("dpor", "violation", distinct, v, spec)
     }
