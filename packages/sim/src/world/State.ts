@@ -54,10 +54,14 @@ export const res = {
     `mem:${mm}:pmd:${Math.floor(vpn / st.arch.ptrs.pte)}`,
   /** The PTE of page `vpn`. */
   pte: (mm: string, vpn: number): string => `mem:${mm}:pte:${vpn}`,
+  /** The vm_flags of VMA object `vma` of `mm`. */
+  vmaFlags: (mm: string, vma: number): string => `mem:${mm}:vmaflags:${vma}`,
   /** The frame allocator (which pfn the next fresh page gets). */
   frames: "mem:frames",
   /** mm_lock_seq of `mm`; it holds each VMA's vm_lock_seq, `seq:<mm>:<vma id>`. */
   seq: (mm: string, vma?: number): string => (vma === undefined ? `seq:${mm}` : `seq:${mm}:${vma}`),
+  /** Task `t`'s RCU read sections (grace periods read every task's: `rcu`). */
+  rcu: (t: Task): string => `rcu:${t.id}`,
   /** What task `t`'s lock state reads of the sequence counts: all of them under mmap write. */
   lockStateSeqs: (t: Task): Array<string> =>
     t.held.some((h) => h.kind === "mmap" && h.mode === "write") ? [`seq:${t.mm}`] : [],
