@@ -6,7 +6,7 @@
  * @since 0.2.0
  */
 import { zero } from "./Dpor.js"
-import { Run, runJob, shared } from "./Explorer.js"
+import { Run, runJob } from "./Explorer.js"
 import type { WorkerJob, WorkerReply } from "./Parallel.js"
 import { World, type WorldSpec } from "./World.js"
 
@@ -20,7 +20,6 @@ const { parentPort, workerData } = (await import(
 
 const { spec, stop } = workerData
 const initial = new World(spec)
-const share = shared()
 parentPort?.on("message", (m) => {
   const counters = zero()
   const run = new Run({
@@ -33,6 +32,6 @@ parentPort?.on("message", (m) => {
   })
   const stopped = run.tick.bind(run)
   run.tick = (c) => stopped(c) || Atomics.load(stop, 0) < m.index
-  const outcome = runJob(spec, initial, m.job, run, counters, share)
+  const outcome = runJob(spec, initial, m.job, run, counters)
   parentPort.postMessage({ kind: "done", index: m.index, outcome, counters })
 })

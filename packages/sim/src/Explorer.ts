@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import { type Counters, dependent, type Memo, memo, type Outcome, search, zero } from "./Dpor.js"
+import { type Counters, dependent, memo, type Outcome, search, zero } from "./Dpor.js"
 import { isSimError, type SimError } from "./SimError.js"
 import { type Canonicalise, cyclic, type Job, type Plan, plan, root } from "./Split.js"
 import { type Tracker, tracker } from "./Symmetry.js"
@@ -208,20 +208,12 @@ export const canonicalOf = (spec: WorldSpec, budget: Budget): Canonicalise | und
 }
 
 /**
- * What the jobs searched in one thread share: the completed states of state hashing and the
- * numbers of fingerprint parts (keys are only comparable with one numbering).
- */
-export interface Shared {
-  readonly memo: Memo
-  readonly intern: (part: string) => number
-}
-
-/** Nothing shared yet. */
-export const shared = (): Shared => ({ memo: memo(), intern: interner() })
-
-/**
- * Searches one job in this thread, with what earlier jobs of this thread left in `with`;
- * `distinct`, if given, collects the states' fingerprints.
+ * Searches one job in this thread. Each job has its own state hashing, so its outcome and its
+ * counts are the same whichever thread searches it and whatever ran there before (sharing
+ * completed states between the jobs of a thread saved states, but made the counts and the
+ * violation found depend on how the jobs fell to threads). `intern` numbers fingerprint parts
+ * (shared by the jobs of a search so that `distinct`, if given, collects comparable
+ * fingerprints of the states).
  */
 export const runJob = (
   spec: WorldSpec,
@@ -229,15 +221,14 @@ export const runJob = (
   job: Job,
   run: Run,
   counters: Counters,
-  share: Shared = shared(),
+  intern: (part: string) => number = interner(),
   distinct?: Set<string>,
 ): Outcome => {
   const { w, sleep } = root(initial, job)
-  const intern = share.intern
   const visit = visitor(run.budget, distinct, intern)
   const sym = run.budget.hashing === false ? undefined : symmetryOf(spec, run.budget)
   const limits = {
-    memo: share.memo,
+    memo: memo(),
     ...(run.budget.hashing === false ? {} : { key: (child: World) => child.fingerprint(intern) }),
     ...(sym ? { symmetry: { tracker: sym, root: sym.start(job.path) } } : {}),
     maxDepth: run.maxDepth - job.path.length,
@@ -263,12 +254,7 @@ export const visitor = (
   }
 }
 
-/**
- * The answer of a "dpor" search from its top and its jobs' outcomes (first in tree order). The
- * first job that found a violation is searched again on its own: which violation a job finds
- * first depends on what earlier jobs of its thread left in the state hashing, and the answer
- * must not depend on the threads.
- */
+/** The answer of a "dpor" search from its top and its jobs' outcomes (first in tree order). */
 export const answer = (
   spec: WorldSpec,
   run: Run,
@@ -276,19 +262,9 @@ export const answer = (
   outcomes: ReadonlyArray<Outcome | undefined>,
   distinct: number,
 ): Exploration => {
-  for (const [i, o] of outcomes.entries()) {
+  for (const o of outcomes) {
     if (o === undefined) break
-    if (o.kind === "violation") {
-      const job = top.jobs[i] as Job
-      // Quietly: its counts restart from zero, and progress must not go backwards. Without a
-      // time limit (its states are still bounded): a clock that ran out on a loaded machine
-      // would leave the threads' violation, and the answer would depend on the load.
-      const { onProgress: _, ...quiet } = run.budget
-      const untimed = new Run({ ...quiet, maxMillis: Number.POSITIVE_INFINITY })
-      const alone = runJob(spec, new World(spec), job, untimed, zero())
-      const v = alone.kind === "violation" ? alone.violation : o.violation
-      return run.result("dpor", "violation", distinct, v, spec)
-    }
+    if (o.kind === "violation") return run.result("dpor", "violation", distinct, o.violation, spec)
     if (o.kind === "budget") return run.result("dpor", "budget", distinct)
   }
   if (top.found) return run.result("dpor", "violation", distinct, top.found.violation, spec)
@@ -319,10 +295,10 @@ export const explore = (spec: WorldSpec, budget: Budget = {}): Exploration => {
   add(run.counters, top.counters)
   const outcomes: Array<Outcome> = []
   const initial = new World(spec)
-  const share = shared()
+  const intern = interner()
   for (const job of top.jobs) {
     const c: Counters = zero()
-    const o = runJob(spec, initial, job, run, c, share, seen)
+    const o = runJob(spec, initial, job, run, c, intern, seen)
     add(run.counters, { ...c, depth: c.depth + job.path.length })
     outcomes.push(o)
     if (o.kind !== "done") break

@@ -1,8 +1,9 @@
 /**
  * The "dpor" search on worker threads (`node:worker_threads`), one per core by default. The
  * tree is split into the same jobs whatever the number of threads (`Split.plan`); each worker
- * searches whole jobs, and the answer is taken in job order, so the verdict and the shrunk
- * counterexample are the same as `Explorer.explore` gives in one thread. Jobs after one that
+ * searches whole jobs, each with its own state hashing, and the answer is taken in job order,
+ * so the verdict, the shrunk counterexample and the state counts are the same as
+ * `Explorer.explore` gives in one thread (up to a state budget that runs out). Jobs after one that
  * found a violation stop early (a shared flag). Where worker threads are missing (a browser),
  * or for an `invariant` (a function cannot cross threads), the search runs in this thread.
  *
