@@ -177,6 +177,21 @@ describe("Explorer dynamic partial-order reduction", () => {
         expect(Explorer.explore(v.spec, budget).verdict).toBe("violation")
   })
 
+  it("keeps both orders of installs in two tables (fresh frames are taken in turn)", () => {
+    // Two PTE locks, so only the frame allocator orders them: its footprint resource must.
+    const install = (addr: number): ReadonlyArray<Program.Step> => [
+      { op: "lock", lock: "mmap", mode: "read" },
+      { op: "lock", lock: "pte", addr },
+      { op: "do", action: "installPte", addr },
+      { op: "unlock", lock: "pte", addr },
+      { op: "unlock", lock: "mmap", mode: "read" },
+    ]
+    const s = spec([install(600), install(2100)])
+    const base = finals(s, full)
+    expect(base.seen.size).toBe(2)
+    for (const budget of [dpor, stateless]) expect(finals(s, budget).seen).toEqual(base.seen)
+  })
+
   it("gives the full search's verdict and final states on random programs", () => {
     fc.assert(
       fc.property(
