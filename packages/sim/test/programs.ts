@@ -22,6 +22,12 @@ export const step: fc.Arbitrary<Program.Step> = fc.oneof(
   addr.map((a) => ({ op: "lockVmaUnderRcu", addr: a, onFail: "end" }) as const),
   addr.map((a) => ({ op: "vmaEndRead", addr: a }) as const),
   addr.map((a) => ({ op: "vmaStartWrite", addr: a }) as const),
+  addr.map((a) => ({ op: "vmaStartWriteKillable", addr: a }) as const),
+  addr.map((a) => ({ op: "vmaStartReadLocked", addr: a, onFail: "end" }) as const),
+  addr.map((a) => ({ op: "findVma", addr: a, onFail: "end" }) as const),
+  fc
+    .tuple(fc.constantFrom("installPte", "changeAccessDirty"), addr)
+    .map(([action, a]) => ({ op: "do", action, addr: a }) as Program.Step),
   fc
     .tuple(addr, fc.boolean())
     .map(([a, recheck]) => ({ op: "pteOffsetMapLock", addr: a, onFail: "end", recheck }) as const),

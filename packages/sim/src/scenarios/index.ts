@@ -28,6 +28,8 @@ import { scenario as unlinkAnonVmas } from "./UnlinkAnonVmas.js"
 import { scenario as userfaultfd } from "./Userfaultfd.js"
 import { scenario as vmaReuse } from "./VmaReuse.js"
 
+/** The kernel paths the scenarios are built from, to build worlds of your own. */
+export * as paths from "./paths.js"
 export { type Expected, layout, type Scenario, type Variant } from "./Scenario.js"
 
 /** Every scenario of the library. */

@@ -14,7 +14,7 @@ import type { Task } from "../Task.js"
 import * as PtFree from "./PtFree.js"
 import * as PtLocks from "./PtLocks.js"
 import * as PtOps from "./PtOps.js"
-import type { Exec, Footprint, State } from "./State.js"
+import { type Exec, type Footprint, res, type State } from "./State.js"
 import * as VmaAttach from "./VmaAttach.js"
 import { lockId } from "./VmaLock.js"
 
@@ -45,10 +45,26 @@ const exec = (st: State, t: Task, s: DoStep): Exec => {
   return (owners[s.action] ?? PtOps.performs)(st, t, s)
 }
 
-/** What a `do` step touches: memory (read or written), the VMA counts, a detached VMA's lock. */
+/**
+ * What a `do` step touches: memory (read or written), the VMA counts, a detached VMA's lock.
+ * One PTE of a table already there (installPte of a fresh page, changeAccessDirty) is fine:
+ * the checks read the VMAs, the PMD entry (the stale-table check, the lock state) and, under
+ * the mmap write lock, the VMA counts; the step changes that PTE (and the frame allocator).
+ */
 const footprint = (st: State, t: Task, s: DoStep): Footprint => {
-  const seq = `seq:${t.mm}`
+  const seq = res.seq(t.mm)
   if (PtOps.readOnlyActions.has(s.action)) return { reads: ["mem", seq], writes: [] }
+  const onePte =
+    (s.action === "changeAccessDirty" || (s.action === "installPte" && s.pfn === undefined)) &&
+    s.end === undefined &&
+    st.mmOf(t).pt.pteTablePfn(s.addr) !== undefined
+  if (onePte) {
+    const pte = res.pte(t.mm, s.addr)
+    return {
+      reads: [res.vmas(t.mm), res.pmdEntry(st, t.mm, s.addr), ...res.lockStateSeqs(t)],
+      writes: s.action === "installPte" ? [pte, res.frames] : [pte],
+    }
+  }
   if (s.action === "detachVma") {
     const vma = st.vmaAt(t, s.addr)
     return { reads: [seq], writes: vma ? ["mem", lockId(t, vma)] : ["mem"] }

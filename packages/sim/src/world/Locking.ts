@@ -123,11 +123,21 @@ const footprint = (
   t: Task,
   s: Extract<Step, { op: "lock" | "trylock" | "unlock" }>,
 ): Footprint => {
-  const h = handler(s)
+  const h = handler(s) as TargetHandler<LockTarget>
   const r = h.resolve(st, t, s, false)
-  if (typeof r === "string") return { reads: h.reads, writes: [] }
+  const reads = typeof h.reads === "function" ? h.reads(st, t, s) : h.reads
+  if (typeof r === "string") return { reads, writes: [] }
   const more = h.writes?.(st, t, r, s.op !== "unlock") ?? []
-  return { reads: h.reads, writes: more.length === 0 ? [r.id] : [r.id, ...more] }
+  // Taking a lock shared when it is granted at once, or dropping a shared hold that wakes no
+  // one, commutes with other such steps on the lock: they read it; the rest change it.
+  const sem = st.sems.view.get(r.id)
+  const shared =
+    (s.mode ?? "write") === "read" &&
+    (s.op === "unlock"
+      ? sem === undefined || sem.waiters.length === 0
+      : sem === undefined || Rwsem.available(sem, "read"))
+  if (shared) return { reads: [...reads, r.id], writes: more }
+  return { reads, writes: more.length === 0 ? [r.id] : [r.id, ...more] }
 }
 
 /** The generic lock steps: semantics and footprints. */

@@ -27,7 +27,11 @@ export const targets = {
       if (mode === "write") st.seqs.endAll(t.mm)
     },
     reads: [],
-    writes: (_st, t) => [`seq:${t.mm}`],
+    // Only dropping a write hold ends the VMA write locks (bumps mm_lock_seq).
+    writes: (_st, t, _r, taking) =>
+      !taking && t.held.some((h) => h.id === lockId(t) && h.mode === "write")
+        ? [`seq:${t.mm}`]
+        : [],
   } satisfies TargetHandler<{ lock: "mmap" }>,
 }
 

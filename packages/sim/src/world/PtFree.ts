@@ -13,7 +13,7 @@
  *
  * @since 0.2.0
  */
-import { Check, type Rules } from "@mmguard/core"
+import { Check } from "@mmguard/core"
 import type { Step } from "../Program.js"
 import * as Rmap from "../Rmap.js"
 import * as Rwsem from "../Rwsem.js"

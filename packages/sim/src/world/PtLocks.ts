@@ -11,7 +11,7 @@ import type { Step } from "../Program.js"
 import * as Rwsem from "../Rwsem.js"
 import { isSimError } from "../SimError.js"
 import type { Held, Task } from "../Task.js"
-import type { Exec, Footprint, State } from "./State.js"
+import { type Exec, type Footprint, res, type State } from "./State.js"
 import { type TargetHandler, table } from "./Target.js"
 
 type Op<K extends Step["op"]> = Extract<Step, { op: K }>
@@ -95,7 +95,8 @@ export const targets = {
         `pte:${t.mm}:none@${Math.floor(target.addr / st.arch.ptrs.pte)}`
       return { id, kind: "pteLock", cls, ...table(pfn) }
     },
-    reads: ["mem"],
+    // Which table's lock: the PMD entry of the span (a table allocated on the way: coarse).
+    reads: (st, t, target) => [res.pmdEntry(st, t.mm, target.addr)],
     writes: (_st, _t, r, taking) => (taking && r.table === undefined ? ["mem"] : []),
   } satisfies TargetHandler<{ lock: "pte"; addr: number }>,
 }
@@ -251,14 +252,20 @@ export const ops = {
     footprint: (st: State, t: Task, s: Op<"pteOffsetMapLock">): Footprint => {
       const table = t.ptl?.table ?? st.mmOf(t).pt.pteTablePfn(s.addr)
       const id = pteLockId(st, t.mm, s.addr, table)
-      return { reads: ["mem"], writes: id === undefined ? ["rcu"] : [id, "rcu"] }
+      // The lockless read and the re-check read the PMD entry; the lock and this task's RCU
+      // section change.
+      const rcu = res.rcu(t)
+      return {
+        reads: [res.pmdEntry(st, t.mm, s.addr)],
+        writes: id === undefined ? [rcu] : [id, rcu],
+      }
     },
   },
   pteUnmapUnlock: {
     exec: pteUnmapUnlock,
     footprint: (st: State, t: Task, s: Op<"pteUnmapUnlock">): Footprint => {
       const h = heldPte(st, t, s.addr)
-      return { reads: [], writes: h ? [h.id, "rcu"] : ["rcu"] }
+      return { reads: [], writes: h ? [h.id, res.rcu(t)] : [res.rcu(t)] }
     },
   },
 }

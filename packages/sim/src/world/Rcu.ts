@@ -6,7 +6,7 @@
  * @since 0.2.0
  */
 import type { Task } from "../Task.js"
-import type { Exec, Footprint, State } from "./State.js"
+import { type Exec, type Footprint, res, type State } from "./State.js"
 
 /** rcu_read_lock: enters a read section (nested sections only deepen it). */
 const rcuReadLock = (_st: State, t: Task): Exec => {
@@ -83,12 +83,13 @@ export const digest = (st: State, t: Task): string => {
   return out
 }
 
-const sections: Footprint = { reads: [], writes: ["rcu"] }
+/** Entering or leaving a read section changes only this task's sections (grace periods read all). */
+const sections = (_st: State, t: Task): Footprint => ({ reads: [], writes: [res.rcu(t)] })
 
 /** RCU's steps: semantics and footprints. */
 export const ops = {
-  rcuReadLock: { exec: rcuReadLock, footprint: (): Footprint => sections },
-  rcuReadUnlock: { exec: rcuReadUnlock, footprint: (): Footprint => sections },
+  rcuReadLock: { exec: rcuReadLock, footprint: sections },
+  rcuReadUnlock: { exec: rcuReadUnlock, footprint: sections },
   synchronizeRcu: {
     exec: synchronizeRcu,
     footprint: (): Footprint => ({ reads: ["rcu"], writes: [] }),

@@ -1,7 +1,7 @@
 import type { Step } from "../Program.js"
 import type { Task } from "../Task.js"
 import { lockTable, pteLockId, stillMapped } from "./PtLocks.js"
-import type { Exec, Footprint, State } from "./State.js"
+import { type Exec, type Footprint, res, type State } from "./State.js"
 
 type Op<K extends Step["op"]> = Extract<Step, { op: K }>
 
@@ -88,18 +88,22 @@ const ptepGet = (st: State, t: Task, s: Op<"ptepGet">): Exec => {
   return "ran"
 }
 
-const walk: Footprint = { reads: ["mem"], writes: ["rcu"] }
+/** A map or unmap: the page tables, and this task's RCU section. */
+const walk = (_st: State, t: Task): Footprint => ({ reads: ["mem"], writes: [res.rcu(t)] })
 
 /** The RCU page-table walk steps: semantics and footprints. */
 export const ops = {
-  pteOffsetMapNolock: { exec: pteOffsetMapNolock, footprint: (): Footprint => walk },
+  pteOffsetMapNolock: { exec: pteOffsetMapNolock, footprint: walk },
   pteLockRevalidate: {
     exec: pteLockRevalidate,
     footprint: (st: State, t: Task, s: Op<"pteLockRevalidate">): Footprint => {
       const id = t.mapped && pteLockId(st, t.mm, s.addr, t.mapped.table)
-      return { reads: ["mem"], writes: id === undefined ? ["rcu"] : [id, "rcu"] }
+      return { reads: ["mem"], writes: id === undefined ? [res.rcu(t)] : [id, res.rcu(t)] }
     },
   },
-  pteUnmap: { exec: pteUnmap, footprint: (): Footprint => walk },
-  ptepGet: { exec: ptepGet, footprint: (): Footprint => ({ reads: ["mem", "rcu"], writes: [] }) },
+  pteUnmap: { exec: pteUnmap, footprint: walk },
+  ptepGet: {
+    exec: ptepGet,
+    footprint: (_st: State, t: Task): Footprint => ({ reads: ["mem", res.rcu(t)], writes: [] }),
+  },
 }

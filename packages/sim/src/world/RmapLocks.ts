@@ -7,7 +7,7 @@
 import { Rules } from "@mmguard/core"
 import type { AnonVma } from "../Rmap.js"
 import type { Task } from "../Task.js"
-import type { State } from "./State.js"
+import { res, type State } from "./State.js"
 import type { TargetHandler } from "./Target.js"
 
 /** The lock id of anon_vma `id`'s rwsem. */
@@ -39,7 +39,8 @@ export const targets = {
       if (av === undefined) return `no anon_vma at page ${target.addr}`
       return { id: anonLockId(av.id), kind: "anonVma", cls: Rules.LockClassOf.anonVma }
     },
-    reads: ["mem"],
+    // The VMAs (attached, or detached by the mm's munmap, which changes all memory).
+    reads: (_st, t) => [res.vmas(t.mm)],
   } satisfies TargetHandler<{ lock: "anonVma"; addr: number }>,
   iMmap: {
     resolve: (_st, _t, target) => ({

@@ -21,7 +21,7 @@ import type { Step } from "../Program.js"
 import type { Task, Walk } from "../Task.js"
 import type { Vma } from "../Vma.js"
 import { anonLockId, anonVmaAt, iMmapLockId } from "./RmapLocks.js"
-import type { Exec, Footprint, State } from "./State.js"
+import { type Exec, type Footprint, res, type State } from "./State.js"
 
 type Op<K extends Step["op"]> = Extract<Step, { op: K }>
 
@@ -139,7 +139,12 @@ export const digest = (t: Task): string => {
 export const ops = {
   rmapWalk: {
     exec: head,
-    footprint: (): Footprint => ({ reads: ["mem"], writes: [] }),
+    // The tree and its VMAs (which only steps that change all memory move), and the lock
+    // state the bound VMA is checked with.
+    footprint: (_st: State, t: Task): Footprint => ({
+      reads: [res.vmas(t.mm), ...res.lockStateSeqs(t)],
+      writes: [],
+    }),
   },
   rmapWalkNext: {
     exec: next,

@@ -42,6 +42,31 @@ export interface Footprint {
 /** What executing a step did to its task: it went on, or it sleeps in a wait. */
 export type Exec = "ran" | "blocked"
 
+/**
+ * Footprint resources (see `World.footprint`). They are paths: one holds every path below it,
+ * so a step that changes `mem` conflicts with one that reads `mem:proc:pte:601`.
+ */
+export const res = {
+  /** The VMAs of mm `mm` as lookups see them (which VMA covers a page, its anon_vma). */
+  vmas: (mm: string): string => `mem:${mm}:vmas`,
+  /** The PMD entry that points at the PTE table of `vpn`'s span. */
+  pmdEntry: (st: State, mm: string, vpn: number): string =>
+    `mem:${mm}:pmd:${Math.floor(vpn / st.arch.ptrs.pte)}`,
+  /** The PTE of page `vpn`. */
+  pte: (mm: string, vpn: number): string => `mem:${mm}:pte:${vpn}`,
+  /** The vm_flags of VMA object `vma` of `mm`. */
+  vmaFlags: (mm: string, vma: number): string => `mem:${mm}:vmaflags:${vma}`,
+  /** The frame allocator (which pfn the next fresh page gets). */
+  frames: "mem:frames",
+  /** mm_lock_seq of `mm`; it holds each VMA's vm_lock_seq, `seq:<mm>:<vma id>`. */
+  seq: (mm: string, vma?: number): string => (vma === undefined ? `seq:${mm}` : `seq:${mm}:${vma}`),
+  /** Task `t`'s RCU read sections (grace periods read every task's: `rcu`). */
+  rcu: (t: Task): string => `rcu:${t.id}`,
+  /** What task `t`'s lock state reads of the sequence counts: all of them under mmap write. */
+  lockStateSeqs: (t: Task): Array<string> =>
+    t.held.some((h) => h.kind === "mmap" && h.mode === "write") ? [`seq:${t.mm}`] : [],
+}
+
 /** The sem wait kinds, and what finishes each one when the semaphore is granted. */
 export type Resumers = {
   readonly [K in Extract<Wait, { on: "sem" }>["after"]]: (

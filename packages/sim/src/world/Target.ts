@@ -32,7 +32,7 @@ export interface TargetHandler<T extends LockTarget> {
   /** What releasing the lock in `mode` ends besides the lock itself. */
   readonly afterUnlock?: (st: State, t: Task, mode: "read" | "write") => void
   /** Resources besides the lock itself that resolving the target reads (for footprints). */
-  readonly reads: ReadonlyArray<string>
+  readonly reads: ReadonlyArray<string> | ((st: State, t: Task, target: T) => ReadonlyArray<string>)
   /**
    * Resources besides the lock itself that a lock step (`taking`) or an unlock step changes
    * (for footprints): the VMA sequence counts, a page table allocated on the way.

@@ -17,7 +17,7 @@ import type { Step } from "../Program.js"
 import * as Rwsem from "../Rwsem.js"
 import type { Task, Wait } from "../Task.js"
 import type { Vma } from "../Vma.js"
-import type { Exec, Footprint, State } from "./State.js"
+import { type Exec, type Footprint, res, type State } from "./State.js"
 
 /** The sequence counts of V1: mm_lock_seq per mm, vm_lock_seq per VMA (`mm:id`). */
 export class VmaSeqs {
@@ -80,12 +80,6 @@ export const lockId = (t: Task, vma: Vma | number): string =>
 /** The VMA object `id` if it is attached to task `t`'s mm (in its tree), else undefined. */
 export const attached = (st: State, t: Task, id: number): Vma | undefined =>
   st.mmOf(t).vmas.find((v) => v.id === id)
-
-/** The resources of the VMA lock of the VMA at `addr` (its semaphore and the counts). */
-const vmaSem = (st: State, t: Task, addr: number): Array<string> => {
-  const vma = st.vmaAt(t, addr)
-  return vma ? [lockId(t, vma), `seq:${t.mm}`] : [`seq:${t.mm}`]
-}
 
 /** The VMA lock mode task `t` has on `vma`, for its lock state (write needs the mmap write lock). */
 export const mode = (
@@ -294,38 +288,80 @@ export const kill = (st: State, t: Task): boolean => {
   return true
 }
 
-/** What a kill move touches: the wait queue it leaves. */
+/** What a kill move touches: the wait queue it leaves (and the waiters it may let go on). */
 export const killFootprint = (t: Task): Footprint =>
   t.wait?.on === "sem"
-    ? { reads: [], writes: [t.wait.id, `seq:${t.mm}`] }
+    ? { reads: [], writes: [t.wait.id, res.seq(t.mm)] }
     : { reads: [], writes: [] }
 
-const touchesLock = (st: State, t: Task, s: { addr: number }): Footprint => ({
-  reads: ["mem"],
-  writes: vmaSem(st, t, s.addr),
+/**
+ * What dropping a reader's reference on the VMA lock `id` of object `vma` touches: with a
+ * writer waiting, the lock and that VMA's vm_lock_seq (the writer may be let go on and set it);
+ * otherwise it only reads the lock (it commutes with other readers).
+ */
+const dropRef = (st: State, t: Task, id: string, vma: number | undefined): Footprint =>
+  (st.sems.view.get(id)?.waiters.length ?? 0) > 0
+    ? { reads: [], writes: [id, res.seq(t.mm, vma)] }
+    : { reads: [id], writes: [] }
+
+/** Joins footprints. */
+const join = (...fps: ReadonlyArray<Footprint>): Footprint => ({
+  reads: fps.flatMap((f) => f.reads),
+  writes: fps.flatMap((f) => f.writes),
 })
+
+/**
+ * lock_vma_under_rcu's three steps: the lookup reads the tree and enters RCU; vma_start_read
+ * is a read trylock (it commutes with other readers, not with a writer's mark); the last step
+ * reads vm_lock_seq and the tree, and on failure drops the reference.
+ */
+const lookupFootprint = (st: State, t: Task): Footprint => {
+  const look = t.vmaLookup
+  const base = { reads: [res.vmas(t.mm)], writes: [res.rcu(t)] }
+  if (look === undefined) return base
+  const id = lockId(t, look.vma)
+  if (!look.ref) return join(base, { reads: [id], writes: [] })
+  return join(base, { reads: [res.seq(t.mm, look.vma)], writes: [] }, dropRef(st, t, id, look.vma))
+}
+
+/** vma_start_read_locked: the lock state, the tree, and a read trylock. */
+const startReadLockedFootprint = (st: State, t: Task, s: Op<"vmaStartReadLocked">): Footprint => {
+  const vma = st.vmaAt(t, s.addr)
+  const reads = [res.vmas(t.mm), res.pmdEntry(st, t.mm, s.addr), ...res.lockStateSeqs(t)]
+  return { reads: vma ? [...reads, lockId(t, vma)] : reads, writes: [] }
+}
+
+/** vma_end_read: the tree (to find the hold), and dropping the reference. */
+const endReadFootprint = (st: State, t: Task, s: Op<"vmaEndRead">): Footprint => {
+  const vma = st.vmaAt(t, s.addr)
+  const h = t.held.find(
+    (x) => x.kind === "vma" && (x.vpn === s.addr || (vma !== undefined && x.id === lockId(t, vma))),
+  )
+  const reads = { reads: [res.vmas(t.mm)], writes: [] }
+  if (h === undefined) return reads
+  return join(reads, dropRef(st, t, h.id, h.vma))
+}
+
+/**
+ * vma_start_write(_killable): the lock state (all of mm_lock_seq under the mmap write lock) and
+ * the tree; it marks the lock (or queues on it) and sets that VMA's vm_lock_seq.
+ */
+const startWriteFootprint = (
+  st: State,
+  t: Task,
+  s: Op<"vmaStartWrite" | "vmaStartWriteKillable">,
+): Footprint => {
+  const vma = st.vmaAt(t, s.addr)
+  const reads = [res.vmas(t.mm), res.pmdEntry(st, t.mm, s.addr), res.seq(t.mm)]
+  if (vma === undefined) return { reads, writes: [] }
+  return { reads, writes: [lockId(t, vma), res.seq(t.mm, vma.id)] }
+}
 
 /** The VMA lock's steps: semantics and footprints. */
 export const ops = {
-  lockVmaUnderRcu: {
-    exec: lockVmaUnderRcu,
-    footprint: (st: State, t: Task, s: Op<"lockVmaUnderRcu">): Footprint => {
-      const known = t.vmaLookup ? [lockId(t, t.vmaLookup.vma)] : []
-      return {
-        reads: ["mem", `seq:${t.mm}`],
-        writes: [...vmaSem(st, t, s.addr), ...known, "rcu"],
-      }
-    },
-  },
-  vmaStartReadLocked: { exec: vmaStartReadLocked, footprint: touchesLock },
-  vmaEndRead: {
-    exec: vmaEndRead,
-    footprint: (st: State, t: Task, s: Op<"vmaEndRead">): Footprint => {
-      const h = t.held.find((x) => x.kind === "vma" && x.vpn === s.addr)
-      const base = touchesLock(st, t, s)
-      return h ? { reads: base.reads, writes: [...base.writes, h.id] } : base
-    },
-  },
-  vmaStartWrite: { exec: startWrite, footprint: touchesLock },
-  vmaStartWriteKillable: { exec: startWrite, footprint: touchesLock },
+  lockVmaUnderRcu: { exec: lockVmaUnderRcu, footprint: lookupFootprint },
+  vmaStartReadLocked: { exec: vmaStartReadLocked, footprint: startReadLockedFootprint },
+  vmaEndRead: { exec: vmaEndRead, footprint: endReadFootprint },
+  vmaStartWrite: { exec: startWrite, footprint: startWriteFootprint },
+  vmaStartWriteKillable: { exec: startWrite, footprint: startWriteFootprint },
 }

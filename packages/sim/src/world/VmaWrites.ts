@@ -12,7 +12,7 @@ import type { Step } from "../Program.js"
 import * as Rmap from "../Rmap.js"
 import type { Task } from "../Task.js"
 import { writeField } from "../Vma.js"
-import type { Exec, Footprint, State } from "./State.js"
+import { type Exec, type Footprint, res, type State } from "./State.js"
 import { staleCheck } from "./VmaAttach.js"
 
 type Op<K extends Step["op"]> = Extract<Step, { op: K }>
@@ -49,14 +49,31 @@ const findVma = (st: State, t: Task, s: Op<"findVma">): Exec => {
   return "ran"
 }
 
+/** What checking a step against task `t`'s lock state at page `vpn` reads. */
+const checked = (st: State, t: Task, vpn: number): Array<string> => [
+  res.vmas(t.mm),
+  res.pmdEntry(st, t.mm, vpn),
+  ...res.lockStateSeqs(t),
+]
+
 /** The VMA steps: semantics and footprints. */
 export const ops = {
   writeVma: {
     exec: writeVma,
-    footprint: (_st: State, t: Task): Footprint => ({ reads: [`seq:${t.mm}`], writes: ["mem"] }),
+    // vm_flags is read by no step (only merges, which write all memory, and the state digest):
+    // its write touches that VMA's flags alone. Other fields move the VMA: all memory.
+    footprint: (st: State, t: Task, s: Op<"writeVma">): Footprint => {
+      const vma = st.vmaAt(t, s.addr)
+      if (s.field === "vm_flags" && vma)
+        return { reads: checked(st, t, s.addr), writes: [res.vmaFlags(t.mm, vma.id)] }
+      return { reads: [res.seq(t.mm)], writes: ["mem"] }
+    },
   },
   findVma: {
     exec: findVma,
-    footprint: (_st: State, t: Task): Footprint => ({ reads: ["mem", `seq:${t.mm}`], writes: [] }),
+    footprint: (st: State, t: Task, s: Op<"findVma">): Footprint => ({
+      reads: checked(st, t, s.addr),
+      writes: [],
+    }),
   },
 }
