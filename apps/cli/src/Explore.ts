@@ -177,19 +177,11 @@ export const explore = (exports: Exports, options: ExploreOptions): Outcome => {
     throw badInput(`task "${missingMm.name}" runs in mm "${missingMm.mm}", which the world lacks`)
   const made = World.make(spec)
   if (isSimError(made)) throw badInput(`the world cannot be built: ${made.message}`)
-  let seen = 0
-  const started = Date.now()
+  const report = options.progress
   const r = Explorer.explore(spec, {
     ...(options.maxStates === undefined ? {} : { maxStates: options.maxStates }),
     ...(options.maxSeconds === undefined ? {} : { maxMillis: options.maxSeconds * 1000 }),
-    ...(options.progress
-      ? {
-          invariant: () => {
-            if ((++seen & 4095) === 0) options.progress?.(seen, Date.now() - started)
-            return undefined
-          },
-        }
-      : {}),
+    ...(report ? { onProgress: (p: Explorer.Progress) => report(p.states, p.millis) } : {}),
   })
   if (r.verdict === "invalid")
     throw badInput(`the paths cannot be explored: ${r.error?.message ?? "invalid world"}`)
