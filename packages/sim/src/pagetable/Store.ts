@@ -114,6 +114,8 @@ export abstract class TableStore {
       const children = t.children as Array<Slot>
       const i = this.idx(l, vpn)
       let next = children[i]
+      // Unreachable from input: every caller refuses a huge leaf on the path (AlreadyMapped, P3)
+      // or splits it before populating.
       if (typeof next === "number") throw new Error("populate through a huge leaf: split it first")
       if (next === undefined) {
         const fresh = empty(
@@ -149,12 +151,21 @@ export abstract class TableStore {
     this.ownBelow(this.root, 0, 0, start, end)
   }
 
-  protected ownBelow(t: Table, level: number, base: number, start: number, end: number): void {
-    if (level >= this.depth - 1) return
-    const children = t.children as Array<Slot>
+  /**
+   * The slots of a table at `level` whose entries start at page `base` that overlap the pages
+   * [start, end): the first and last index, and the pages one slot spans.
+   */
+  protected slotRange(level: number, base: number, start: number, end: number) {
     const span = this.span[level] as number
     const first = Math.max(0, Math.floor((start - base) / span))
     const last = Math.min((this.ptrs[level] as number) - 1, Math.floor((end - 1 - base) / span))
+    return { first, last, span }
+  }
+
+  protected ownBelow(t: Table, level: number, base: number, start: number, end: number): void {
+    if (level >= this.depth - 1) return
+    const children = t.children as Array<Slot>
+    const { first, last, span } = this.slotRange(level, base, start, end)
     for (let i = first; i <= last; i++) {
       const child = children[i]
       if (!isTable(child)) continue
@@ -186,10 +197,7 @@ export abstract class TableStore {
     end: number,
     f: (t: Table, i: number, huge: boolean, base: number, level: number) => void,
   ): void {
-    const span = this.span[level] as number
-    const ptrs = this.ptrs[level] as number
-    const first = Math.max(0, Math.floor((start - base) / span))
-    const last = Math.min(ptrs - 1, Math.floor((end - 1 - base) / span))
+    const { first, last, span } = this.slotRange(level, base, start, end)
     for (let i = first; i <= last; i++) {
       if (level === this.depth - 1) f(t, i, false, base + i * span, level)
       else {

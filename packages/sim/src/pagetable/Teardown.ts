@@ -62,9 +62,7 @@ export abstract class Teardown extends HugeLeaves {
   protected prune(t: Table, level: number, base: number, start: number, end: number): void {
     if (level >= this.depth - 1) return
     const children = t.children as Array<Slot>
-    const span = this.span[level] as number
-    const first = Math.max(0, Math.floor((start - base) / span))
-    const last = Math.min((this.ptrs[level] as number) - 1, Math.floor((end - 1 - base) / span))
+    const { first, last, span } = this.slotRange(level, base, start, end)
     for (let i = first; i <= last; i++) {
       const child = children[i]
       if (!isTable(child)) continue
