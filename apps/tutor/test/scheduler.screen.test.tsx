@@ -78,7 +78,7 @@ describe("scheduler screen", () => {
     const app = render(<SchedulerView puzzle={deadlock} onSolved={() => {}} />)
     await type(app, ["1", "1", "1", "2", "2"])
     expect(app.lastFrame()).toContain("… wait until the VMA's readers leave")
-    expect(app.lastFrame()).toContain("vma:proc:1 R:fault waiting:mprotect(write)")
+    expect(app.lastFrame()).toContain("vma:1 R:fault waiting:mprotect(write)")
   })
 
   it("r replays the winning schedule step by step after the win", async () => {

@@ -19,14 +19,19 @@ export class Memory {
   readonly files: Map<string, Rmap.AddressSpace>
   /** VMAs a task detached (munmap) and still works on, by task id. */
   readonly detached: Map<number, Array<Vma>>
-  /** Freed VMA objects by mm, which a new mmap of that mm reuses first (V7). */
-  readonly freed: Map<string, Array<Vma>>
+  /**
+   * Freed VMA objects, the slab shared by every mm: the next mmap of any mm reuses the last
+   * freed one first (V7).
+   */
+  readonly freed: Array<Vma>
+  /** The VMA object ids of every mm come from one counter: an object is one id world-wide. */
+  private readonly vmaIds: { next: number }
   private nextAnon: number
   private cachedKey: string | undefined
 
   /** An empty memory for `arch`. */
   static empty(arch: Arch): Memory {
-    return new Memory(new Frames(), new Map(), new Map(), new Map(), new Map(), 1, arch)
+    return new Memory(new Frames(), new Map(), new Map(), new Map(), [], { next: 1 }, 1, arch)
   }
 
   private constructor(
@@ -34,7 +39,8 @@ export class Memory {
     mms: Map<string, Mm>,
     files: Map<string, Rmap.AddressSpace>,
     detached: Map<number, Array<Vma>>,
-    freed: Map<string, Array<Vma>>,
+    freed: Array<Vma>,
+    vmaIds: { next: number },
     nextAnon: number,
     readonly arch: Arch,
   ) {
@@ -43,12 +49,13 @@ export class Memory {
     this.files = files
     this.detached = detached
     this.freed = freed
+    this.vmaIds = vmaIds
     this.nextAnon = nextAnon
   }
 
   /** Adds an empty address space named `name`. */
   addMm(name: string): Mm {
-    const mm = new Mm(name, this.arch, this.frames)
+    const mm = new Mm(name, this.arch, this.frames, this.vmaIds)
     this.mms.set(name, mm)
     return mm
   }
@@ -75,21 +82,21 @@ export class Memory {
     this.detached.set(task, [...this.detachedBy(task), vma])
   }
 
-  /** vm_area_free: the VMA `vma` that task `task` detached is freed; its object may be reused. */
-  freeDetached(task: number, mm: string, vma: Vma): void {
+  /**
+   * vm_area_free: the VMA `vma` that task `task` detached is freed; its object may be reused,
+   * by any mm.
+   */
+  freeDetached(task: number, vma: Vma): void {
     this.detached.set(
       task,
       this.detachedBy(task).filter((v) => v !== vma),
     )
-    this.freed.set(mm, [...(this.freed.get(mm) ?? []), vma])
+    this.freed.push(vma)
   }
 
-  /** Takes a freed VMA object of `mm` for reuse, if there is one (the slab's last freed). */
-  reuseFreed(mm: string): Vma | undefined {
-    const list = this.freed.get(mm)
-    const vma = list?.[list.length - 1]
-    if (list && vma) this.freed.set(mm, list.slice(0, -1))
-    return vma
+  /** Takes a freed VMA object for reuse, if there is one (the slab's last freed). */
+  reuseFreed(): Vma | undefined {
+    return this.freed.pop()
   }
 
   /** Forgets the cached digest: call before every write. */
@@ -106,7 +113,7 @@ export class Memory {
         m.vmas.map((v) => [v.id, v.start, v.end, v.pgoff, v.flags, v.anonVma?.id]),
       ]),
       [...this.detached].map(([k, vs]) => [k, vs.map((v) => v.id)]),
-      [...this.freed].map(([k, vs]) => [k, vs.map((v) => v.id)]),
+      this.freed.map((v) => v.id),
       this.frames.inUse,
       this.frames.pendingFrees.length,
     ])
@@ -130,16 +137,19 @@ export class Memory {
       vmas.set(v, copy)
       return copy
     }
-    const mms = new Map([...this.mms].map(([k, m]) => [k, m.clone(frames, copyVma)] as const))
+    const vmaIds = { next: this.vmaIds.next }
+    const mms = new Map(
+      [...this.mms].map(([k, m]) => [k, m.clone(frames, copyVma, vmaIds)] as const),
+    )
     const detached = new Map([...this.detached].map(([k, vs]) => [k, vs.map(copyVma)] as const))
-    const freed = new Map([...this.freed].map(([k, vs]) => [k, vs.map(copyVma)] as const))
+    const freed = this.freed.map(copyVma)
     // Rebuild the rmap trees in the same order, pointing at the copies.
     for (const [from, to] of files) for (const v of from.iMmap.items()) to.iMmap.insert(copyVma(v))
     for (const [from, to] of anons) for (const v of from.vmas.items()) to.vmas.insert(copyVma(v))
     const byName = new Map(
       [...this.files].map(([k, f]) => [k, files.get(f) ?? Rmap.addressSpace(f.name)] as const),
     )
-    const c = new Memory(frames, mms, byName, detached, freed, this.nextAnon, this.arch)
+    const c = new Memory(frames, mms, byName, detached, freed, vmaIds, this.nextAnon, this.arch)
     c.cachedKey = this.cachedKey
     return c
   }

@@ -26,10 +26,12 @@ export class Mm {
   readonly name: string
   readonly pt: PageTable
   readonly vmas: Array<Vma> = []
-  private nextId = 1
+  /** The world's VMA object id counter, shared by its mms (one id per object world-wide). */
+  private ids: { next: number }
 
-  constructor(name: string, arch: Arch, frames: Frames) {
+  constructor(name: string, arch: Arch, frames: Frames, ids: { next: number } = { next: 1 }) {
     this.name = name
+    this.ids = ids
     this.pt = new PageTable(arch, frames)
   }
 
@@ -37,9 +39,9 @@ export class Mm {
    * A deep copy on cloned `frames`; `vma` maps each VMA of this mm (and any detached one the
    * caller tracks) to its copy, so the caller can rebuild rmap links consistently.
    */
-  clone(frames: Frames, vma: (v: Vma) => Vma): Mm {
+  clone(frames: Frames, vma: (v: Vma) => Vma, ids: { next: number } = { ...this.ids }): Mm {
     const c = Object.create(Mm.prototype) as Mm
-    Object.assign(c, this, { pt: this.pt.clone(frames), vmas: this.vmas.map(vma) })
+    Object.assign(c, this, { pt: this.pt.clone(frames), vmas: this.vmas.map(vma), ids })
     return c
   }
 
@@ -92,7 +94,7 @@ export class Mm {
         message: `[${spec.start}, ${spec.end}) overlaps VMA ${clash.id} [${clash.start}, ${clash.end})`,
       })
     const vma: Vma = {
-      id: reuse?.id ?? this.nextId++,
+      id: reuse?.id ?? this.ids.next++,
       start: spec.start,
       end: spec.end,
       pgoff: spec.pgoff ?? spec.start,
@@ -149,7 +151,7 @@ export class Mm {
     Rmap.unlink(vma)
     const upper: Vma = {
       ...vma,
-      id: this.nextId++,
+      id: this.ids.next++,
       start: at,
       pgoff: vma.pgoff + (at - vma.start),
       extra: { ...vma.extra },

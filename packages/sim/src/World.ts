@@ -314,7 +314,7 @@ export class World {
   vmaReadHeld(id: number, vpn: number): Vma | undefined {
     const t = this.st.tasks[id]
     const vma = t && this.st.vmaAt(t, vpn)
-    return vma && t.held.some((h) => h.id === VmaLock.lockId(t, vma)) ? vma : undefined
+    return vma && t.held.some((h) => h.id === VmaLock.lockId(vma)) ? vma : undefined
   }
 
   /** The VMA with id `vmaId` in task `id`'s mm (or detached by the task). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
 import {
+  Explorer,
   Move,
   type Program,
   replay,
@@ -78,6 +79,96 @@ describe("the VMA lock as vm_refcnt (V3, V4, V7)", () => {
   })
 })
 
+describe("VMA objects reused by another mm (V7)", () => {
+  // Process "proc" unmaps its anonymous VMA and frees the object; process "other" maps the
+  // same range, and the slab hands it the same object. A fault in "proc" that looked the
+  // object up before the munmap finds it attached, with the right range, in the wrong mm.
+  const munmapAndFree: ReadonlyArray<Program.Step> = [
+    { op: "lock", lock: "mmap", mode: "write" },
+    { op: "vmaStartWrite", addr: ANON },
+    { op: "do", action: "detachVma", addr: ANON },
+    { op: "do", action: "zapRange", addr: 512, end: 1024 },
+    { op: "do", action: "freePgtables", addr: 512, end: 1024 },
+    { op: "do", action: "freeVma", addr: ANON },
+    { op: "unlock", lock: "mmap", mode: "write" },
+  ]
+  const mmapSameRange: ReadonlyArray<Program.Step> = [
+    { op: "lock", lock: "mmap", mode: "write" },
+    { op: "do", action: "mapVma", addr: 512, end: 1024 },
+    { op: "unlock", lock: "mmap", mode: "write" },
+  ]
+  const faultOf = (recheck: boolean): ReadonlyArray<Program.Step> => [
+    { op: "lockVmaUnderRcu", addr: ANON, onFail: "slow", ...(recheck ? {} : { recheck }) },
+    { op: "lock", lock: "pte", addr: ANON },
+    { op: "do", action: "installPte", addr: ANON },
+    { op: "unlock", lock: "pte", addr: ANON },
+    { op: "vmaEndRead", addr: ANON },
+    { op: "goto", to: "end" },
+    { op: "lock", lock: "mmap", mode: "read", label: "slow" },
+    { op: "findVma", addr: ANON, onFail: "unlock" },
+    { op: "lock", lock: "pte", addr: ANON },
+    { op: "do", action: "installPte", addr: ANON },
+    { op: "unlock", lock: "pte", addr: ANON },
+    { op: "unlock", lock: "mmap", mode: "read", label: "unlock" },
+  ]
+  const twoMms = (recheck: boolean): WorldSpec => ({
+    mms: [...Scenarios.layout, { name: "other", vmas: [{ start: 8192, end: 8704, anon: true }] }],
+    tasks: [
+      { name: "fault", mm: "proc", program: faultOf(recheck) },
+      { name: "munmap", mm: "proc", program: munmapAndFree },
+      { name: "mmap", mm: "other", program: mmapSameRange },
+    ],
+  })
+  // The fault looks the object up, then munmap and the other mm's mmap run to the end.
+  const schedule = [0, ...Array<number>(munmapAndFree.length).fill(1), 2, 2, 2]
+
+  it("the other mm gets the same object; the re-check of vm_mm makes the fault fall back", () => {
+    const w = replay(twoMms(true), [...schedule, ...Array<number>(20).fill(0)])
+    const reused = w.mms.get("other")?.find(ANON)
+    expect(reused?.id).toBe(1) // the object "proc" mapped first at [512, 1024)
+    expect(w.mms.get("proc")?.find(ANON)).toBeUndefined()
+    expect(w.violations).toEqual([])
+    expect(w.finished()).toBe(true)
+  })
+
+  it("without the re-check the fault holds a VMA of another mm: V7, naming that mm", () => {
+    const w = replay(twoMms(false), [...schedule, 0, 0, 0, 0])
+    expect(w.violations[0]).toMatchObject({ rule: "V7", kind: "rule" })
+    expect(w.violations[0]?.message).toMatch(/now belongs to another mm \(other\)/)
+  })
+
+  it("a reference raised on the object after the other mm attached it holds up that mm's detach", () => {
+    const unmapOther: ReadonlyArray<Program.Step> = [
+      ...mmapSameRange,
+      { op: "lock", lock: "mmap", mode: "write" },
+      { op: "vmaStartWrite", addr: ANON },
+      { op: "do", action: "detachVma", addr: ANON },
+      { op: "unlock", lock: "mmap", mode: "write" },
+    ]
+    const spec = { ...twoMms(true), tasks: [...twoMms(true).tasks.slice(0, 2)] }
+    const w = new World({
+      ...spec,
+      tasks: [...spec.tasks, { name: "mmap+munmap", mm: "other", program: unmapOther }],
+    })
+    w.step(0) // lookup in "proc"
+    for (let i = 0; i < munmapAndFree.length; i++) w.step(1)
+    for (let i = 0; i < 3; i++) w.step(2) // "other" maps the object
+    expect(w.step(0)).toBe("ran") // vma_start_read raises vm_refcnt: the object is attached
+    // mmap write lock; vma_start_write waits for the reader from "proc": vm_refcnt is the
+    // object's, not the mm's.
+    expect([w.step(2), w.step(2)]).toEqual(["ran", "blocked"])
+    w.step(0) // the re-check fails: the reader drops its reference and falls back
+    expect(w.tasks[2]?.status).toBe("runnable")
+  })
+
+  it("every interleaving is safe with the re-check; the explorer finds V7 without it", () => {
+    expect(Explorer.explore(twoMms(true)).verdict).toBe("safe")
+    const bug = Explorer.explore(twoMms(false))
+    expect(bug.verdict).toBe("violation")
+    expect(bug.violation?.rule).toBe("V7")
+  })
+})
+
 describe("vma_start_write_killable (L11) and kill moves", () => {
   const s = scenario("killable-write")
   // fault: lookup, reference, lock (holds the VMA read lock); writer: mmap write, stack VMA
@@ -89,7 +180,7 @@ describe("vma_start_write_killable (L11) and kill moves", () => {
     const kill = Move.make(0, Move.KILL)
     expect(w.tasks[0]?.status).toBe("blocked")
     expect(w.runnable()).toEqual([1, kill])
-    expect(w.footprint(kill).writes).toContain("vma:proc:1")
+    expect(w.footprint(kill).writes).toContain("vma:1")
     expect(w.step(Move.make(1, Move.KILL))).toBe("not-runnable")
     expect(w.step(kill)).toBe("ran")
     const writer = w.tasks[0]

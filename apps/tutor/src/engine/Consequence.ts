@@ -40,9 +40,9 @@ const pageOps: ReadonlySet<string> = new Set([
   "retractPteTable",
 ])
 
-/** The VMA id a task's read lock id names (`vma:<mm>:<id>`). */
+/** The VMA id a task's read lock id names (`vma:<id>`). */
 const vmaIdOf = (lockId: string): number | undefined => {
-  const m = /^vma:[^:]*:(\d+)$/.exec(lockId)
+  const m = /^vma:(\d+)$/.exec(lockId)
   return m ? Number(m[1]) : undefined
 }
 

@@ -67,7 +67,7 @@ const footprint = (st: State, t: Task, s: DoStep): Footprint => {
   }
   if (s.action === "detachVma") {
     const vma = st.vmaAt(t, s.addr)
-    return { reads: [seq], writes: vma ? ["mem", lockId(t, vma)] : ["mem"] }
+    return { reads: [seq], writes: vma ? ["mem", lockId(vma)] : ["mem"] }
   }
   if (s.action === "mapVma") return { reads: [], writes: ["mem", seq] }
   if (s.action === "freePgtables") return { reads: [seq], writes: PtFree.writes(st, t, s) }

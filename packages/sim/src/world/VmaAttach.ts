@@ -3,9 +3,9 @@
  * (vma_link, write-locked first) and detaching one (munmap) need the VMA write lock, and
  * detaching waits for the readers still holding a reference on vm_refcnt. A detached VMA is
  * freed with vm_area_free; VMA objects are type-safe under RCU (SLAB_TYPESAFE_BY_RCU), so the
- * next mmap may reuse the object at once, for another range, while a lock_vma_under_rcu that
- * found it still points at it: a reader that locked it must re-check (V7), which
- * `staleCheck` catches when it did not.
+ * next mmap of any mm may reuse the object at once, for another range or another process, while
+ * a lock_vma_under_rcu that found it still points at it: a reader that locked it must re-check
+ * vm_mm and the range (V7), which `staleCheck` catches when it did not.
  *
  * @since 0.2.0
  */
@@ -28,10 +28,16 @@ export const staleCheck = (st: State, t: Task): void => {
     if (h.kind !== "vma" || h.vma === undefined || h.vpn === undefined) continue
     const now = attached(st, t, h.vma)
     if (now !== undefined && now.start <= h.vpn && h.vpn < now.end) continue
+    const elsewhere = [...st.memory.mms.values()].find((m) => m.vmas.some((v) => v.id === h.vma))
+    const where = now
+      ? `now covers [${now.start}, ${now.end})`
+      : elsewhere
+        ? `now belongs to another mm (${elsewhere.name})`
+        : "is detached"
     st.report(t, {
       kind: "rule",
       rule: "V7",
-      message: `the VMA read lock taken for page ${h.vpn} holds VMA object ${h.vma}, which ${now ? `now covers [${now.start}, ${now.end})` : "is detached"}: it was freed and reused after the lookup, and lock_vma_under_rcu must re-check mm, attachment and range after locking`,
+      message: `the VMA read lock taken for page ${h.vpn} holds VMA object ${h.vma}, which ${where}: it was freed and reused after the lookup, and lock_vma_under_rcu must re-check mm, attachment and range after locking`,
     })
   }
 }
@@ -46,7 +52,7 @@ const detachVma = (st: State, t: Task, s: DoStep): Exec => {
     return "ran"
   }
   memory.addDetached(t.id, vma)
-  const id = lockId(t, vma)
+  const id = lockId(vma)
   const got = excludeReaders(st, t, id, { on: "sem", id, after: "vmaDetach" })
   if (typeof got === "object") return st.misuse(t, "V7", got.misuse)
   if (got === "blocked") return "blocked"
@@ -67,16 +73,16 @@ export const resumeDetach = (
 
 /**
  * mmap of an anonymous range [addr, end): a new VMA, write-locked (vm_lock_seq = mm_lock_seq)
- * and attached, on the mm's last freed VMA object when there is one (V7).
+ * and attached, on the last freed VMA object of any mm when there is one (the slab, V7).
  */
 const mapVma = (st: State, t: Task, s: DoStep): Exec => {
   const memory = st.writable()
-  const reuse = memory.freed.get(t.mm)?.at(-1)
+  const reuse = memory.freed.at(-1)
   const vma = st
     .mmOf(t)
     .insert({ start: s.addr, end: s.end ?? s.addr + 1, anonVma: memory.newAnonVma() }, reuse)
   if (isSimError(vma)) return st.misuse(t, vma.rule, `mapVma(${s.addr}): ${vma.message}`)
-  if (reuse) memory.reuseFreed(t.mm)
+  if (reuse) memory.reuseFreed()
   st.seqs.lock(t.mm, vma.id)
   t.pc++
   return "ran"
@@ -88,7 +94,7 @@ const freeVma = (st: State, t: Task, s: DoStep): Exec => {
   const vma = memory.detachedBy(t.id).find((v) => v.start <= s.addr && s.addr < v.end)
   if (vma === undefined) return st.misuse(t, "V7", `freeVma(${s.addr}): no VMA detached there`)
   Rmap.unlink(vma)
-  memory.freeDetached(t.id, t.mm, vma)
+  memory.freeDetached(t.id, vma)
   t.pc++
   return "ran"
 }

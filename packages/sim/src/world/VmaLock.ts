@@ -19,10 +19,15 @@ import type { Task, Wait } from "../Task.js"
 import type { Vma } from "../Vma.js"
 import { type Exec, type Footprint, res, type State } from "./State.js"
 
-/** The sequence counts of V1: mm_lock_seq per mm, vm_lock_seq per VMA (`mm:id`). */
+/**
+ * The sequence counts of V1: mm_lock_seq per mm, and vm_lock_seq per VMA object with the mm
+ * that set it. A count set by another mm never reads as write-locked here: the kernel's early
+ * check could match it by coincidence, but the reader's re-check of vm_mm catches that anyway
+ * (V7), and keeping it out lets state digests abstract the counts to "write-locked?".
+ */
 export class VmaSeqs {
   private mm = new Map<string, number>()
-  private vm = new Map<string, number>()
+  private vm = new Map<number, { readonly mm: string; readonly seq: number }>()
   private shared = false
 
   /** Copies the maps first if a fork still shares them. */
@@ -39,15 +44,16 @@ export class VmaSeqs {
     this.mm.set(mm, 0)
   }
 
-  /** Is VMA `vma` of `mm` write-locked (vm_lock_seq == mm_lock_seq, V1)? */
+  /** Is VMA object `vma` write-locked for `mm` (vm_lock_seq == mm_lock_seq, V1)? */
   writeLocked(mm: string, vma: number): boolean {
-    return this.vm.get(`${mm}:${vma}`) === this.mm.get(mm)
+    const v = this.vm.get(vma)
+    return v !== undefined && v.mm === mm && v.seq === this.mm.get(mm)
   }
 
-  /** vma_start_write's last step: vm_lock_seq = mm_lock_seq (V4). */
+  /** vma_start_write's last step: vm_lock_seq = mm_lock_seq of `mm` (V4). */
   lock(mm: string, vma: number): void {
     this.own()
-    this.vm.set(`${mm}:${vma}`, this.mm.get(mm) ?? 0)
+    this.vm.set(vma, { mm, seq: this.mm.get(mm) ?? 0 })
   }
 
   /** vma_end_write_all: bumps mm_lock_seq, ending every VMA write lock of `mm` (V2). */
@@ -59,8 +65,7 @@ export class VmaSeqs {
   /** The write-locked VMAs (the counts matter only as "write-locked"), for state digests. */
   digest(): string {
     let out = ""
-    for (const [k, seq] of this.vm)
-      if (seq === this.mm.get(k.slice(0, k.lastIndexOf(":")))) out += `w${k};`
+    for (const [id, v] of this.vm) if (v.seq === this.mm.get(v.mm)) out += `w${v.mm}:${id};`
     return out
   }
 
@@ -73,13 +78,22 @@ export class VmaSeqs {
   }
 }
 
-/** The lock id of the VMA lock (vm_refcnt) of VMA object `vma` in task `t`'s mm. */
-export const lockId = (t: Task, vma: Vma | number): string =>
-  `vma:${t.mm}:${typeof vma === "number" ? vma : vma.id}`
+/**
+ * The lock id of the VMA lock (vm_refcnt) of VMA object `vma`. It names the object, not the
+ * mm: a freed object reused by another mm keeps its vm_refcnt, so a reader still holding a
+ * reference from before the reuse holds up that mm's writers too (V7).
+ */
+export const lockId = (vma: Vma | number): string => `vma:${typeof vma === "number" ? vma : vma.id}`
 
 /** The VMA object `id` if it is attached to task `t`'s mm (in its tree), else undefined. */
 export const attached = (st: State, t: Task, id: number): Vma | undefined =>
   st.mmOf(t).vmas.find((v) => v.id === id)
+
+/** Is VMA object `id` attached to any mm (a freed object may be reused by another mm, V7)? */
+const attachedAnywhere = (st: State, id: number): boolean => {
+  for (const mm of st.memory.mms.values()) if (mm.vmas.some((v) => v.id === id)) return true
+  return false
+}
 
 /** The VMA lock mode task `t` has on `vma`, for its lock state (write needs the mmap write lock). */
 export const mode = (
@@ -89,28 +103,29 @@ export const mode = (
   mmap: "read" | "write" | undefined,
 ): "read" | "write" | undefined => {
   if (mmap === "write" && st.seqs.writeLocked(t.mm, vma.id)) return "write"
-  return st.holds(t, lockId(t, vma)) ? "read" : undefined
+  return st.holds(t, lockId(vma)) ? "read" : undefined
 }
 
 type Op<K extends Step["op"]> = Extract<Step, { op: K }>
 
 /** The read lock of VMA object `vma`, looked up for page `vpn`, is now held by `t`. */
 const holdRead = (t: Task, vma: number, vpn: number): void => {
-  t.held.push({ id: lockId(t, vma), kind: "vma", cls: undefined, mode: "read", at: t.pc, vpn, vma })
+  t.held.push({ id: lockId(vma), kind: "vma", cls: undefined, mode: "read", at: t.pc, vpn, vma })
 }
 
 /**
  * vma_start_read's reference (V3): fails on a detached VMA or while a writer has marked
- * vm_refcnt (a queued write); otherwise raises the count. Returns whether it did.
+ * vm_refcnt (a queued write); otherwise raises the count, even when the object is now attached
+ * to another mm (the re-check after it finds that, V7). Returns whether it did.
  */
 const raiseRef = (st: State, t: Task, vma: number): boolean =>
-  attached(st, t, vma) !== undefined &&
-  Rwsem.acquire(st.sems.get(lockId(t, vma)), t.id, "read", true) === "acquired"
+  attachedAnywhere(st, vma) &&
+  Rwsem.acquire(st.sems.get(lockId(vma)), t.id, "read", true) === "acquired"
 
 /** lock_vma_under_rcu failed: it drops what it took, leaves RCU and takes `onFail`. */
 const lookupFailed = (st: State, t: Task, s: Op<"lockVmaUnderRcu">, ref?: number): Exec => {
   if (ref !== undefined) {
-    const r = st.release(lockId(t, ref), t.id, "read")
+    const r = st.release(lockId(ref), t.id, "read")
     if (Array.isArray(r)) st.grant(r)
   }
   t.vmaLookup = undefined
@@ -174,7 +189,7 @@ const vmaStartReadLocked = (st: State, t: Task, s: Op<"vmaStartReadLocked">): Ex
 const vmaEndRead = (st: State, t: Task, s: Op<"vmaEndRead">): Exec => {
   const vma = st.vmaAt(t, s.addr)
   const h = t.held.find(
-    (x) => x.kind === "vma" && (x.vpn === s.addr || (vma !== undefined && x.id === lockId(t, vma))),
+    (x) => x.kind === "vma" && (x.vpn === s.addr || (vma !== undefined && x.id === lockId(vma))),
   )
   t.pc++
   if (h === undefined) {
@@ -204,7 +219,7 @@ const startWrite = (st: State, t: Task, s: Op<"vmaStartWrite" | "vmaStartWriteKi
     t.pc++
     return "ran"
   }
-  const id = lockId(t, vma)
+  const id = lockId(vma)
   st.checkOrder(t, Rules.LockClassOf.vma, id)
   if (st.seqs.writeLocked(t.mm, vma.id)) {
     t.pc++
@@ -319,7 +334,7 @@ const lookupFootprint = (st: State, t: Task): Footprint => {
   const look = t.vmaLookup
   const base = { reads: [res.vmas(t.mm)], writes: [res.rcu(t)] }
   if (look === undefined) return base
-  const id = lockId(t, look.vma)
+  const id = lockId(look.vma)
   if (!look.ref) return join(base, { reads: [id], writes: [] })
   return join(base, { reads: [res.seq(t.mm, look.vma)], writes: [] }, dropRef(st, t, id, look.vma))
 }
@@ -328,14 +343,14 @@ const lookupFootprint = (st: State, t: Task): Footprint => {
 const startReadLockedFootprint = (st: State, t: Task, s: Op<"vmaStartReadLocked">): Footprint => {
   const vma = st.vmaAt(t, s.addr)
   const reads = [res.vmas(t.mm), res.pmdEntry(st, t.mm, s.addr), ...res.lockStateSeqs(t)]
-  return { reads: vma ? [...reads, lockId(t, vma)] : reads, writes: [] }
+  return { reads: vma ? [...reads, lockId(vma)] : reads, writes: [] }
 }
 
 /** vma_end_read: the tree (to find the hold), and dropping the reference. */
 const endReadFootprint = (st: State, t: Task, s: Op<"vmaEndRead">): Footprint => {
   const vma = st.vmaAt(t, s.addr)
   const h = t.held.find(
-    (x) => x.kind === "vma" && (x.vpn === s.addr || (vma !== undefined && x.id === lockId(t, vma))),
+    (x) => x.kind === "vma" && (x.vpn === s.addr || (vma !== undefined && x.id === lockId(vma))),
   )
   const reads = { reads: [res.vmas(t.mm)], writes: [] }
   if (h === undefined) return reads
@@ -354,7 +369,7 @@ const startWriteFootprint = (
   const vma = st.vmaAt(t, s.addr)
   const reads = [res.vmas(t.mm), res.pmdEntry(st, t.mm, s.addr), res.seq(t.mm)]
   if (vma === undefined) return { reads, writes: [] }
-  return { reads, writes: [lockId(t, vma), res.seq(t.mm, vma.id)] }
+  return { reads, writes: [lockId(vma), res.seq(t.mm, vma.id)] }
 }
 
 /** The VMA lock's steps: semantics and footprints. */
