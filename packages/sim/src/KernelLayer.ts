@@ -26,11 +26,8 @@ export const layer = (world: World, task: number): Layer.Layer<Kernel.Provided> 
   /** Runs a step; fails with the first violation it caused, or why the step is invalid. */
   const act = (step: Step) =>
     Effect.suspend(() => {
-      // A failed step jumps to its onFail label. Labelling the step itself with it makes that
-      // jump land on the step (pc 0), which `act` tells apart from success (pc 1): "jumped".
-      const s = "onFail" in step ? { ...step, label: step.onFail } : step
       const before = world.violations.length
-      const r = world.act(task, s)
+      const r = world.act(task, step)
       if (isSimError(r))
         return Effect.fail(new KernelError.RuleViolation({ rule: r.rule, message: r.message }))
       const v = world.violations[before]

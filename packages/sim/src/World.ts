@@ -281,8 +281,11 @@ export class World {
    * `Validate.step` for a malformed step (which then does not run).
    */
   act(id: number, input: Step): "ran" | "jumped" | "blocked" | SimError {
-    const s = Validate.step(this.st.arch, input)
-    if (isSimError(s)) return s
+    const valid = Validate.step(this.st.arch, input)
+    if (isSimError(valid)) return valid
+    // A failed step jumps to its onFail label. Labelling the step itself with it makes that
+    // jump land on the step (pc 0), told apart from success (pc 1) below: "jumped".
+    const s = "onFail" in valid ? { ...valid, label: valid.onFail } : valid
     const t = this.st.tasks[id]
     if (t === undefined || t.status === "blocked") return "blocked"
     const saved = { program: t.program, pc: t.pc }

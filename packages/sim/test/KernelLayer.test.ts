@@ -18,7 +18,7 @@ import {
 } from "@mmguard/core"
 import { Effect, Exit } from "effect"
 import { describe, expect } from "vitest"
-import { KernelLayer, Pte, World } from "../src/index.js"
+import { KernelLayer, Pte, Scenarios, World } from "../src/index.js"
 
 const PAGE = 4096n
 /** A validated page address from a page number (the constructor is the only way to get one). */
@@ -142,4 +142,18 @@ describe("core programs against sim's kernel layer", () => {
       expect(w.tasks[0]?.held).toEqual([])
     }),
   )
+})
+
+describe("World.act, the step an external driver runs", () => {
+  const world = () =>
+    new World({ mms: Scenarios.layout, tasks: [{ name: "t", mm: "proc", program: [] }] })
+
+  it("tells a failure branch from success whatever the onFail label names", () => {
+    // No VMA at page 4096: lock_vma_under_rcu fails, and the label is in no program.
+    const w = world()
+    expect(w.act(0, { op: "lockVmaUnderRcu", addr: 4096, onFail: "nowhere" })).toBe("jumped")
+    expect(w.act(0, { op: "lockVmaUnderRcu", addr: 600, onFail: "nowhere" })).toBe("ran")
+    expect(w.act(0, { op: "vmaEndRead", addr: 600 })).toBe("ran")
+    expect(w.violations).toEqual([])
+  })
 })
