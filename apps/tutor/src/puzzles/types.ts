@@ -172,6 +172,24 @@ const lockAndFieldTypes: ReadonlyArray<TypePuzzle> = [
     solution:
       'const program = Core.mmapWriteLock(mm, () =>\n  Core.vmaStartWrite(vma, Core.writeVma(vma, "anon_name", "heap")),\n)',
   }),
+  puzzle("type-swap-readahead", {
+    chapter: "F",
+    title: "An atomic field",
+    rules: ["F6"],
+    task: "Store the new readahead window (3n) in vma's swap_readahead_info, as swap-in does under the mmap read lock.",
+    lesson:
+      "swap_readahead_info is an atomic_long_t: the mmap read lock plus the atomic access itself, atomic_long_set, is what F6 asks for. No scope takes its swap-specific lock, so a plain writeVma of it never compiles.",
+    hints: [
+      "The error names a lock that no scope of core takes.",
+      "How does the kernel declare swap_readahead_info?",
+      "Core.atomicLongSet(vma, field, value).",
+    ],
+    kernel: "swap_vma_ra_win (mm/swap_state.c)",
+    start:
+      'const program = Core.mmapReadLock(mm, () => Core.writeVma(vma, "swap_readahead_info", 3n))',
+    solution:
+      'const program = Core.mmapReadLock(mm, () =>\n  Core.atomicLongSet(vma, "swap_readahead_info", 3n),\n)',
+  }),
   puzzle("type-shared-rb", {
     chapter: "F",
     title: "The node in i_mmap",
