@@ -17,14 +17,13 @@ const lockAndFieldTypes: ReadonlyArray<TypePuzzle> = [
     lesson:
       "The compiler keeps each missing lock in the program's requirements until a scope provides it: installing needs the mmap or VMA lock (P3) and the PTE lock (P8), and an entry is changed only through the table pte_offset_map_lock locked.",
     hints: [
-      "Read the LockRequired names in the error.",
-      "An rmap lock never satisfies MmapOrVmaLock.",
-      "pteOffsetMapLock hands its body the locked table: install through it.",
-      "Wrap that in mmapReadLock instead of the rmap lock.",
+      "Read the first error: the property installPte misses names a lock and the call that takes it.",
+      "pteOffsetMapLock(vma, addr, (pte) => ...) hands its body the locked table: install through it.",
+      "The next error names a LockRequired: which scope provides it? (an rmap lock never does)",
+      "Wrap it all in Core.mmapReadLock(mm, () => ...).",
     ],
     kernel: "do_anonymous_page -> set_pte_at under pte_offset_map_lock",
-    start:
-      "const program = Core.anonVmaLockWrite(anonVma, () =>\n  Core.installPte(vma, addr, pfn),\n)",
+    start: "const program = Core.installPte(vma, addr, pfn)",
     solution:
       "const program = Core.mmapReadLock(mm, () =>\n  Core.pteOffsetMapLock(vma, addr, (pte) => Core.installPte(pte, addr, pfn)),\n)",
   }),

@@ -1,6 +1,7 @@
 // End-to-end: the built game in a real terminal (tmux). Start, open the first chapter's first
 // puzzle, solve it, play a scheduler puzzle with an undo, quit, start again and see the
-// progress kept.
+// progress kept; then the workshop: an exercise edited on disk solved, and one that runs
+// against other paths explored by the bundled game (the race it has reported).
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -9,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest"
 import { inChapter, puzzles } from "../../src/puzzles/index.js"
 import { load } from "../../src/save/progress.js"
 import { exercises } from "../../src/workshop/Exercises.js"
+import { givingUp } from "../support/answers.js"
 import { faultLight, pickKeys } from "../support/keys.js"
 
 const L = inChapter("L").length
@@ -111,6 +113,15 @@ describe("the tutor in a real terminal", () => {
       readFileSync(path, "utf8").replace(first.puzzle.start, first.puzzle.solution),
     )
     await waitFor(`${first.file} solved`, 30_000)
+    // An exercise that runs against other paths: it type-checks, the explorer finds the race.
+    const fault = exercises.find((e) => e.puzzle.id === "type-fault")
+    if (fault === undefined) throw new Error("no fault exercise")
+    const faultPath = join(dir, fault.file)
+    writeFileSync(
+      faultPath,
+      readFileSync(faultPath, "utf8").replace(fault.puzzle.start, givingUp(fault.puzzle)),
+    )
+    await waitFor("explored against mprotect: L2", 60_000)
     await keys("h", "Enter")
     await waitFor("hint 1/")
     await keys("q", "Enter")
