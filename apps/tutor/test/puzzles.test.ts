@@ -1,9 +1,9 @@
 import { Catalogue } from "@mmguard/core"
 import { Arch, isSimError, Validate } from "@mmguard/sim"
 import { describe, expect, it } from "vitest"
-import { judgeLockPicker } from "../src/engine/judgeLockPicker.js"
+import { judgeLockPicker, runSteps } from "../src/engine/judgeLockPicker.js"
 import type { LockPicker } from "../src/engine/Puzzle.js"
-import { chapters, puzzles } from "../src/puzzles/index.js"
+import { chapters, inChapter, puzzles } from "../src/puzzles/index.js"
 import { faultLight } from "./support/keys.js"
 
 // Intended solutions and one wrong answer per lock picker, as palette indices. These are test
@@ -65,6 +65,24 @@ describe("puzzle content", () => {
       expect(p.kernel.length, p.id).toBeGreaterThan(0)
     }
     expect(new Set(puzzles.map((p) => p.id)).size).toBe(puzzles.length)
+  })
+
+  it("closes with a chapter of real kernel paths, the ones issue 15 lists among them", () => {
+    expect(chapters.at(-1)?.id).toBe("K")
+    const k = new Map(inChapter("K").map((p) => [p.id, p]))
+    // munmap with its downgrade; khugepaged's retract against a fault; PT reclaim against a
+    // lockless walker; a VMA freed and reused under RCU: each a scheduler puzzle of its race.
+    expect(k.get("sched-munmap-downgrade")?.rules).toContain("V5")
+    expect(k.get("sched-khugepaged-vs-fault")?.rules).toContain("P15")
+    expect(k.get("sched-pt-reclaim-gup")?.rules).toEqual(expect.arrayContaining(["P17", "P13"]))
+    expect(k.get("sched-vma-reuse")?.rules).toContain("V7")
+    // mremap of a private file mapping: the file VMA it moves is not MAP_SHARED.
+    const mremap = k.get("mremap-file") as LockPicker
+    const mm = runSteps(mremap, []).mms.get(mremap.world.mms[0]?.name ?? "")
+    const moved = mm?.find(mremap.addr)
+    expect(moved?.file).toBeDefined()
+    expect(moved?.flags).not.toContain("shared")
+    for (const p of k.values()) expect(p.kernel.length, p.id).toBeGreaterThan(0)
   })
 
   it("teaches every rule ID of core's catalogue (RULES.md rev 2), the rev-2 ones included", () => {
