@@ -173,7 +173,7 @@ const lockAndFieldTypes: ReadonlyArray<TypePuzzle> = [
   }),
   puzzle("type-swap-readahead", {
     chapter: "F",
-    title: "An atomic field",
+    title: "The readahead window",
     rules: ["F6"],
     task: "Store the new readahead window (3n) in vma's swap_readahead_info, as swap-in does under the mmap read lock.",
     lesson:
