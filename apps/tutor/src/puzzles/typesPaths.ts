@@ -172,6 +172,11 @@ export const pathTypes: ReadonlyArray<TypePuzzle> = [
       "Core.freePgtables(lock, addr, end, detached)",
     ],
     kernel: "do_vmi_munmap -> vms_complete_munmap_vmas -> unmap_region",
+    against: {
+      mms: Scenarios.layout,
+      pages: { addr: 512, end: 1024 },
+      paths: [libraryTask("page-fault", "fault")],
+    },
     start:
       "const program = Core.mmapWriteDowngrade(mm, (lock) =>\n  Core.downgradePhases(\n    Effect.gen(function* () {\n      const v = yield* Core.findVma(lock, addr)\n      yield* Core.vmaStartWrite(v, Core.detachVma(v))\n      return v\n    }),\n    (v) =>\n      Effect.andThen(Core.zapRange(v, addr, end), Core.freePgtables(lock, addr, end)),\n  ),\n)",
     solution:
