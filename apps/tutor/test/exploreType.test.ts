@@ -1,7 +1,7 @@
 // Type puzzles whose program runs against other kernel paths: tsc first, then sim's explorer.
 import { describe, expect, it } from "vitest"
 import { judgeType } from "../src/engine/judgeType.js"
-import type { TypePuzzle } from "../src/engine/Puzzle.js"
+import { briefOf, type TypePuzzle } from "../src/engine/Puzzle.js"
 import { types } from "../src/puzzles/types.js"
 import { givingUp } from "./support/answers.js"
 
@@ -10,6 +10,8 @@ const fault = types.find((x) => x.id === "type-fault") as TypePuzzle
 describe("type puzzles explored against other paths", () => {
   it("the fault is explored against the library's munmap and mprotect", () => {
     expect(fault.against?.paths.map((t) => t.name)).toEqual(["munmap", "mprotect"])
+    // The player is told before solving: the explorer judges too.
+    expect(briefOf(fault)).toContain("safe against munmap and mprotect in every interleaving")
     expect(types.find((p) => p.id === "type-munmap")?.against?.paths.map((t) => t.name)).toEqual([
       "fault",
     ])

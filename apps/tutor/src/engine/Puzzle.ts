@@ -99,6 +99,8 @@ export const briefOf = (p: Puzzle): string => {
     case "scheduler":
       return "You are the scheduler: choose who runs next, step by step, until the goal happens."
     case "type":
-      return "Edit the program until the real TypeScript compiler accepts it: its errors name what is missing."
+      return p.against
+        ? `Edit the program until the real TypeScript compiler accepts it (its errors name what is missing) and the explorer finds it safe against ${p.against.paths.map((t) => t.name).join(" and ")} in every interleaving.`
+        : "Edit the program until the real TypeScript compiler accepts it: its errors name what is missing."
   }
 }
