@@ -1,9 +1,9 @@
 import { Catalogue } from "@mmguard/core"
 import { Arch, isSimError, Validate } from "@mmguard/sim"
 import { describe, expect, it } from "vitest"
-import { judgeLockPicker } from "../src/engine/judgeLockPicker.js"
+import { judgeLockPicker, runSteps } from "../src/engine/judgeLockPicker.js"
 import type { LockPicker } from "../src/engine/Puzzle.js"
-import { chapters, puzzles } from "../src/puzzles/index.js"
+import { chapters, inChapter, puzzles } from "../src/puzzles/index.js"
 import { faultLight } from "./support/keys.js"
 
 // Intended solutions and one wrong answer per lock picker, as palette indices. These are test
@@ -16,6 +16,7 @@ const lockPickerAnswers: Record<
   "read-vma": { right: [1, 3, 4], wrong: [3], rule: "L6" },
   mprotect: { right: [1, 2, 3, 5], wrong: [0, 3, 4], rule: "F3" },
   "grow-stack": { right: [0, 1, 2, 3, 4, 5], wrong: [0, 1, 3, 5], rule: "F1" },
+  "swap-readahead": { right: [1, 4, 5], wrong: [1, 3, 5], rule: "F6" },
   "anon-vma-prepare": { right: [1, 2, 3, 4, 5], wrong: [1, 3, 5], rule: "F9" },
   truncate: { right: [2, 3, 4], wrong: [3], rule: "P4" },
   reclaim: { right: [1, 2, 3, 4, 5], wrong: [1, 3, 5], rule: "P8" },
@@ -66,15 +67,27 @@ describe("puzzle content", () => {
     expect(new Set(puzzles.map((p) => p.id)).size).toBe(puzzles.length)
   })
 
+  it("closes with a chapter of real kernel paths, the ones issue 15 lists among them", () => {
+    expect(chapters.at(-1)?.id).toBe("K")
+    const k = new Map(inChapter("K").map((p) => [p.id, p]))
+    // munmap with its downgrade; khugepaged's retract against a fault; PT reclaim against a
+    // lockless walker; a VMA freed and reused under RCU: each a scheduler puzzle of its race.
+    expect(k.get("sched-munmap-downgrade")?.rules).toContain("V5")
+    expect(k.get("sched-khugepaged-vs-fault")?.rules).toContain("P15")
+    expect(k.get("sched-pt-reclaim-gup")?.rules).toEqual(expect.arrayContaining(["P17", "P13"]))
+    expect(k.get("sched-vma-reuse")?.rules).toContain("V7")
+    // mremap of a private file mapping: the file VMA it moves is not MAP_SHARED.
+    const mremap = k.get("mremap-file") as LockPicker
+    const mm = runSteps(mremap, []).mms.get(mremap.world.mms[0]?.name ?? "")
+    const moved = mm?.find(mremap.addr)
+    expect(moved?.file).toBeDefined()
+    expect(moved?.flags).not.toContain("shared")
+    for (const p of k.values()) expect(p.kernel.length, p.id).toBeGreaterThan(0)
+  })
+
   it("teaches every rule ID of core's catalogue (RULES.md rev 2), the rev-2 ones included", () => {
     const taught = new Set(puzzles.flatMap((p) => p.rules))
-    const untaught = Catalogue.Ids.filter((id) => !taught.has(id))
-    // The one rule no puzzle can teach yet, and why. When core or sim can model it, a puzzle
-    // must come and this list must shrink (the test fails until it does).
-    const notModelled: Record<string, string> = {
-      F6: "neither core's API nor sim can take the swap readahead or NUMA balancing locks",
-    }
-    expect(untaught).toEqual(Object.keys(notModelled))
+    expect(Catalogue.Ids.filter((id) => !taught.has(id))).toEqual([])
     for (const id of Catalogue.Revision2) expect(taught).toContain(id)
     // Rules a puzzle names exist.
     for (const id of taught) expect(Catalogue.Ids, id).toContain(id)

@@ -22,7 +22,7 @@ const byId = (id: string) => {
 }
 
 describe("screens", () => {
-  it("chapter map lists the seven chapters with progress", () => {
+  it("chapter map lists the seven chapters with progress, and rule IDs of solved puzzles only", () => {
     const { lastFrame } = render(
       <ChapterMap
         progress={{ ...empty, solved: { "fault-light": 3 } }}
@@ -44,6 +44,10 @@ describe("screens", () => {
     ])
       expect(f).toContain(c)
     expect(f).toContain("★★★")
+    // Rule IDs show once a puzzle is solved; before, they would name the flaw to find.
+    expect(f).toContain("A page fault, as light as possible [L2 P3 P8] ★★★")
+    expect(f).toMatch(/Two threads, one VMA ·/)
+    expect(f).not.toContain("[L9")
   })
 
   it("plain mode shows words instead of symbols", () => {

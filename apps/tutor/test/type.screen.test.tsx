@@ -4,6 +4,7 @@ import { PuzzleScreen } from "../src/components/PuzzleScreen.js"
 import { TypeView } from "../src/components/TypeView.js"
 import type { TypePuzzle } from "../src/engine/Puzzle.js"
 import { types } from "../src/puzzles/types.js"
+import { givingUp } from "./support/answers.js"
 import { BACKSPACE, DOWN, ENTER, ESC, RIGHT, type } from "./support/keys.js"
 
 const p = types.find((x) => x.id === "type-vma-start-write") as TypePuzzle
@@ -64,5 +65,26 @@ describe("type puzzle screen: written, not chosen", () => {
     expect(first).toContain(`(lines 1-1 of ${total})`)
     await type(app, [DOWN])
     expect(app.lastFrame()).toContain(`(lines 2-2 of ${total})`)
+  })
+
+  it("a program that compiles but races is not solved: the explorer's rule and schedule show", async () => {
+    const fault = types.find((x) => x.id === "type-fault") as TypePuzzle
+    let solved = false
+    const app = render(
+      <TypeView
+        puzzle={{ ...fault, start: givingUp(fault) }}
+        onSolved={() => {
+          solved = true
+        }}
+        panel={4}
+      />,
+    )
+    await type(app, ["c"])
+    await waitFor(app, "the explorer found a problem")
+    expect(app.lastFrame()).toContain("tsc: no error; the explorer found a problem")
+    expect(app.lastFrame()).toContain("explored against mprotect: L2")
+    expect(app.lastFrame()).toMatch(/schedule: (you|mprotect) /)
+    expect(app.lastFrame()).not.toContain("Reference solution")
+    expect(solved).toBe(false)
   })
 })

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest"
 import { load } from "../src/save/progress.js"
 import { exercises } from "../src/workshop/Exercises.js"
 import { workshop } from "../src/workshop/Workshop.js"
+import { givingUp } from "./support/answers.js"
 
 const until = async (lines: Array<string>, text: string, ms = 60_000) => {
   const end = Date.now() + ms
@@ -52,5 +53,35 @@ describe("workshop: the type puzzles as files, re-checked on every save", () => 
     expect(readFileSync(path, "utf8")).toContain(first.puzzle.solution)
     input2.end()
     await second
+  })
+
+  it("explores an exercise that runs against other paths once tsc accepts it: a race is reported with its rule, the solution is safe", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmguard-ws-"))
+    const saves = mkdtempSync(join(tmpdir(), "mmguard-ws-save-"))
+    const lines: Array<string> = []
+    const input = new PassThrough()
+    const done = workshop(dir, { out: (l) => lines.push(l), saveDir: saves, input, debounce: 50 })
+    const fault = exercises.find((e) => e.puzzle.id === "type-fault")
+    if (fault === undefined) throw new Error("no fault exercise")
+    await until(lines, `== ${exercises[0]?.file}`)
+    expect(readFileSync(join(dir, fault.file), "utf8")).toContain(
+      "safe against munmap and mprotect",
+    )
+    // It type-checks, but gives up when lock_vma_under_rcu fails: mprotect makes that happen.
+    const path = join(dir, fault.file)
+    const start = readFileSync(path, "utf8")
+    writeFileSync(path, start.replace(fault.puzzle.start, givingUp(fault.puzzle)))
+    await until(lines, "explored against mprotect: L2:")
+    await until(lines, "schedule: ")
+    expect(lines.join("\n")).toMatch(/schedule: (you|mprotect)( (you|mprotect))+/)
+    expect(lines.join("\n")).not.toContain(`✓ ${fault.file} solved`)
+    expect(load(saves).progress.solved[fault.puzzle.id]).toBeUndefined()
+    // The reference solution: tsc, then safe against both paths.
+    writeFileSync(path, start.replace(fault.puzzle.start, fault.puzzle.solution))
+    await until(lines, `✓ ${fault.file} solved`)
+    await until(lines, "explored against munmap and mprotect: safe in every interleaving")
+    expect(load(saves).progress.solved[fault.puzzle.id]).toBe(3)
+    input.write("q\n")
+    await done
   })
 })

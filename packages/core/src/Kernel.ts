@@ -48,6 +48,8 @@ export interface OperationArgs {
   readonly bits?: { readonly accessed?: boolean; readonly dirty?: boolean }
   /** The address the locked (or mapped) PTE / PMD table was looked up for (P8). */
   readonly table?: bigint
+  /** A VMA field write done atomically (atomic_long_set, F6). */
+  readonly atomic?: boolean
 }
 
 /** Where an rmap walk starts: a file's address_space or an anon_vma, and the pgoff range. */

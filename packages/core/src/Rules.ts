@@ -384,6 +384,18 @@ export const VmaFields = {
 export type VmaField = keyof typeof VmaFields
 
 /**
+ * The VMA fields accessed atomically, each with the lock kind of its row that the atomic access
+ * itself stands for (F6: swap_readahead_info is an atomic_long_t that swap readahead sets with
+ * atomic_long_set, holding only the mmap read lock). A plain store meets no such lock.
+ */
+export const AtomicFields = {
+  swap_readahead_info: "swapLock",
+} as const satisfies { readonly [F in VmaField]?: LockKind }
+
+/** A VMA field accessed atomically, e.g. `"swap_readahead_info"`. */
+export type AtomicField = keyof typeof AtomicFields
+
+/**
  * The kernel API calls that core exposes and sim programs perform, each with the operation
  * rows it must satisfy together (an install is also an entry change under the PTE lock, P8,
  * inside RCU, P10).

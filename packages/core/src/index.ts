@@ -7,6 +7,8 @@
 /** Branded addresses, pfns and page offsets. */
 export * as Address from "./Address.js"
 
+/** Atomic VMA field access (atomicLongSet, F6). */
+export * from "./Atomic.js"
 /** The rule catalogue: every rule ID of RULES.md with a one-line summary. */
 export * as Catalogue from "./Catalogue.js"
 /** Run-time evaluation of the rule table. */

@@ -200,7 +200,8 @@ export const operateStep = (
         : args.field === "vm_start" || args.field === "vm_end"
           ? vpn(r, v)
           : Number(v)
-    return { op: "writeVma", addr, field: args.field as never, value }
+    const atomic = args.atomic ? { atomic: true } : {}
+    return { op: "writeVma", addr, field: args.field as never, value, ...atomic }
   }
   return {
     op: "do",

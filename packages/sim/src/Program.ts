@@ -145,7 +145,15 @@ export const Steps = {
       pfn: Schema.optionalKey(PageNumber),
     }),
   ],
-  writeVma: [op("writeVma", { addr: PageNumber, field: VmaFieldSchema, value: Schema.Unknown })],
+  writeVma: [
+    op("writeVma", {
+      addr: PageNumber,
+      field: VmaFieldSchema,
+      value: Schema.Unknown,
+      /** atomic_long_set: the field is written atomically (only `Rules.AtomicFields`, F6). */
+      atomic: Schema.optionalKey(Schema.Boolean),
+    }),
+  ],
   findVma: [op("findVma", { addr: PageNumber, onFail: Label })],
   goto: [op("goto", { to: Label })],
   assertMapped: [op("assertMapped", { addr: PageNumber, mapped: Schema.Boolean })],
@@ -256,7 +264,9 @@ export const show = (s: Step): string => {
     case "do":
       return `${s.action}(${[s.addr, s.end, s.to, s.pfn].filter((x) => x !== undefined).join(", ")})`
     case "writeVma":
-      return `vma->${s.field} = ${JSON.stringify(s.value)}`
+      return s.atomic
+        ? `atomic_long_set(&vma->${s.field}, ${JSON.stringify(s.value)})`
+        : `vma->${s.field} = ${JSON.stringify(s.value)}`
     case "findVma":
       return `find_vma(${s.addr}) else goto ${s.onFail}`
     case "goto":

@@ -2,11 +2,13 @@ import { it } from "@effect/vitest"
 import {
   Address,
   addressSpace,
+  atomicLongSet,
   detachVma,
   findVma,
   freePgtables,
   iMmapLockRead,
   installPte,
+  type Kernel,
   lockVmaUnderRcu,
   Mm,
   mmapReadLock,
@@ -14,6 +16,7 @@ import {
   pteOffsetMapLock,
   vmaIntervalTreeForeach,
   vmaStartWrite,
+  writeVma,
   zapRange,
 } from "@mmguard/core"
 import { Effect, Exit } from "effect"
@@ -110,6 +113,53 @@ describe("core programs against sim's kernel layer", () => {
       expect(JSON.stringify(exit)).toContain('"rule":"P7"')
       expect(w.tasks[0]?.held).toEqual([])
     }),
+  )
+
+  it.effect(
+    "swap_readahead_info (F6): atomic_long_set under the mmap read lock is clean; a plain store, or no mmap lock, is F6",
+    () =>
+      Effect.gen(function* () {
+        const run = (program: Effect.Effect<unknown, unknown, Kernel.Provided>) => {
+          const w = fresh()
+          return Effect.as(Effect.exit(program.pipe(Effect.provide(KernelLayer.layer(w, 0)))), w)
+        }
+        const atomic = yield* run(
+          mmapReadLock(mm, (lock) =>
+            Effect.flatMap(findVma(lock, addr), (v) => atomicLongSet(v, "swap_readahead_info", 7n)),
+          ),
+        )
+        expect(atomic.violations).toEqual([])
+        expect(atomic.mms.get("proc")?.vmas[0]?.extra.swap_readahead_info).toBe(7)
+        // A plain store of the field (the types refuse it: cast past them, as C would).
+        const plain = yield* run(
+          mmapWriteLock(mm, (lock) =>
+            Effect.flatMap(findVma(lock, addr), (v) =>
+              vmaStartWrite(v, writeVma(v, "swap_readahead_info", 7n)),
+            ),
+          ) as never,
+        )
+        expect(plain.violations.map((v) => [v.rule, v.message])).toEqual([
+          ["F6", expect.stringContaining("swap readahead lock")],
+        ])
+        expect(plain.mms.get("proc")?.vmas[0]?.extra.swap_readahead_info).toBe(7)
+        // Atomic, but without the mmap lock: the VMA may go away under it (F6 needs mmap read).
+        const bare = new World({
+          mms: [{ name: "proc", vmas: [{ start: 512, end: 1024, anon: true }] }],
+          tasks: [
+            {
+              name: "swapin",
+              mm: "proc",
+              program: [
+                { op: "writeVma", addr: 600, field: "swap_readahead_info", value: 7, atomic: true },
+              ],
+            },
+          ],
+        })
+        bare.step(0)
+        expect(bare.violations.map((v) => [v.rule, v.message])).toEqual([
+          ["F6", expect.stringContaining("mmap lock")],
+        ])
+      }),
   )
 
   it.effect("an interrupted body still releases the mmap lock", () =>

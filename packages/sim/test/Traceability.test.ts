@@ -77,6 +77,7 @@ const coreApi: Record<string, ReadonlyArray<string>> = {
   L5: ["Scope.bound", "findVma", "lockVmaUnderRcu"],
   L8: ["Rules.ValidStates"],
   L10: ["mmapReadLock", "mmapWriteTrylock"],
+  F6: ["atomicLongSet"],
   P9: ["pmdLock", "mmPageTableLock"],
   P11: ["pteOffsetMapLock"],
   P13: ["walk"],
@@ -91,7 +92,7 @@ const coreExport = (path: string): unknown =>
 const noScenario: Record<string, string> = {
   F2: "write-once setup fields: core's types and the tutor's type puzzles",
   F4: "driver-owned field: no mm rule to break",
-  F6: "swap/NUMA-balancing locks: rows only",
+  F6: "atomic swap_readahead_info: KernelLayer test, the tutor's puzzles",
   F7: "i_mmap node fields: row only",
   F8: "anon_vma_chain: row only",
   P1: "architectures: Arch tests, the tutor's folding chapter",

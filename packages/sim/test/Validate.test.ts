@@ -185,6 +185,16 @@ describe("bad programs (InvalidProgram)", () => {
     at(e, ["value"])
     expect(e.message).toContain("vm_flags: expected an array of read, write")
   })
+  it("an atomic writeVma of a field that is not accessed atomically", () => {
+    const e = rejected(
+      program({ op: "writeVma", addr: 600, field: "vm_flags", value: [], atomic: true }),
+    )
+    at(e, ["atomic"])
+    expect(e).toMatchObject({
+      rule: "F6",
+      message: expect.stringContaining("not accessed atomically"),
+    })
+  })
   it("a do of an unknown action", () => {
     const e = rejected(program({ op: "do", action: "explode", addr: 600 }))
     at(e, ["action"])

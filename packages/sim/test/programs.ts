@@ -55,6 +55,12 @@ export const step: fc.Arbitrary<Program.Step> = fc.oneof(
     )
     .map(([action, a]) => ({ op: "do", action, addr: a, end: a + 512, to: 4096 }) as Program.Step),
   addr.map((a) => ({ op: "writeVma", addr: a, field: "vm_flags", value: [] }) as const),
+  fc
+    .tuple(addr, fc.constantFrom(1, 2))
+    .map(
+      ([a, value]) =>
+        ({ op: "writeVma", addr: a, field: "swap_readahead_info", value, atomic: true }) as const,
+    ),
 )
 export const spec = (programs: ReadonlyArray<ReadonlyArray<Program.Step>>): WorldSpec => ({
   mms: Scenarios.layout,

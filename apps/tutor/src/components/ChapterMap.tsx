@@ -1,4 +1,7 @@
-/** The chapter map: chapters with their puzzles and progress; up/down and enter to open. */
+/**
+ * The chapter map: chapters with their puzzles and progress; up/down and enter to open. A
+ * puzzle's rule IDs show once it is solved: before, they would name the flaw to find.
+ */
 import { Box, Text, useInput } from "ink"
 import type { ReactNode } from "react"
 import type { Puzzle } from "../engine/Puzzle.js"
@@ -59,7 +62,8 @@ export const ChapterMap = ({ progress, selected, onSelect, onOpen, rows }: Chapt
             {...(i === selected ? tint(theme, "cyan") : {})}
           >
             {i === selected ? "> " : "  "}
-            {kindLabel[p.kind].padEnd(6)} {p.title} [{p.rules.join(" ")}] {mark}
+            {kindLabel[p.kind].padEnd(6)} {p.title}
+            {stars ? ` [${p.rules.join(" ")}]` : ""} {mark}
           </Text>
         ),
       })

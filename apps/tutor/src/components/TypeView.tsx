@@ -7,6 +7,7 @@
 import { Box, Text, useInput } from "ink"
 import { useEffect, useState } from "react"
 import * as Editor from "../engine/Editor.js"
+import { explainExplored } from "../engine/exploreType.js"
 import { judgeType, type TypeVerdict } from "../engine/judgeType.js"
 import type { TypePuzzle } from "../engine/Puzzle.js"
 import { CodeEditor } from "./CodeEditor.js"
@@ -35,7 +36,10 @@ export const TypeView = ({ puzzle, onSolved, solved = false, panel = 8 }: TypeVi
     capture(editing)
     return () => capture(false)
   }, [editing, capture])
-  const lines = verdict?.diagnostics.flatMap((d) => d.split("\n")) ?? []
+  const explored = verdict?.explored ? explainExplored(verdict.explored) : []
+  const lines = verdict?.solved
+    ? []
+    : [...(verdict?.diagnostics.flatMap((d) => d.split("\n")) ?? []), ...explored]
   const check = () => {
     setRunning(true)
     setVerdict(undefined)
@@ -83,12 +87,20 @@ export const TypeView = ({ puzzle, onSolved, solved = false, panel = 8 }: TypeVi
           ? "editing: arrows move · type to insert · enter new line · backspace/delete · esc stop editing"
           : "e edit · c check with tsc · up/down scroll the errors · x start over"}
       </Text>
-      {running ? <Text>tsc is checking…</Text> : null}
-      {verdict?.solved ? <Text {...tint(theme, "green")}>solved: tsc reports no error</Text> : null}
+      {running ? (
+        <Text>{puzzle.against ? "tsc is checking, then the explorer…" : "tsc is checking…"}</Text>
+      ) : null}
+      {verdict?.solved ? (
+        <Text {...tint(theme, "green")} wrap="wrap">
+          solved: tsc reports no error{explored.length > 0 ? `; ${explored.join("; ")}` : ""}
+        </Text>
+      ) : null}
       {verdict && !verdict.solved ? (
         <Box flexDirection="column" borderStyle={theme.plain ? undefined : "single"}>
           <Text bold>
-            tsc: {verdict.diagnostics.length} error{verdict.diagnostics.length === 1 ? "" : "s"}{" "}
+            {verdict.diagnostics.length > 0
+              ? `tsc: ${verdict.diagnostics.length} error${verdict.diagnostics.length === 1 ? "" : "s"}`
+              : "tsc: no error; the explorer found a problem"}{" "}
             (lines {scroll + 1}-{Math.min(lines.length, scroll + panel)} of {lines.length})
           </Text>
           {lines.slice(scroll, scroll + panel).map((l, i) => (

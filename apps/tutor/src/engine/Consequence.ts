@@ -79,6 +79,16 @@ const before = (w: World, t: Task, log: ReadonlyArray<Ran>): Outcome | undefined
               detail: `${t.name} changes page ${s.addr}'s table while ${o.name} holds its lock (${h.id}): ${o.name}'s update can be lost`,
             }
   }
+  // A lockless reader (pte_offset_map, then ptep_get) out of RCU, its table unlinked meanwhile.
+  if (s.op === "ptepGet" && t.mapped && t.rcuDepth === 0) {
+    const table = mm.pt.pteTablePfn(s.addr)
+    if (table !== t.mapped.table)
+      return {
+        kind: "staleTable",
+        task: t.name,
+        detail: `${t.name} reads page ${s.addr} through PTE table ${t.mapped.table} after leaving RCU, and the table has been freed`,
+      }
+  }
   // A VMA read lock on a VMA that is no longer in the mm's tree, and the task goes on using it.
   if ("addr" in s && s.op !== "vmaEndRead")
     for (const h of t.held) {

@@ -54,6 +54,25 @@ export interface SchedulerPuzzle extends Common {
   readonly fixed: WorldSpec
 }
 
+/**
+ * The kernel paths a type puzzle's program runs against. Once tsc accepts the program it is
+ * compiled into a sim task (sim's `Compile`) and explored with each path in turn (sim's
+ * `Explorer`, every interleaving): the puzzle is solved only when every exploration is safe.
+ */
+export interface Against {
+  /** The address spaces; the program runs in the first, whose name is its mm. */
+  readonly mms: WorldSpec["mms"]
+  /** The page addresses the program names, by variable (`addr`, `end`, ...): page numbers. */
+  readonly pages: Readonly<Record<string, number>>
+  /** The other paths, from sim's library: each is explored with the program. */
+  readonly paths: ReadonlyArray<Program.TaskSpec>
+  /**
+   * A page the program must leave mapped whenever a VMA still covers it once every task is
+   * done (a fault may not give up), and the rule that says so.
+   */
+  readonly maps?: { readonly page: number; readonly rule: string }
+}
+
 /** Write the program against @mmguard/core until the real tsc accepts it. */
 export interface TypePuzzle extends Common {
   readonly kind: "type"
@@ -65,6 +84,8 @@ export interface TypePuzzle extends Common {
   readonly start: string
   /** A reference solution, shown once solved (and checked by the tests). */
   readonly solution: string
+  /** The paths the program is explored against once it compiles (its file then defines its pages). */
+  readonly against?: Against
 }
 
 /** Any puzzle. */
@@ -78,6 +99,8 @@ export const briefOf = (p: Puzzle): string => {
     case "scheduler":
       return "You are the scheduler: choose who runs next, step by step, until the goal happens."
     case "type":
-      return "Edit the program until the real TypeScript compiler accepts it: its errors name what is missing."
+      return p.against
+        ? `Edit the program until the real TypeScript compiler accepts it (its errors name what is missing) and the explorer finds it safe against ${p.against.paths.map((t) => t.name).join(" and ")} in every interleaving.`
+        : "Edit the program until the real TypeScript compiler accepts it: its errors name what is missing."
   }
 }

@@ -1,18 +1,21 @@
 /**
  * Judges a type puzzle: the player's program, put into the puzzle's file, is checked by the real
  * tsc in a temporary project; its diagnostics, in full, are the verdict (lines counted in the
- * player's program).
+ * player's program). A puzzle whose program runs against other paths is then explored against
+ * them (`exploreType`): it is solved only when that is safe too.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { type Explored, exploreType } from "./exploreType.js"
 import type { TypePuzzle } from "./Puzzle.js"
 import { prepareProject, runTsc } from "./tsc.js"
 
-/** What tsc said about one program. */
+/** What tsc said about one program, and, once it compiles, what exploring it found. */
 export interface TypeVerdict {
   readonly solved: boolean
   readonly diagnostics: ReadonlyArray<string>
+  readonly explored?: Explored
 }
 
 /** The whole file of puzzle `p` with `program` in place. */
@@ -36,7 +39,11 @@ export const judgeType = async (p: TypePuzzle, program: string): Promise<TypeVer
         ? `line ${d.line - first + 1}:${d.col}: ${d.text}`
         : `file line ${d.line}: ${d.text}`,
     )
-    return { solved: diagnostics.length === 0, diagnostics }
+    if (diagnostics.length > 0 || p.against === undefined) {
+      return { solved: diagnostics.length === 0, diagnostics }
+    }
+    const explored = await exploreType(dir, "puzzle.ts", p.against)
+    return { solved: explored.kind === "safe", diagnostics, explored }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

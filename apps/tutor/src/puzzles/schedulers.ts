@@ -227,7 +227,7 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     chapter: "K",
     title: "munmap, downgraded",
     story:
-      "munmap downgrades its mmap lock, then detaches and tears down the range under the read lock, while a thread faults on page 600.",
+      "munmap unmaps the VMA around page 600, downgrading its mmap lock on the way to free the page tables, while a thread faults on page 600.",
     goal: goal("useAfterFree"),
     rules: ["P7", "V5", "V2", "V1"],
     lesson:

@@ -1,7 +1,7 @@
 /**
  * Scheduler puzzles for rules revision 2 of RULES.md added: walking tables no VMA covers (P6),
- * zap freeing the tables it emptied (P17), memory_failure's lock order (O4), and a VMA freed
- * and reused under RCU while a fault locks it (V7).
+ * zap freeing the tables it emptied under a locked or a lockless walker (P17), memory_failure's
+ * lock order (O4), and a VMA freed and reused under RCU while a fault locks it (V7).
  */
 import { Scenarios, type WorldSpec } from "@mmguard/sim"
 import type { SchedulerPuzzle } from "../engine/Puzzle.js"
@@ -91,6 +91,23 @@ export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
     spec: world(task("truncate", zapReclaim), lib("pte-map-lock", "fault", "no-recheck")),
     fixed: world(task("truncate", zapReclaim), lib("pte-map-lock", "fault")),
     addr: 2048,
+  }),
+  scheduler({
+    id: "sched-pt-reclaim-gup",
+    chapter: "K",
+    title: "A walker without locks",
+    story:
+      "MADV_DONTNEED zaps pages [512, 1024) and frees the PTE table it emptied, while a walker that takes no lock, as GUP-fast, reads an entry of that table.",
+    goal: "staleTable",
+    rules: ["P17", "P13", "P10"],
+    hints: ["The walker holds no lock at all: what keeps its table alive while it reads?"],
+    lesson:
+      "A lockless walker maps the PTE table under RCU and reads it there (P13, P10). Since PT_RECLAIM a zap may free a table it emptied, after an RCU grace period (P17): the table stays valid only until the walker leaves its RCU section. This walker read its entry after leaving it, from a table already freed.",
+    kernel:
+      "madvise_dontneed -> zap_pte_range -> try_to_free_pte (mm/pt_reclaim.c) vs gup_fast, pte_offset_map",
+    spec: world(lib("pt-reclaim", "dontneed"), lib("pt-reclaim", "walker", "use-after-rcu")),
+    fixed: world(lib("pt-reclaim", "dontneed"), lib("pt-reclaim", "walker")),
+    addr: 512,
   }),
   scheduler({
     id: "sched-memory-failure",

@@ -17,14 +17,13 @@ const lockAndFieldTypes: ReadonlyArray<TypePuzzle> = [
     lesson:
       "The compiler keeps each missing lock in the program's requirements until a scope provides it: installing needs the mmap or VMA lock (P3) and the PTE lock (P8), and an entry is changed only through the table pte_offset_map_lock locked.",
     hints: [
-      "Read the LockRequired names in the error.",
-      "An rmap lock never satisfies MmapOrVmaLock.",
-      "pteOffsetMapLock hands its body the locked table: install through it.",
-      "Wrap that in mmapReadLock instead of the rmap lock.",
+      "Read the first error: the property installPte misses names a lock and the call that takes it.",
+      "pteOffsetMapLock(vma, addr, (pte) => ...) hands its body the locked table: install through it.",
+      "The next error names a LockRequired: which scope provides it? (an rmap lock never does)",
+      "Wrap it all in Core.mmapReadLock(mm, () => ...).",
     ],
     kernel: "do_anonymous_page -> set_pte_at under pte_offset_map_lock",
-    start:
-      "const program = Core.anonVmaLockWrite(anonVma, () =>\n  Core.installPte(vma, addr, pfn),\n)",
+    start: "const program = Core.installPte(vma, addr, pfn)",
     solution:
       "const program = Core.mmapReadLock(mm, () =>\n  Core.pteOffsetMapLock(vma, addr, (pte) => Core.installPte(pte, addr, pfn)),\n)",
   }),
@@ -171,6 +170,24 @@ const lockAndFieldTypes: ReadonlyArray<TypePuzzle> = [
     start: 'const program = Core.mmapReadLock(mm, () => Core.writeVma(vma, "anon_name", "heap"))',
     solution:
       'const program = Core.mmapWriteLock(mm, () =>\n  Core.vmaStartWrite(vma, Core.writeVma(vma, "anon_name", "heap")),\n)',
+  }),
+  puzzle("type-swap-readahead", {
+    chapter: "F",
+    title: "The readahead window",
+    rules: ["F6"],
+    task: "Store the new readahead window (3n) in vma's swap_readahead_info, as swap-in does under the mmap read lock.",
+    lesson:
+      "swap_readahead_info is an atomic_long_t: the mmap read lock plus the atomic access itself, atomic_long_set, is what F6 asks for. No scope takes its swap-specific lock, so a plain writeVma of it never compiles.",
+    hints: [
+      "The error names a lock that no scope of core takes.",
+      "How does the kernel declare swap_readahead_info?",
+      "Core.atomicLongSet(vma, field, value).",
+    ],
+    kernel: "swap_vma_ra_win (mm/swap_state.c)",
+    start:
+      'const program = Core.mmapReadLock(mm, () => Core.writeVma(vma, "swap_readahead_info", 3n))',
+    solution:
+      'const program = Core.mmapReadLock(mm, () =>\n  Core.atomicLongSet(vma, "swap_readahead_info", 3n),\n)',
   }),
   puzzle("type-shared-rb", {
     chapter: "F",

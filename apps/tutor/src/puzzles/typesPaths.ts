@@ -2,7 +2,10 @@
  * Type puzzles of the page-table, VMA-lock and kernel-path chapters (the file and the builder
  * are in `typeFile.ts`).
  */
+import { Scenarios } from "@mmguard/sim"
 import type { TypePuzzle } from "../engine/Puzzle.js"
+import { libraryTask } from "./paths.js"
+import { ANON } from "./steps.js"
 import { puzzle } from "./typeFile.js"
 
 /** The type puzzles of the P, V and K chapters. */
@@ -169,6 +172,11 @@ export const pathTypes: ReadonlyArray<TypePuzzle> = [
       "Core.freePgtables(lock, addr, end, detached)",
     ],
     kernel: "do_vmi_munmap -> vms_complete_munmap_vmas -> unmap_region",
+    against: {
+      mms: Scenarios.layout,
+      pages: { addr: 512, end: 1024 },
+      paths: [libraryTask("page-fault", "fault")],
+    },
     start:
       "const program = Core.mmapWriteDowngrade(mm, (lock) =>\n  Core.downgradePhases(\n    Effect.gen(function* () {\n      const v = yield* Core.findVma(lock, addr)\n      yield* Core.vmaStartWrite(v, Core.detachVma(v))\n      return v\n    }),\n    (v) =>\n      Effect.andThen(Core.zapRange(v, addr, end), Core.freePgtables(lock, addr, end)),\n  ),\n)",
     solution:
@@ -205,6 +213,12 @@ export const pathTypes: ReadonlyArray<TypePuzzle> = [
       "Both paths install under pteOffsetMapLock(v, addr, (pte) => ...).",
     ],
     kernel: "do_user_addr_fault -> handle_mm_fault",
+    against: {
+      mms: Scenarios.layout,
+      pages: { addr: ANON },
+      paths: [libraryTask("munmap", "munmap"), libraryTask("mprotect", "mprotect")],
+      maps: { page: ANON, rule: "L2" },
+    },
     start:
       "const program = Core.lockVmaUnderRcu(mm, addr, {\n  onLocked: (v) => Core.installPte(v, addr, pfn),\n  onFallback: () => Effect.void,\n})",
     solution:

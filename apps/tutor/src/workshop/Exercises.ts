@@ -30,7 +30,9 @@ const header = (p: TypePuzzle): string =>
   [
     `// ${p.title} (rules ${p.rules.join(", ")})`,
     `// ${p.task}`,
-    "// Edit the program until tsc accepts it; the workshop re-checks every save.",
+    p.against
+      ? `// Edit the program until tsc accepts it and it is safe against ${p.against.paths.map((t) => t.name).join(" and ")}: the workshop re-checks every save, then explores every interleaving.`
+      : "// Edit the program until tsc accepts it; the workshop re-checks every save.",
     "",
   ].join("\n")
 

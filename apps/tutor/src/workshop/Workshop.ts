@@ -1,8 +1,10 @@
 /**
  * `mmguard-tutor workshop [DIR]`: the type puzzles as files for the player's own editor. It
  * writes the exercises, checks the current one, then watches the folder: every save of an
- * exercise is re-checked with tsc (debounced), a solved one prints its lesson, the kernel
- * function and the reference solution, and the next unsolved one comes up. Commands on stdin:
+ * exercise is re-checked with tsc (debounced), then, for an exercise whose path runs against
+ * other kernel paths, with sim's explorer (safe, or the rule broken and the schedule that
+ * shows it); a solved one prints its lesson, the kernel function and the reference solution,
+ * and the next unsolved one comes up. Commands on stdin:
  * h (next hint), l (list), c (check the current exercise again), q (quit). Progress is the
  * game's save, so a puzzle solved here is solved in the game.
  */
@@ -11,6 +13,7 @@ import { watch } from "node:fs"
 import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { Catalogue } from "@mmguard/core"
+import { explainExplored, exploreType } from "../engine/exploreType.js"
 import { load, save, saveDir, solve } from "../save/progress.js"
 import { checkExercise, type Exercise, exerciseOf, exercises, writeWorkshop } from "./Exercises.js"
 
@@ -50,9 +53,24 @@ export const workshop = (dir: string, options: WorkshopOptions = {}): Promise<vo
       for (const d of found) out(`${d.file}(${d.line},${d.col}): ${d.text}`)
       return
     }
+    const against = e.puzzle.against
+    let explored: ReadonlyArray<string> = []
+    if (against) {
+      out(`\n${e.file}: tsc reports no error; exploring it against the other paths…`)
+      const found = await exploreType(dir, e.file, against)
+      explored = explainExplored(found)
+      if (found.kind !== "safe") {
+        out(`${e.file}: not yet`)
+        for (const l of explored) out(`  ${l}`)
+        if (found.kind === "violation")
+          out(`  ${found.rule}: ${Catalogue.summary(found.rule) ?? "see RULES.md"}`)
+        return
+      }
+    }
     const already = solved()[e.puzzle.id] !== undefined
     save(saves, solve(load(saves).progress, e.puzzle.id, 3))
     out(`\n✓ ${e.file} solved${already ? " (again)" : ""}: tsc reports no error.`)
+    for (const l of explored) out(`  ${l}`)
     out(e.puzzle.lesson)
     for (const id of e.puzzle.rules) out(`  ${id}: ${Catalogue.summary(id) ?? "see RULES.md"}`)
     out(`In the kernel: ${e.puzzle.kernel}`)

@@ -1,6 +1,7 @@
 // End-to-end: the built game in a real terminal (tmux). Start, open the first chapter's first
 // puzzle, solve it, play a scheduler puzzle with an undo, quit, start again and see the
-// progress kept.
+// progress kept; then the workshop: an exercise edited on disk solved, and one that runs
+// against other paths explored by the bundled game (the race it has reported).
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -9,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest"
 import { inChapter, puzzles } from "../../src/puzzles/index.js"
 import { load } from "../../src/save/progress.js"
 import { exercises } from "../../src/workshop/Exercises.js"
+import { givingUp } from "../support/answers.js"
 import { faultLight, pickKeys } from "../support/keys.js"
 
 const L = inChapter("L").length
@@ -34,7 +36,8 @@ const waitFor = async (text: string, ms = 10_000) => {
   }
   throw new Error(`timed out waiting for "${text}"; the screen shows:\n${screen()}`)
 }
-const start = (...args: Array<string>) =>
+/** Starts the built game in a 100x32 tmux session, with `env` (e.g. "NO_COLOR=1 ") first. */
+const launch = (env: string, args: ReadonlyArray<string>) =>
   tmux(
     "new-session",
     "-d",
@@ -44,8 +47,9 @@ const start = (...args: Array<string>) =>
     "100",
     "-y",
     "32",
-    `XDG_CONFIG_HOME=${config} ${process.execPath} ${cli} ${args.join(" ")}`,
+    `${env}XDG_CONFIG_HOME=${config} ${process.execPath} ${cli} ${args.join(" ")}`,
   )
+const start = (...args: Array<string>) => launch("", args)
 const keys = async (...k: Array<string>) => {
   for (const key of k) {
     tmux("send-keys", "-t", session, key)
@@ -111,6 +115,15 @@ describe("the tutor in a real terminal", () => {
       readFileSync(path, "utf8").replace(first.puzzle.start, first.puzzle.solution),
     )
     await waitFor(`${first.file} solved`, 30_000)
+    // An exercise that runs against other paths: it type-checks, the explorer finds the race.
+    const fault = exercises.find((e) => e.puzzle.id === "type-fault")
+    if (fault === undefined) throw new Error("no fault exercise")
+    const faultPath = join(dir, fault.file)
+    writeFileSync(
+      faultPath,
+      readFileSync(faultPath, "utf8").replace(fault.puzzle.start, givingUp(fault.puzzle)),
+    )
+    await waitFor("explored against mprotect: L2", 60_000)
     await keys("h", "Enter")
     await waitFor("hint 1/")
     await keys("q", "Enter")
@@ -118,5 +131,41 @@ describe("the tutor in a real terminal", () => {
     while (alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
     expect(alive()).toBe(false)
     expect(load(join(config, "mmguard")).progress.solved[first.puzzle.id]).toBe(3)
+  })
+
+  it("honours NO_COLOR and redraws for a resized terminal", async () => {
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50))
+    spawnSync("tmux", ["kill-session", "-t", session])
+    // An SGR sequence that sets a foreground or background color (bold and resets are fine).
+    const color = new RegExp(
+      `${String.fromCharCode(27)}\\[(?:\\d+;)*(?:3[0-7]|9[0-7]|4[0-7]|10[0-7]|38|48)(?:;\\d+)*m`,
+    )
+    const styled = () => tmux("capture-pane", "-p", "-e", "-t", session)
+    start()
+    await waitFor("Locks and stability")
+    expect(styled()).toMatch(color)
+    // A smaller terminal: the map fits it, the selection and the key line stay in view.
+    await keys(...Array<string>(20).fill("Down"))
+    tmux("resize-window", "-t", session, "-x", "60", "-y", "16")
+    const end = Date.now() + 5000
+    while (
+      Date.now() < end &&
+      screen()
+        .split("\n")
+        .filter((l) => l.trim()).length > 16
+    )
+      await new Promise((r) => setTimeout(r, 50))
+    const rows = screen().trimEnd().split("\n")
+    expect(rows.length).toBeLessThanOrEqual(16)
+    expect(rows.every((l) => l.length <= 60)).toBe(true)
+    expect(rows.some((l) => l.startsWith("> "))).toBe(true)
+    expect(rows.at(-1)).toContain("up/down select")
+    await keys("q")
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50))
+    spawnSync("tmux", ["kill-session", "-t", session])
+    launch("NO_COLOR=1 ", [])
+    await waitFor("Locks and stability")
+    expect(styled()).not.toMatch(color)
+    await keys("q")
   })
 })

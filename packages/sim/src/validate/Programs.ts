@@ -1,11 +1,11 @@
 /**
  * The checks of a decoded program that a schema cannot express: addresses inside the
- * architecture's user address space, values a VMA field can hold, jump targets that exist,
- * unique labels, and well-formed rmap-walk loops.
+ * architecture's user address space, values a VMA field can hold, atomic writes of atomic
+ * fields only (F6), jump targets that exist, unique labels, and well-formed rmap-walk loops.
  *
  * @since 0.2.0
  */
-import type { Rules } from "@mmguard/core"
+import { Rules } from "@mmguard/core"
 import type { Arch } from "../Arch.js"
 import { endLabel, type Step } from "../Program.js"
 import type { SimError } from "../SimError.js"
@@ -66,6 +66,8 @@ export const checkStep = (
     }
   }
   if (s.op === "writeVma") {
+    if (s.atomic && !Object.hasOwn(Rules.AtomicFields, s.field))
+      return { path: "atomic", what: `${s.field} is not accessed atomically (F6)`, rule: "F6" }
     const bad = fieldValues[s.field]?.(arch, s.value)
     if (bad) return { path: "value", what: `${s.field}: ${bad}` }
   }

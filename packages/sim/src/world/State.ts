@@ -56,6 +56,9 @@ export const res = {
   pte: (mm: string, vpn: number): string => `mem:${mm}:pte:${vpn}`,
   /** The vm_flags of VMA object `vma` of `mm`. */
   vmaFlags: (mm: string, vma: number): string => `mem:${mm}:vmaflags:${vma}`,
+  /** An atomic field (F6) of VMA object `vma` of `mm`: read by no step, written atomically. */
+  vmaAtomic: (mm: string, vma: number, field: string): string =>
+    `mem:${mm}:vmaatomic:${vma}:${field}`,
   /** The frame allocator (which pfn the next fresh page gets). */
   frames: "mem:frames",
   /** mm_lock_seq of `mm`; it holds each VMA's vm_lock_seq, `seq:<mm>:<vma id>`. */
