@@ -40,3 +40,33 @@ const underRead = Core.mmapReadLock(mm, (lock) =>
 run(underRead.pipe(provide))
 
 export { stale }
+
+// F9's exception: unlink_anon_vmas clears the anon_vma of the detached VMA under the read lock.
+const unlink = Core.mmapWriteDowngrade(mm, (lock) =>
+  Core.downgradePhases(
+    Effect.gen(function* () {
+      const vma = yield* Core.findVma(lock, addr)
+      const detached = yield* Core.vmaStartWrite(vma, Core.detachVma(vma))
+      return { vma, detached }
+    }),
+    ({ vma, detached }) =>
+      Effect.gen(function* () {
+        if (!Core.Vma.hasKind(vma, "anonymous")) return
+        const av = yield* Core.anonVmaOf(vma)
+        yield* Core.anonVmaLockWrite(av, () => Core.unlinkAnonVmas(vma, detached))
+      }),
+  ),
+)
+run(unlink.pipe(provide))
+// Without the detach proof the anon_vma of an attached VMA needs the write lock.
+const attachedUnlink = Core.mmapWriteDowngrade(mm, (lock) =>
+  Core.downgradePhases(Core.findVma(lock, addr), (vma) =>
+    Effect.gen(function* () {
+      if (!Core.Vma.hasKind(vma, "anonymous")) return
+      const av = yield* Core.anonVmaOf(vma)
+      yield* Core.anonVmaLockWrite(av, () => Core.clearAnonVma(vma))
+    }),
+  ),
+)
+// @expect-error LockRequired<"MmapWriteLock", "proc1">
+run(attachedUnlink.pipe(provide))

@@ -62,3 +62,17 @@ export const wrongMm = Core.mmapReadLock(mm, (lock) =>
   // @expect-error '"proc1"' is not assignable to type '"init_mm"'
   Core.walkKernelPageTableRange(lock, addr, end),
 )
+
+// V7: munmap frees the detached VMA object (vm_area_free), a new mmap may get it (mmap_region).
+const reuse = Core.mmapWriteLock(mm, (lock) =>
+  Effect.gen(function* () {
+    const v = yield* Core.findVma(lock, addr)
+    const detached = yield* Core.vmaStartWrite(v, Core.detachVma(v))
+    yield* Core.vmAreaFree(detached)
+    yield* Core.mmapRegion(lock, addr, end)
+  }),
+)
+run(reuse.pipe(provide))
+const mapUnderRead = Core.mmapReadLock(mm, (lock) => Core.mmapRegion(lock, addr, end))
+// @expect-error LockRequired<"MmapWriteLock", "proc1">
+run(mapUnderRead.pipe(provide))

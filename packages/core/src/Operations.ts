@@ -231,6 +231,41 @@ export const freePgtables = <
   return operate<void>(lock.mm.id, "freePgtables", { addr, end }) as never
 }
 
+/**
+ * unlink_anon_vmas on a VMA munmap detached (F9's exception): its anon_vma is cleared under the
+ * downgraded mmap read lock and the anon_vma write lock; `detached` proves the VMA was detached
+ * under the write lock first, so no lookup can reach it any more.
+ */
+export const unlinkAnonVmas = <Id extends string, T, K extends AnonKind, S>(
+  vma: Vma<Id, T, K>,
+  detached: Detached<Id, S>,
+): Effect.Effect<
+  void,
+  KernelError,
+  Requires<"clearAnonVmaDetached", Id> | T | InMmapLockScope<S> | Kernel
+> => operate<void>(detached.mm.id, "clearAnonVma", { vma: vma.info.id }) as never
+
+/**
+ * vm_area_free: frees the VMA object munmap detached (V7). The slab hands it out again at once
+ * (SLAB_TYPESAFE_BY_RCU), so a lock_vma_under_rcu that found it earlier may lock it for another
+ * range or mm: the reason that lookup re-checks after locking.
+ */
+export const vmAreaFree = <Id extends string, S>(
+  detached: Detached<Id, S>,
+): Effect.Effect<void, KernelError, Requires<"freeVma", Id> | InMmapLockScope<S> | Kernel> =>
+  operate<void>(detached.mm.id, "freeVma", { addr: detached.start }) as never
+
+/**
+ * mmap_region: maps a new anonymous VMA over [addr, end) (vm_area_alloc, then vma_link attaches
+ * it write-locked), under the mmap write lock (V7).
+ */
+export const mmapRegion = <Id extends string, M extends MmapMode, S>(
+  lock: MmapLock<Id, M, S>,
+  addr: PageAddr,
+  end: PageAddr,
+): Effect.Effect<void, KernelError, Requires<"attachVma", Id> | InMmapLockScope<S> | Kernel> =>
+  operate<void>(lock.mm.id, "mapVma", { addr, end }) as never
+
 /** move_page_tables: moves [addr, end) to `to` (P14: mmap, VMA and the rmap write locks of the VMA's kind). */
 export const movePageTables = <Id extends string, T, K extends VmaKind>(
   vma: Vma<Id, T, K>,

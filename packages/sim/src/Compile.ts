@@ -14,6 +14,9 @@
  * body must have one path: a PTE lock in it is taken as pte_alloc_map_lock does, and any other
  * call the world decides there is a `CompileError` with reason "walk".
  *
+ * A killable wait (vma_start_write_killable) is such a decision too: on its failure branch the
+ * call fails with `Killed`, which core turns into -EINTR for the program to handle.
+ *
  * Each step keeps where the user wrote the call: build the program with the functions of
  * `traced(core)` (each captures its caller's stack) and `Compiled.sources` gives file:line per
  * step.
@@ -34,6 +37,9 @@ import { World, type WorldSpec } from "./World.js"
 
 /** The label a finished branch jumps to: the end of the program. */
 const END = endLabel
+
+/** A killable wait's failure branch taken: the lock call fails with -EINTR (`Killed`). */
+const KILLED = "killed" as const
 
 /** Why a program could not be compiled. */
 export class CompileError extends Data.TaggedError("CompileError")<{
@@ -112,6 +118,8 @@ export interface CompileOptions {
   readonly maxPaths?: number
   /** Most kernel calls in one run (a retry loop that never ends hits it); default 2000. */
   readonly maxCalls?: number
+  /** How the kernel's primitives are built (a broken one models a kernel bug). */
+  readonly primitives?: KernelSteps.Primitives
 }
 
 /** A compiled program: the task, and for each step of its program where the user wrote it. */
@@ -206,6 +214,7 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
     ...KernelSteps.resolverOf(world, 0),
     vmaById: (id) => world.vmaById(viewer(), id),
     toPage: (page) => (walked === undefined ? page : page - walked.start + walked.pgoff),
+    ...(options.primitives ? { primitives: options.primitives } : {}),
   }
 
   const record = (choices: ReadonlyArray<boolean>): Run => {
@@ -246,6 +255,7 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
       Effect.flatMap(Effect.service(CallSite), (site) => Effect.sync(() => f(site)))
     const layoutVma = (addr: bigint) =>
       world.vmaFor(viewer(), KernelSteps.vpn(resolver, addr)) ?? undefined
+    const vmaOf = (id: number | undefined) => (id === undefined ? undefined : resolver.vmaById(id))
     const shape: Kernel.KernelShape = {
       lock: (req) =>
         at((site) => {
@@ -268,12 +278,20 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
             ptes.set(page, [...(ptes.get(page) ?? []), mapped ? "mapped" : "allocated"])
             return { acquired: true }
           }
-          if (s.op !== "lockVmaUnderRcu") return { acquired: emit(site, s) }
-          const v = layoutVma(req.addr ?? 0n)
+          if (s.op === "vmaStartWriteKillable") return emit(site, s) ? { acquired: true } : KILLED
+          if (s.op !== "lockVmaUnderRcu" && s.op !== "vmaStartReadLocked")
+            return { acquired: emit(site, s) }
+          const v = s.op === "lockVmaUnderRcu" ? layoutVma(req.addr ?? 0n) : vmaOf(req.vma)
           return emit(site, s, v !== undefined) && v
             ? { acquired: true, vma: KernelSteps.vmaInfo(v, shift) }
             : { acquired: false }
-        }),
+        }).pipe(
+          Effect.flatMap((outcome) =>
+            outcome === KILLED
+              ? Effect.fail(new KernelError.Killed({ rule: "L1" }))
+              : Effect.succeed(outcome),
+          ),
+        ),
       unlock: (req) =>
         at((site) => {
           onMm(req.mm)
