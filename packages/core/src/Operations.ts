@@ -132,6 +132,16 @@ export const installPte = <Id extends string, T>(
     table: pte.addr,
   }) as never
 
+/**
+ * do_anonymous_page's install: a new zeroed page, allocated by the kernel, mapped at `addr` in
+ * the locked table `pte`; the same rules as installPte (P3, P8, P10).
+ */
+export const installNewPage = <Id extends string, T>(
+  pte: LockedPte<Id, T>,
+  addr: VirtAddr,
+): Effect.Effect<void, KernelError, RequiresAction<"installPte", Id> | T | Kernel> =>
+  operate<void>(pte.mm.id, "installPte", { vma: pte.vma.id, addr, table: pte.addr }) as never
+
 /** Changes the accessed/dirty bits of the PTE at `addr` in the locked table `pte` (P5, P8). */
 export const changeAccessDirty = <Id extends string, T>(
   pte: LockedPte<Id, T>,

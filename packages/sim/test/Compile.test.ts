@@ -11,20 +11,24 @@ import {
   World,
   type WorldSpec,
 } from "../src/index.js"
-import {
-  api,
-  compiled,
-  fault,
-  installUnderRmap,
-  mm,
-  mprotect,
-  page,
-  truncate,
-} from "./corePaths.js"
+import { api, mm, page } from "../src/scenarios/kernel.js"
+
+const { fault, mprotect, truncate } = Scenarios.paths
+/** The library's truncation variant that installs under the i_mmap lock only (P3). */
+const installUnderRmap = Scenarios.all
+  .find((s) => s.id === "truncate")
+  ?.variants.find((v) => v.id === "install-under-rmap")?.paths.truncate as Compile.Program
+
+/** Compiles `program` for the library's layout (a failure to compile fails the test). */
+const compiled = (name: string, program: Compile.Program): Compile.Compiled => {
+  const c = Compile.compile(program, { name, mms: Scenarios.layout })
+  if (c instanceof Compile.CompileError) throw c
+  return c
+}
 
 const { anonVmaLockWrite, anonVmaOf, findVma, mmapReadLock, mmapReadTrylock } = api
-const ANON = page(600)
-const STACK = page(8300)
+const ANON = 600
+const STACK = 8300
 
 const world = (...tasks: Array<Compile.Compiled>): WorldSpec => ({
   mms: Scenarios.layout,
@@ -75,7 +79,7 @@ describe("compiling core programs into task programs", () => {
 
   it("each step points at the line of the call that made it", () => {
     const c = compiled("mprotect", mprotect(ANON))
-    const here = new URL("corePaths.ts", import.meta.url).pathname
+    const here = new URL("../src/scenarios/paths.ts", import.meta.url).pathname
     const lines = c.sources.map((s) => s && `${s.file === here}:${s.line}`)
     const source = readFileSync(here, "utf8").split("\n")
     const line = (text: string) => 1 + source.findIndex((l) => l.includes(text))
@@ -111,8 +115,8 @@ describe("compiling core programs into task programs", () => {
           }),
         )
       const spec = world(
-        compiled("merge", nested(ANON, STACK)),
-        compiled("split", nested(STACK, ANON)),
+        compiled("merge", nested(page(ANON), page(STACK))),
+        compiled("split", nested(page(STACK), page(ANON))),
       )
       const r = Explorer.explore(spec)
       expect(r.verdict).toBe("violation")
@@ -121,7 +125,9 @@ describe("compiling core programs into task programs", () => {
       const w = replay(spec, r.schedule ?? [])
       expect(w.violations[0]?.kind).toBe("deadlock")
       // Run one path alone: no deadlock (the race needs both).
-      expect(Explorer.explore(world(compiled("merge", nested(ANON, STACK)))).verdict).toBe("safe")
+      expect(
+        Explorer.explore(world(compiled("merge", nested(page(ANON), page(STACK))))).verdict,
+      ).toBe("safe")
     })
 
     it("an rmap walk becomes the world's walk loop, its body in the tree's page offsets", () => {

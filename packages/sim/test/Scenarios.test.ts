@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { Explorer, Scenarios } from "../src/index.js"
-
-// Variants the default search (DPOR with state hashing) misses today, searched without state
-// hashing here: see "Explorer misses a kill" in Explorer.test.ts.
-const explorerMisses = new Set(["killable-write/ignore-eintr"])
+import { catching } from "./programs.js"
 
 describe("kernel scenario library", () => {
   it("models the kernel paths of issues 1 and 11 (RULES.md revision 2)", () => {
@@ -54,8 +51,7 @@ describe("kernel scenario library", () => {
     })
     for (const v of s.variants) {
       it(`${s.id}/${v.id} (caught at ${v.caught} time): the explorer catches it with ${v.expected.rule}`, () => {
-        const budget = explorerMisses.has(`${s.id}/${v.id}`) ? { hashing: false } : {}
-        const r = Explorer.explore(v.spec, { maxStates: 50_000, ...budget })
+        const r = Explorer.explore(v.spec, { maxStates: 50_000, ...catching(`${s.id}/${v.id}`) })
         expect(r.verdict).toBe("violation")
         expect(r.violation).toMatchObject({ rule: v.expected.rule, kind: v.expected.kind })
       })

@@ -238,7 +238,7 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
       lib("page-fault", "fault"),
     ),
     addr: ANON,
-    // The kernel's munmap, racing the fault and a ptdump walk (sim's library scenario).
-    fixed: scenarioSpec("munmap"),
+    // The kernel's munmap of the anonymous VMA (sim's library), racing the fault.
+    fixed: world(lib("ptdump", "munmap"), lib("page-fault", "fault")),
   }),
 ]

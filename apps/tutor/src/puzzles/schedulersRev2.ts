@@ -71,8 +71,8 @@ export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "munmap detaches its VMAs under the write lock, downgrades (V5) and frees their tables under the read lock (P7). So a walk of a range no VMA covers needs the mmap WRITE lock (P6): under the read lock it meets tables being freed.",
     kernel: "walk_page_range_debug (ptdump) vs do_vmi_munmap",
-    spec: world(lib("munmap", "munmap"), task("ptdump", debugWalk)),
-    fixed: world(lib("munmap", "munmap"), lib("ptdump", "ptdump")),
+    spec: world(lib("ptdump", "munmap"), task("ptdump", debugWalk)),
+    fixed: world(lib("ptdump", "munmap"), lib("ptdump", "ptdump")),
     addr: ANON,
   }),
   scheduler({

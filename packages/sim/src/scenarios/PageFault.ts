@@ -7,11 +7,11 @@
 import type { Vma } from "@mmguard/core"
 import * as Effect from "effect/Effect"
 import type { Program } from "../Compile.js"
-import { api, misuse, mm, page, pfn } from "./kernel.js"
+import { api, misuse, mm, page } from "./kernel.js"
 import { fault, mprotect } from "./paths.js"
 import { ANON, define } from "./Scenario.js"
 
-const { findVma, installPte, lockVmaUnderRcu, mmapReadLock, pteOffsetMapLock } = api
+const { findVma, installNewPage, lockVmaUnderRcu, mmapReadLock, pteOffsetMapLock } = api
 const addr = page(ANON)
 
 /**
@@ -23,11 +23,11 @@ const addr = page(ANON)
 const lookedUp = mmapReadLock(mm, (lock) => findVma(lock, addr))
 const faultNoFallback: Program = misuse(
   lockVmaUnderRcu(mm, addr, {
-    onLocked: (vma) => pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn)),
+    onLocked: (vma) => pteOffsetMapLock(vma, addr, (pte) => installNewPage(pte, addr)),
     onFallback: () =>
       Effect.flatMap(lookedUp, (found) =>
         pteOffsetMapLock(found as Vma.Vma<"proc", unknown>, addr, (pte) =>
-          installPte(pte, addr, pfn),
+          installNewPage(pte, addr),
         ),
       ),
   }),
@@ -37,7 +37,7 @@ const faultNoFallback: Program = misuse(
 // @ts-expect-error L9: never take the mmap lock of proc while holding a VMA read lock of it
 const faultMmapUnderVma: Program = lockVmaUnderRcu(mm, addr, {
   onLocked: (vma) =>
-    mmapReadLock(mm, () => pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn))),
+    mmapReadLock(mm, () => pteOffsetMapLock(vma, addr, (pte) => installNewPage(pte, addr))),
   onFallback: () => Effect.void,
 })
 

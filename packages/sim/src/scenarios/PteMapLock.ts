@@ -6,7 +6,7 @@
  */
 import * as Effect from "effect/Effect"
 import type { Program } from "../Compile.js"
-import { api, mm, page, pfn } from "./kernel.js"
+import { api, mm, page } from "./kernel.js"
 import { retract } from "./paths.js"
 import { define, FILE } from "./Scenario.js"
 
@@ -15,7 +15,7 @@ const addr = page(FILE)
 /** A file fault that maps the PTE table with pte_offset_map_lock (P11) under the mmap read lock. */
 const faultMapLock: Program = api.mmapReadLock(mm, (lock) =>
   Effect.flatMap(api.findVma(lock, addr), (vma) =>
-    api.pteOffsetMapLock(vma, addr, (pte) => api.installPte(pte, addr, pfn)),
+    api.pteOffsetMapLock(vma, addr, (pte) => api.installNewPage(pte, addr)),
   ),
 )
 

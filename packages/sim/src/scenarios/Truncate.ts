@@ -11,14 +11,14 @@
  */
 import * as Effect from "effect/Effect"
 import type { Program } from "../Compile.js"
-import { api, libfoo, mm, page, pfn, pgoff } from "./kernel.js"
+import { api, libfoo, mm, page, pgoff } from "./kernel.js"
 import { munmap, truncate } from "./paths.js"
 import { define, FILE } from "./Scenario.js"
 
 const {
   iMmapLockRead,
   iMmapLockWrite,
-  installPte,
+  installNewPage,
   mmapReadLock,
   pteOffsetMapLock,
   vmaIntervalTreeForeach,
@@ -28,7 +28,7 @@ const {
 // @ts-expect-error LockRequired<"MmapOrVmaLock", string>
 const installWalk: Program = iMmapLockRead(libfoo, (locked) =>
   vmaIntervalTreeForeach(locked, pgoff(2048), pgoff(2559), (vma) =>
-    pteOffsetMapLock(vma, page(FILE), (pte) => installPte(pte, page(FILE), pfn)),
+    pteOffsetMapLock(vma, page(FILE), (pte) => installNewPage(pte, page(FILE))),
   ),
 )
 

@@ -9,12 +9,12 @@
 import type { Vma } from "@mmguard/core"
 import * as Effect from "effect/Effect"
 import type { Program } from "../Compile.js"
-import { api, misuse, mm, page, pfn } from "./kernel.js"
+import { api, misuse, mm, page } from "./kernel.js"
 import { ANON, define } from "./Scenario.js"
 
 const {
   findVma,
-  installPte,
+  installNewPage,
   mmapReadLock,
   mmapWriteLock,
   pteOffsetMapLock,
@@ -44,7 +44,7 @@ const registerUnderRead: Program = mmapReadLock(mm, (lock) =>
 const move: Program = mmapReadLock(mm, (lock) =>
   Effect.flatMap(findVma(lock, addr), (vma) =>
     vmaStartReadLocked(vma, {
-      onLocked: (locked) => pteOffsetMapLock(locked, addr, (pte) => installPte(pte, addr, pfn)),
+      onLocked: (locked) => pteOffsetMapLock(locked, addr, (pte) => installNewPage(pte, addr)),
       onFailed: () => Effect.void,
     }),
   ),
@@ -56,7 +56,7 @@ const lookedUp = mmapReadLock(mm, (lock) => findVma(lock, addr))
 const readLockedWithoutMmap: Program = misuse(
   Effect.flatMap(lookedUp, (found) =>
     vmaStartReadLocked(found as Vma.Vma<"proc", unknown>, {
-      onLocked: (locked) => pteOffsetMapLock(locked, addr, (pte) => installPte(pte, addr, pfn)),
+      onLocked: (locked) => pteOffsetMapLock(locked, addr, (pte) => installNewPage(pte, addr)),
       onFailed: () => Effect.void,
     }),
   ),

@@ -1,7 +1,7 @@
 /**
  * What the library's kernel paths are written with: core's API (with call sites recorded, so a
- * compiled step knows its line), the mm "proc" of the common layout, and page addresses, page
- * offsets and a frame of it as core's branded values.
+ * compiled step knows its line), the mm "proc" of the common layout, and its page addresses and
+ * page offsets as core's branded values.
  *
  * @since 0.3.0
  */
@@ -22,9 +22,6 @@ export const page = (n: number): Address.PageAddr =>
 
 /** Page offset `n` in an rmap tree (a file's pages, an anon_vma's). */
 export const pgoff = (n: number): Address.PgOff => Effect.runSync(Address.pgoff(n))
-
-/** The page frame the library's installs map. */
-export const pfn: Address.Pfn = Effect.runSync(Address.pfn(42))
 
 /** The address_space of the file "libfoo" the layout maps. */
 export const libfoo = api.addressSpace("libfoo")

@@ -8,7 +8,7 @@
  */
 import * as Effect from "effect/Effect"
 import type { Program } from "../Compile.js"
-import { anonVmaOfAnon, api, libfoo, mm, page, pfn, pgoff } from "./kernel.js"
+import { anonVmaOfAnon, api, libfoo, mm, page, pgoff } from "./kernel.js"
 
 const {
   anonVmaIntervalTreeForeach,
@@ -20,7 +20,7 @@ const {
   folioAnonVma,
   freePgtables,
   iMmapLockRead,
-  installPte,
+  installNewPage,
   lockVmaUnderRcu,
   mmapReadLock,
   mmapWriteDowngrade,
@@ -44,11 +44,11 @@ const {
 export const fault = (n: number): Program => {
   const addr = page(n)
   return lockVmaUnderRcu(mm, addr, {
-    onLocked: (vma) => pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn)),
+    onLocked: (vma) => pteOffsetMapLock(vma, addr, (pte) => installNewPage(pte, addr)),
     onFallback: () =>
       mmapReadLock(mm, (lock) =>
         Effect.flatMap(findVma(lock, addr), (vma) =>
-          pteOffsetMapLock(vma, addr, (pte) => installPte(pte, addr, pfn)),
+          pteOffsetMapLock(vma, addr, (pte) => installNewPage(pte, addr)),
         ),
       ),
   })
