@@ -48,6 +48,8 @@ export interface OperationArgs {
   readonly bits?: { readonly accessed?: boolean; readonly dirty?: boolean }
   /** The address the locked (or mapped) PTE / PMD table was looked up for (P8). */
   readonly table?: bigint
+  /** readPte through a table mapped without its lock (ptep_get under RCU, P16, P17). */
+  readonly mapped?: true
 }
 
 /** Where an rmap walk starts: a file's address_space or an anon_vma, and the pgoff range. */

@@ -166,7 +166,27 @@ export const readPte = <Id extends string, T>(
   pte: ReadablePte<Id, T>,
   addr: VirtAddr,
 ): Effect.Effect<PteValue, KernelError, RequiresAction<"readPte", Id> | T | Kernel> =>
-  operate<PteValue>(pte.mm.id, "readPte", { vma: pte.vma.id, addr, table: pte.addr }) as never
+  operate<PteValue>(pte.mm.id, "readPte", {
+    vma: pte.vma.id,
+    addr,
+    table: pte.addr,
+    ...(pte._tag === "MappedPte" ? { mapped: true } : {}),
+  }) as never
+
+/**
+ * try_to_free_pte (PT_RECLAIM): frees the PTE table `pte` that a zap left empty, clearing the
+ * PMD entry under the PMD table's lock `pmd`; the table itself goes after an RCU grace period,
+ * so a walker that mapped it under RCU stays safe (P17).
+ */
+export const reclaimPteTable = <Id extends string, T1, T2>(
+  pmd: LockedPmd<Id, T1>,
+  pte: LockedPte<Id, T2>,
+): Effect.Effect<void, KernelError, Requires<"reclaimPteTable", Id> | T1 | T2 | Kernel> =>
+  operate<void>(pte.mm.id, "reclaimPteTable", {
+    vma: pte.vma.id,
+    addr: pte.addr,
+    table: pmd.addr,
+  }) as never
 
 /** Zaps the leaf entries of [addr, end), keeping the tables (P4: stability suffices). */
 export const zapRange = <Id extends string, T, K extends VmaKind>(

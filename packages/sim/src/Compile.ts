@@ -11,8 +11,8 @@
  * walk loop (`rmapWalk` ... `rmapWalkNext`, see `world/RmapWalk`): its body is recorded once, on
  * a VMA of the layout's tree (or one at page offset 0 when the layout has none), with its pages
  * as page offsets in the tree, and the world runs it for each VMA the tree holds at run time. A
- * body must have one path: a PTE lock in it is taken as pte_alloc_map_lock does, and any other
- * call the world decides there is a `CompileError` with reason "walk".
+ * PTE lock in it is taken as pte_alloc_map_lock does; other calls the world decides there
+ * branch the body, whose branches meet again at the walk's next VMA.
  *
  * A killable wait (vma_start_write_killable) is such a decision too: on its failure branch the
  * call fails with `Killed`, which core turns into -EINTR for the program to handle.
@@ -239,13 +239,6 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
         events.push({ step, site })
         return true
       }
-      if (walked !== undefined)
-        throw new Abort(
-          fail(
-            "walk",
-            `${step.op} can fail, which the body of an rmap walk cannot branch on when compiled`,
-          ),
-        )
       const success = choices[taken.length] ?? canSucceed
       taken.push(success)
       events.push({ step, site, success })
@@ -391,6 +384,9 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
 /**
  * Joins the runs into one program: the steps shared by runs appear once; at each decision the
  * success branch follows inline and the failure branch is placed after it under a fresh label.
+ * A decision inside an rmap walk's body splits the body only: each branch that reaches the end
+ * of the body jumps to the walk's one `rmapWalkNext` (labelled `<walk>.next`), emitted by the
+ * first branch there, so the code after the walk is emitted once.
  */
 const emitTree = (
   runs: ReadonlyArray<Run>,
@@ -400,8 +396,8 @@ const emitTree = (
   const sources: Array<Source | undefined> = []
   let pending: string | undefined
   let fresh = 0
-  // The labels of the rmap walks open on the path being emitted (walks hold no decisions).
-  const walks: Array<string> = []
+  // The walks whose `rmapWalkNext` is emitted already: other branches of their body jump there.
+  const closed = new Set<string>()
   const push = (step: Step, site: string | undefined) => {
     program.push(pending === undefined ? step : { ...step, label: pending })
     sources.push(site === undefined ? undefined : locate(site))
@@ -409,8 +405,14 @@ const emitTree = (
   }
   const startsWith = (r: Run, prefix: ReadonlyArray<boolean>) =>
     prefix.every((c, i) => r.choices[i] === c)
-  // Emits the events of the runs that share the outcome sequence `prefix`, from event `from`.
-  const node = (prefix: ReadonlyArray<boolean>, from: number): void => {
+  // Emits the events of the runs that share the outcome sequence `prefix`, from event `from`,
+  // inside the walks `open` (labels, innermost last).
+  const node = (
+    prefix: ReadonlyArray<boolean>,
+    from: number,
+    open: ReadonlyArray<string>,
+  ): void => {
+    const walks = [...open]
     const run = runs.find((r) => startsWith(r, prefix))
     if (run === undefined) {
       push({ op: "goto", to: END }, undefined)
@@ -428,6 +430,13 @@ const emitTree = (
         push({ ...e.step, label, done: `${label}.done` }, e.site)
       } else {
         const label = walks.pop() as string
+        if (closed.has(label)) {
+          push({ op: "goto", to: `${label}.next` }, undefined)
+          return
+        }
+        closed.add(label)
+        if (pending !== undefined) push({ op: "goto", to: `${label}.next` }, undefined)
+        pending = `${label}.next`
         push({ op: "rmapWalkNext", walk: label }, e.site)
         pending = `${label}.done`
       }
@@ -439,16 +448,23 @@ const emitTree = (
     }
     const label = `f${fresh++}`
     push({ ...decision.step, onFail: label } as Step, decision.site)
-    node([...prefix, true], i + 1)
+    node([...prefix, true], i + 1, walks)
     pending = label
-    node([...prefix, false], i + 1)
+    node([...prefix, false], i + 1, walks)
   }
-  node([], 0)
+  node([], 0, [])
   // The last branch needs no jump: falling off the program ends the task too.
   const last = program[program.length - 1]
   if (last?.op === "goto" && last.label === undefined) {
     program.pop()
     sources.pop()
   }
-  return { program, sources }
+  // A walk's `.next` label that no branch jumps to is left out.
+  const targets = new Set(program.flatMap((s) => (s.op === "goto" ? [s.to] : [])))
+  const used = program.map((s) => {
+    if (!s.label?.endsWith(".next") || targets.has(s.label)) return s
+    const { label: _, ...rest } = s
+    return rest as Step
+  })
+  return { program: used, sources }
 }

@@ -146,6 +146,12 @@ export const lockStep = (
 ): Step | undefined => {
   // pte_offset_map_lock: map, lock, re-check the PMD entry and retry if it changed (P10, P11).
   // When no PTE table is mapped it fails: the caller then locks a new one (`pteAllocStep`).
+  // pte_offset_map_rw_nolock (the table mapped under RCU, or none) and the PTE lock taken on
+  // it with the pmd_same re-check: both may fail.
+  if (req.lock === "rcu" && req.attempt === "try")
+    return { op: "pteOffsetMapNolock", addr: vpn(r, req.addr), onFail }
+  if (req.lock === "pteLock" && req.attempt === "try")
+    return { op: "pteLockRevalidate", addr: vpn(r, req.addr), onFail, ...rechecked(r) }
   if (req.lock === "pteLock")
     return { op: "pteOffsetMapLock", addr: vpn(r, req.addr), onFail, ...rechecked(r) }
   // vma_start_read_locked names its VMA; lock_vma_under_rcu only an address.
@@ -185,7 +191,9 @@ export const unlockStep = (
   req: Kernel.LockRequest,
   how: PteHow = "mapped",
 ): Step | undefined => {
-  if (req.lock === "pteLock" && how === "mapped")
+  // pte_unmap of a table mapped without its lock; a lock taken on it is a plain unlock.
+  if (req.lock === "rcu" && req.attempt === "try") return { op: "pteUnmap", addr: vpn(r, req.addr) }
+  if (req.lock === "pteLock" && how === "mapped" && req.attempt !== "try")
     return { op: "pteUnmapUnlock", addr: vpn(r, req.addr) }
   if (req.lock === "vma") return { op: "vmaEndRead", addr: vmaStart(r, req.vma) }
   if (req.lock === "rcu") return { op: "rcuReadUnlock" }
@@ -225,6 +233,8 @@ export const operateStep = (
           : Number(v)
     return { op: "writeVma", addr, field: args.field as never, value }
   }
+  // ptep_get through a table mapped under RCU without its lock (P16, P17).
+  if (action === "readPte" && args.mapped) return { op: "ptepGet", addr }
   return {
     op: "do",
     action,

@@ -19,6 +19,9 @@ describe("kernel scenario library", () => {
       "vma-reuse",
       "killable-write",
       "userfaultfd",
+      "rcu-walk",
+      "pt-reclaim",
+      "retract-revalidate",
       "ptdump",
       "unlink-anon-vmas",
     ])

@@ -18,7 +18,10 @@ import { scenario as munmap } from "./Munmap.js"
 import { scenario as pageFault } from "./PageFault.js"
 import { scenario as ptdump } from "./Ptdump.js"
 import { scenario as pteMapLock } from "./PteMapLock.js"
+import { scenario as ptReclaim } from "./PtReclaim.js"
+import { scenario as rcuWalk } from "./RcuWalk.js"
 import { scenario as reclaim } from "./Reclaim.js"
+import { scenario as retractRevalidate } from "./RetractRevalidate.js"
 import type { Scenario } from "./Scenario.js"
 import { scenario as stackExpansion } from "./StackExpansion.js"
 import { scenario as truncate } from "./Truncate.js"
@@ -58,6 +61,9 @@ export const all: ReadonlyArray<Scenario> = [
   vmaReuse,
   killableWrite,
   userfaultfd,
+  rcuWalk,
+  ptReclaim,
+  retractRevalidate,
   ptdump,
   unlinkAnonVmas,
 ]
