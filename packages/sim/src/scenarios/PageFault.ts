@@ -15,22 +15,22 @@ const { findVma, installNewPage, lockVmaUnderRcu, mmapReadLock, pteOffsetMapLock
 const addr = page(ANON)
 
 /**
- * A fault that, when lock_vma_under_rcu fails, looks the VMA up under the mmap read lock but
- * installs after dropping it: the handle has left the scope that kept it stable (L5), and the
- * install holds no mmap or VMA lock (P3).
+ * A fault that looked its VMA up beforehand under the mmap read lock and, when
+ * lock_vma_under_rcu fails, installs anyway through that stale handle: it has left the scope
+ * that kept it stable (L5), and the install holds no mmap or VMA lock (P3).
  */
 // @ts-expect-error L5: a VMA handle is valid only inside the scope that keeps it stable
 const lookedUp = mmapReadLock(mm, (lock) => findVma(lock, addr))
 const faultNoFallback: Program = misuse(
-  lockVmaUnderRcu(mm, addr, {
-    onLocked: (vma) => pteOffsetMapLock(vma, addr, (pte) => installNewPage(pte, addr)),
-    onFallback: () =>
-      Effect.flatMap(lookedUp, (found) =>
+  Effect.flatMap(lookedUp, (found) =>
+    lockVmaUnderRcu(mm, addr, {
+      onLocked: (vma) => pteOffsetMapLock(vma, addr, (pte) => installNewPage(pte, addr)),
+      onFallback: () =>
         pteOffsetMapLock(found as Vma.Vma<"proc", unknown>, addr, (pte) =>
           installNewPage(pte, addr),
         ),
-      ),
-  }),
+    }),
+  ),
 )
 
 /** A fault that takes the mmap lock while holding the VMA read lock (L9). */
