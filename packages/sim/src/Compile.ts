@@ -62,17 +62,20 @@ export interface Source {
   readonly column: number
 }
 
-/** The stack captured where a core call was written (set by `traced`; undefined otherwise). */
-export const CallSite = Context.Reference<string | undefined>("@mmguard/sim/Compile/CallSite", {
+/**
+ * Where a core call was written (set by `traced`; undefined otherwise): an `Error` made there,
+ * whose stack V8 formats only when `compile` reads it.
+ */
+export const CallSite = Context.Reference<Error | undefined>("@mmguard/sim/Compile/CallSite", {
   defaultValue: () => undefined,
 })
 
 const wrap =
   (f: (...args: Array<unknown>) => unknown) =>
   (...args: Array<unknown>): unknown => {
-    const stack = new Error().stack
+    const site = new Error()
     const result = f(...args)
-    return Effect.isEffect(result) ? Effect.provideService(result, CallSite, stack) : result
+    return Effect.isEffect(result) ? Effect.provideService(result, CallSite, site) : result
   }
 
 /**
@@ -139,7 +142,7 @@ export type Program = Effect.Effect<unknown, unknown, Provided>
 /** One recorded kernel call: its step, where it was written, and (decisions) the outcome taken. */
 interface Event {
   readonly step: Step
-  readonly site: string | undefined
+  readonly site: Error | undefined
   readonly success?: boolean
   /** An rmap walk's head or end: labelled when the program is emitted. */
   readonly walk?: true
@@ -232,7 +235,7 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
       mm = name
     }
     /** Records `step`; for a decision, returns the outcome this run takes. */
-    const emit = (site: string | undefined, step: Step, canSucceed = true): boolean => {
+    const emit = (site: Error | undefined, step: Step, canSucceed = true): boolean => {
       if (events.length >= maxCalls)
         throw new Abort(fail("too-many-calls", `more than ${maxCalls} kernel calls in one run`))
       if (!("onFail" in step)) {
@@ -244,7 +247,7 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
       events.push({ step, site, success })
       return success
     }
-    const at = <A>(f: (site: string | undefined) => A) =>
+    const at = <A>(f: (site: Error | undefined) => A) =>
       Effect.flatMap(Effect.service(CallSite), (site) => Effect.sync(() => f(site)))
     const layoutVma = (addr: bigint) =>
       world.vmaFor(viewer(), KernelSteps.vpn(resolver, addr)) ?? undefined
@@ -398,9 +401,9 @@ const emitTree = (
   let fresh = 0
   // The walks whose `rmapWalkNext` is emitted already: other branches of their body jump there.
   const closed = new Set<string>()
-  const push = (step: Step, site: string | undefined) => {
+  const push = (step: Step, site: Error | undefined) => {
     program.push(pending === undefined ? step : { ...step, label: pending })
-    sources.push(site === undefined ? undefined : locate(site))
+    sources.push(site === undefined ? undefined : locate(site.stack ?? ""))
     pending = undefined
   }
   const startsWith = (r: Run, prefix: ReadonlyArray<boolean>) =>
