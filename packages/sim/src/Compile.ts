@@ -30,6 +30,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
 import type { Arch } from "./Arch.js"
+import { type Event, emitTree, type Run, type Source } from "./CompileTree.js"
 import * as KernelSteps from "./KernelSteps.js"
 import { endLabel, type Step, type TaskSpec } from "./Program.js"
 import { isSimError } from "./SimError.js"
@@ -56,11 +57,7 @@ export class CompileError extends Data.TaggedError("CompileError")<{
 }> {}
 
 /** Where the user wrote a kernel call. */
-export interface Source {
-  readonly file: string
-  readonly line: number
-  readonly column: number
-}
+export type { Source } from "./CompileTree.js"
 
 /**
  * Where a core call was written (set by `traced`; undefined otherwise): an `Error` made there,
@@ -139,15 +136,6 @@ type Provided = Layer.Success<ReturnType<typeof Kernel.layer>>
 /** A core program that needs nothing but a kernel. */
 export type Program = Effect.Effect<unknown, unknown, Provided>
 
-/** One recorded kernel call: its step, where it was written, and (decisions) the outcome taken. */
-interface Event {
-  readonly step: Step
-  readonly site: Error | undefined
-  readonly success?: boolean
-  /** An rmap walk's head or end: labelled when the program is emitted. */
-  readonly walk?: true
-}
-
 /**
  * The VMA a compiled rmap walk hands its body when the layout has none in the tree: at page 0
  * with page offset 0, so the body's pages are the tree's page offsets as they are.
@@ -179,12 +167,6 @@ const walkOnce = (info: CoreVma.VmaInfo, end: () => void): ReadonlyArray<CoreVma
     },
   })
   return vmas
-}
-
-interface Run {
-  readonly events: ReadonlyArray<Event>
-  /** The outcomes taken at the decisions, in order. */
-  readonly choices: ReadonlyArray<boolean>
 }
 
 class Abort {
@@ -382,92 +364,4 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
     if (e instanceof Abort) return e.error
     throw e
   }
-}
-
-/**
- * Joins the runs into one program: the steps shared by runs appear once; at each decision the
- * success branch follows inline and the failure branch is placed after it under a fresh label.
- * A decision inside an rmap walk's body splits the body only: each branch that reaches the end
- * of the body jumps to the walk's one `rmapWalkNext` (labelled `<walk>.next`), emitted by the
- * first branch there, so the code after the walk is emitted once.
- */
-const emitTree = (
-  runs: ReadonlyArray<Run>,
-  locate: (stack: string) => Source | undefined,
-): { program: Array<Step>; sources: Array<Source | undefined> } => {
-  const program: Array<Step> = []
-  const sources: Array<Source | undefined> = []
-  let pending: string | undefined
-  let fresh = 0
-  // The walks whose `rmapWalkNext` is emitted already: other branches of their body jump there.
-  const closed = new Set<string>()
-  const push = (step: Step, site: Error | undefined) => {
-    program.push(pending === undefined ? step : { ...step, label: pending })
-    sources.push(site === undefined ? undefined : locate(site.stack ?? ""))
-    pending = undefined
-  }
-  const startsWith = (r: Run, prefix: ReadonlyArray<boolean>) =>
-    prefix.every((c, i) => r.choices[i] === c)
-  // Emits the events of the runs that share the outcome sequence `prefix`, from event `from`,
-  // inside the walks `open` (labels, innermost last).
-  const node = (
-    prefix: ReadonlyArray<boolean>,
-    from: number,
-    open: ReadonlyArray<string>,
-  ): void => {
-    const walks = [...open]
-    const run = runs.find((r) => startsWith(r, prefix))
-    if (run === undefined) {
-      push({ op: "goto", to: END }, undefined)
-      return
-    }
-    let i = from
-    for (; i < run.events.length; i++) {
-      const e = run.events[i] as Event
-      if (e.success !== undefined) break
-      if (e.walk === undefined) push(e.step, e.site)
-      else if (e.step.op === "rmapWalk") {
-        const label = `w${fresh++}`
-        walks.push(label)
-        if (pending !== undefined) push({ op: "goto", to: label }, undefined)
-        push({ ...e.step, label, done: `${label}.done` }, e.site)
-      } else {
-        const label = walks.pop() as string
-        if (closed.has(label)) {
-          push({ op: "goto", to: `${label}.next` }, undefined)
-          return
-        }
-        closed.add(label)
-        if (pending !== undefined) push({ op: "goto", to: `${label}.next` }, undefined)
-        pending = `${label}.next`
-        push({ op: "rmapWalkNext", walk: label }, e.site)
-        pending = `${label}.done`
-      }
-    }
-    const decision = run.events[i]
-    if (decision === undefined) {
-      push({ op: "goto", to: END }, undefined)
-      return
-    }
-    const label = `f${fresh++}`
-    push({ ...decision.step, onFail: label } as Step, decision.site)
-    node([...prefix, true], i + 1, walks)
-    pending = label
-    node([...prefix, false], i + 1, walks)
-  }
-  node([], 0, [])
-  // The last branch needs no jump: falling off the program ends the task too.
-  const last = program[program.length - 1]
-  if (last?.op === "goto" && last.label === undefined) {
-    program.pop()
-    sources.pop()
-  }
-  // A walk's `.next` label that no branch jumps to is left out.
-  const targets = new Set(program.flatMap((s) => (s.op === "goto" ? [s.to] : [])))
-  const used = program.map((s) => {
-    if (!s.label?.endsWith(".next") || targets.has(s.label)) return s
-    const { label: _, ...rest } = s
-    return rest as Step
-  })
-  return { program: used, sources }
 }
