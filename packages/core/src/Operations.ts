@@ -173,21 +173,6 @@ export const readPte = <Id extends string, T>(
     ...(pte._tag === "MappedPte" ? { mapped: true } : {}),
   }) as never
 
-/**
- * try_to_free_pte (PT_RECLAIM): frees the PTE table `pte` that a zap left empty, clearing the
- * PMD entry under the PMD table's lock `pmd`; the table itself goes after an RCU grace period,
- * so a walker that mapped it under RCU stays safe (P17).
- */
-export const reclaimPteTable = <Id extends string, T1, T2>(
-  pmd: LockedPmd<Id, T1>,
-  pte: LockedPte<Id, T2>,
-): Effect.Effect<void, KernelError, Requires<"reclaimPteTable", Id> | T1 | T2 | Kernel> =>
-  operate<void>(pte.mm.id, "reclaimPteTable", {
-    vma: pte.vma.id,
-    addr: pte.addr,
-    table: pmd.addr,
-  }) as never
-
 /** Zaps the leaf entries of [addr, end), keeping the tables (P4: stability suffices). */
 export const zapRange = <Id extends string, T, K extends VmaKind>(
   vma: Vma<Id, T, K>,
@@ -305,16 +290,24 @@ export const movePageTables = <Id extends string, T, K extends VmaKind>(
 ): Effect.Effect<void, KernelError, RequiresOn<"movePageTables", Id, K> | T | Kernel> =>
   operate<void>(vma.mm.id, "movePageTables", { vma: vma.info.id, addr, end, to }) as never
 
+/** A call freeing the PTE table `pte` under its PMD table's lock `pmd` as well (row `op`). */
+const pteTableFree =
+  <Op extends "retractPteTable" | "reclaimPteTable">(op: Op) =>
+  <Id extends string, T1, T2>(
+    pmd: LockedPmd<Id, T1>,
+    pte: LockedPte<Id, T2>,
+  ): Effect.Effect<void, KernelError, Requires<Op, Id> | T1 | T2 | Kernel> =>
+    operate<void>(pte.mm.id, op, { vma: pte.vma.id, addr: pte.addr, table: pmd.addr }) as never
+
 /**
  * retract_page_tables (khugepaged, P15): unlinks the empty PTE table `pte` under the i_mmap read
  * lock, its PMD table's lock `pmd` and its own lock.
  */
-export const retractPteTable = <Id extends string, T1, T2>(
-  pmd: LockedPmd<Id, T1>,
-  pte: LockedPte<Id, T2>,
-): Effect.Effect<void, KernelError, Requires<"retractPteTable", Id> | T1 | T2 | Kernel> =>
-  operate<void>(pte.mm.id, "retractPteTable", {
-    vma: pte.vma.id,
-    addr: pte.addr,
-    table: pmd.addr,
-  }) as never
+export const retractPteTable = pteTableFree("retractPteTable")
+
+/**
+ * try_to_free_pte (PT_RECLAIM): frees the PTE table `pte` that a zap left empty, clearing the
+ * PMD entry under the PMD table's lock `pmd`; the table itself goes after an RCU grace period,
+ * so a walker that mapped it under RCU stays safe (P17).
+ */
+export const reclaimPteTable = pteTableFree("reclaimPteTable")
