@@ -5,7 +5,6 @@ import {
   type Program,
   replay,
   Scenarios,
-  Scheduler,
   World,
   type WorldSpec,
 } from "../src/index.js"
