@@ -10,9 +10,9 @@ import { tick, type } from "./support/keys.js"
 
 const byId = (id: string) => schedulers.find((p) => p.id === id) as SchedulerPuzzle
 // The L9 puzzle: the fault (task 1) holds the VMA read lock (lock_vma_under_rcu is three moves)
-// and asks for the mmap lock while mprotect (task 2) holds mmap write and waits in
-// vma_start_write for that reader.
-const win = ["1", "1", "1", "2", "2", "1"]
+// and asks for the mmap lock while mprotect (task 2) holds mmap write, finds the VMA and waits
+// in vma_start_write for that reader.
+const win = ["1", "1", "1", "2", "2", "2", "1"]
 const deadlock = byId("sched-fault-vs-mprotect")
 
 describe("scheduler screen", () => {
@@ -38,7 +38,7 @@ describe("scheduler screen", () => {
     )
     await type(app, win)
     expect(app.lastFrame()).toContain("solved: deadlock")
-    expect(app.lastFrame()).toContain("Winning schedule: 1 1 1 2 2 1")
+    expect(app.lastFrame()).toContain("Winning schedule: 1 1 1 2 2 2 1")
     expect(app.lastFrame()).toContain("sim reports L9")
     expect(stars).toBe(3)
   })
@@ -53,7 +53,7 @@ describe("scheduler screen", () => {
     expect(app.lastFrame()).not.toContain("W:mprotect")
     expect(app.lastFrame()).toContain("1. fault: lock_vma_under_rcu(600)")
     // After the undo the game goes on: the deadlock is still reachable.
-    await type(app, ["1", "1", "2", "2", "1"])
+    await type(app, ["1", "1", "2", "2", "2", "1"])
     expect(app.lastFrame()).toContain("solved: deadlock")
   })
 
@@ -76,7 +76,7 @@ describe("scheduler screen", () => {
 
   it("vma_start_write waiting for a reader shows the wait inside the call", async () => {
     const app = render(<SchedulerView puzzle={deadlock} onSolved={() => {}} />)
-    await type(app, ["1", "1", "1", "2", "2"])
+    await type(app, ["1", "1", "1", "2", "2", "2"])
     expect(app.lastFrame()).toContain("… wait until the VMA's readers leave")
     expect(app.lastFrame()).toContain("vma:1 R:fault waiting:mprotect(write)")
   })
@@ -87,23 +87,23 @@ describe("scheduler screen", () => {
     await type(app, win)
     const before = frames.length
     await type(app, ["r"])
-    for (let waited = 0; waited < 5000 && !lastFrame()?.includes("replay 6/6"); waited += 30)
+    for (let waited = 0; waited < 5000 && !lastFrame()?.includes("replay 7/7"); waited += 30)
       await tick()
     const shown = frames.slice(before).join("\n")
-    expect(shown).toContain("replay 1/6: fault steps")
-    expect(shown).toContain("replay 4/6: mprotect steps")
-    expect(shown).toContain("replay 6/6: fault steps")
+    expect(shown).toContain("replay 1/7: fault steps")
+    expect(shown).toContain("replay 4/7: mprotect steps")
+    expect(shown).toContain("replay 7/7: fault steps")
   })
 
   it("k kills a task asleep in vma_start_write_killable; the win shows the kill in the schedule", async () => {
     const p = puzzles.find((x) => x.id === "sched-killable") as SchedulerPuzzle
     const app = render(<SchedulerView puzzle={p} onSolved={() => {}} />)
     // The fault (task 2) takes its VMA read lock; the writer (task 1) sleeps killably on it.
-    await type(app, ["2", "2", "2", "1", "1", "1", "1"])
+    await type(app, ["2", "2", "2", "1", "1", "1", "1", "1", "1"])
     expect(app.lastFrame()).toContain("k kill the task in a killable wait")
     await type(app, ["k", "1"])
     expect(app.lastFrame()).toContain("solved: writer writes vm_flags of VMA")
-    expect(app.lastFrame()).toContain("Winning schedule: 2 2 2 1 1 1 1 k1 1")
+    expect(app.lastFrame()).toContain("Winning schedule: 2 2 2 1 1 1 1 1 1 k1 1")
   })
 
   it("plain mode names the inner steps' state in words", async () => {

@@ -62,3 +62,55 @@ export const wrongMm = Core.mmapReadLock(mm, (lock) =>
   // @expect-error '"proc1"' is not assignable to type '"init_mm"'
   Core.walkKernelPageTableRange(lock, addr, end),
 )
+
+// V7: munmap frees the detached VMA object (vm_area_free), a new mmap may get it (mmap_region).
+const reuse = Core.mmapWriteLock(mm, (lock) =>
+  Effect.gen(function* () {
+    const v = yield* Core.findVma(lock, addr)
+    const detached = yield* Core.vmaStartWrite(v, Core.detachVma(v))
+    yield* Core.vmAreaFree(detached)
+    yield* Core.mmapRegion(lock, addr, end)
+  }),
+)
+run(reuse.pipe(provide))
+const mapUnderRead = Core.mmapReadLock(mm, (lock) => Core.mmapRegion(lock, addr, end))
+// @expect-error LockRequired<"MmapWriteLock", "proc1">
+run(mapUnderRead.pipe(provide))
+
+// P16: a table mapped under RCU without its lock (pte_offset_map_rw_nolock) is changed only
+// after pteLockRevalidate took its lock and re-checked the PMD entry.
+const faultAround = Core.mmapReadLock(mm, (lock) =>
+  Effect.flatMap(Core.findVma(lock, addr), (v) =>
+    Core.pteOffsetMapRwNolock(v, addr, {
+      onMapped: (mapped) =>
+        Core.pteLockRevalidate(mapped, {
+          onLocked: (pte) => Core.installNewPage(pte, addr),
+          onChanged: () => Effect.void,
+        }),
+      onNone: () => Effect.void,
+    }),
+  ),
+)
+run(faultAround.pipe(provide))
+export const unlockedChange = Core.mmapReadLock(mm, (lock) =>
+  Effect.flatMap(Core.findVma(lock, addr), (v) =>
+    Core.pteOffsetMapRwNolock(v, addr, {
+      onMapped: (mapped) => {
+        // @expect-error P8: the lock of this PTE table is held (pte_offset_map_lock)
+        const pte: Core.LockedPte<"proc1", never> = mapped
+        return Core.installNewPage(pte, addr)
+      },
+      onNone: () => Effect.void,
+    }),
+  ),
+)
+
+// P17: PT reclaim frees an emptied table under the PMD and PTE locks.
+const dontneed = Core.mmapReadLock(mm, (lock) =>
+  Effect.flatMap(Core.findVma(lock, addr), (v) =>
+    Core.pmdLock(v, addr, (pmd) =>
+      Core.pteOffsetMapLock(v, addr, (pte) => Core.reclaimPteTable(pmd, pte)),
+    ),
+  ),
+)
+run(dontneed.pipe(provide))

@@ -37,6 +37,16 @@ const reclaim = Core.mmapReadLock(mm, (lock) =>
 )
 run(reclaim.pipe(provide))
 
+// Correct: reclaim starting from the folio (folio_anon_vma), with no mmap lock: shrink_folio_list.
+const fromFolio = Core.anonVmaLockRead(Core.folioAnonVma(1), (locked) =>
+  Core.anonVmaIntervalTreeForeach(locked, pgoff, pgoff, (other) =>
+    Core.pteOffsetMapLock(other, addr, (pte) =>
+      Core.changeAccessDirty(pte, addr, { accessed: false }),
+    ),
+  ),
+)
+run(fromFolio.pipe(provide))
+
 // Broken: installing through the rmap (P3: an rmap lock alone is not enough).
 const install = Core.iMmapLockRead(mapping, (locked) =>
   Core.vmaIntervalTreeForeach(locked, pgoff, pgoff, (vma) =>

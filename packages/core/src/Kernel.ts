@@ -50,6 +50,8 @@ export interface OperationArgs {
   readonly table?: bigint
   /** A VMA field write done atomically (atomic_long_set, F6). */
   readonly atomic?: boolean
+  /** readPte through a table mapped without its lock (ptep_get under RCU, P16, P17). */
+  readonly mapped?: true
 }
 
 /** Where an rmap walk starts: a file's address_space or an anon_vma, and the pgoff range. */

@@ -132,6 +132,16 @@ export const installPte = <Id extends string, T>(
     table: pte.addr,
   }) as never
 
+/**
+ * do_anonymous_page's install: a new zeroed page, allocated by the kernel, mapped at `addr` in
+ * the locked table `pte`; the same rules as installPte (P3, P8, P10).
+ */
+export const installNewPage = <Id extends string, T>(
+  pte: LockedPte<Id, T>,
+  addr: VirtAddr,
+): Effect.Effect<void, KernelError, RequiresAction<"installPte", Id> | T | Kernel> =>
+  operate<void>(pte.mm.id, "installPte", { vma: pte.vma.id, addr, table: pte.addr }) as never
+
 /** Changes the accessed/dirty bits of the PTE at `addr` in the locked table `pte` (P5, P8). */
 export const changeAccessDirty = <Id extends string, T>(
   pte: LockedPte<Id, T>,
@@ -156,7 +166,12 @@ export const readPte = <Id extends string, T>(
   pte: ReadablePte<Id, T>,
   addr: VirtAddr,
 ): Effect.Effect<PteValue, KernelError, RequiresAction<"readPte", Id> | T | Kernel> =>
-  operate<PteValue>(pte.mm.id, "readPte", { vma: pte.vma.id, addr, table: pte.addr }) as never
+  operate<PteValue>(pte.mm.id, "readPte", {
+    vma: pte.vma.id,
+    addr,
+    table: pte.addr,
+    ...(pte._tag === "MappedPte" ? { mapped: true } : {}),
+  }) as never
 
 /** Zaps the leaf entries of [addr, end), keeping the tables (P4: stability suffices). */
 export const zapRange = <Id extends string, T, K extends VmaKind>(
@@ -231,6 +246,41 @@ export const freePgtables = <
   return operate<void>(lock.mm.id, "freePgtables", { addr, end }) as never
 }
 
+/**
+ * unlink_anon_vmas on a VMA munmap detached (F9's exception): its anon_vma is cleared under the
+ * downgraded mmap read lock and the anon_vma write lock; `detached` proves the VMA was detached
+ * under the write lock first, so no lookup can reach it any more.
+ */
+export const unlinkAnonVmas = <Id extends string, T, K extends AnonKind, S>(
+  vma: Vma<Id, T, K>,
+  detached: Detached<Id, S>,
+): Effect.Effect<
+  void,
+  KernelError,
+  Requires<"clearAnonVmaDetached", Id> | T | InMmapLockScope<S> | Kernel
+> => operate<void>(detached.mm.id, "clearAnonVma", { vma: vma.info.id }) as never
+
+/**
+ * vm_area_free: frees the VMA object munmap detached (V7). The slab hands it out again at once
+ * (SLAB_TYPESAFE_BY_RCU), so a lock_vma_under_rcu that found it earlier may lock it for another
+ * range or mm: the reason that lookup re-checks after locking.
+ */
+export const vmAreaFree = <Id extends string, S>(
+  detached: Detached<Id, S>,
+): Effect.Effect<void, KernelError, Requires<"freeVma", Id> | InMmapLockScope<S> | Kernel> =>
+  operate<void>(detached.mm.id, "freeVma", { addr: detached.start }) as never
+
+/**
+ * mmap_region: maps a new anonymous VMA over [addr, end) (vm_area_alloc, then vma_link attaches
+ * it write-locked), under the mmap write lock (V7).
+ */
+export const mmapRegion = <Id extends string, M extends MmapMode, S>(
+  lock: MmapLock<Id, M, S>,
+  addr: PageAddr,
+  end: PageAddr,
+): Effect.Effect<void, KernelError, Requires<"attachVma", Id> | InMmapLockScope<S> | Kernel> =>
+  operate<void>(lock.mm.id, "mapVma", { addr, end }) as never
+
 /** move_page_tables: moves [addr, end) to `to` (P14: mmap, VMA and the rmap write locks of the VMA's kind). */
 export const movePageTables = <Id extends string, T, K extends VmaKind>(
   vma: Vma<Id, T, K>,
@@ -240,16 +290,24 @@ export const movePageTables = <Id extends string, T, K extends VmaKind>(
 ): Effect.Effect<void, KernelError, RequiresOn<"movePageTables", Id, K> | T | Kernel> =>
   operate<void>(vma.mm.id, "movePageTables", { vma: vma.info.id, addr, end, to }) as never
 
+/** A call freeing the PTE table `pte` under its PMD table's lock `pmd` as well (row `op`). */
+const pteTableFree =
+  <Op extends "retractPteTable" | "reclaimPteTable">(op: Op) =>
+  <Id extends string, T1, T2>(
+    pmd: LockedPmd<Id, T1>,
+    pte: LockedPte<Id, T2>,
+  ): Effect.Effect<void, KernelError, Requires<Op, Id> | T1 | T2 | Kernel> =>
+    operate<void>(pte.mm.id, op, { vma: pte.vma.id, addr: pte.addr, table: pmd.addr }) as never
+
 /**
  * retract_page_tables (khugepaged, P15): unlinks the empty PTE table `pte` under the i_mmap read
  * lock, its PMD table's lock `pmd` and its own lock.
  */
-export const retractPteTable = <Id extends string, T1, T2>(
-  pmd: LockedPmd<Id, T1>,
-  pte: LockedPte<Id, T2>,
-): Effect.Effect<void, KernelError, Requires<"retractPteTable", Id> | T1 | T2 | Kernel> =>
-  operate<void>(pte.mm.id, "retractPteTable", {
-    vma: pte.vma.id,
-    addr: pte.addr,
-    table: pmd.addr,
-  }) as never
+export const retractPteTable = pteTableFree("retractPteTable")
+
+/**
+ * try_to_free_pte (PT_RECLAIM): frees the PTE table `pte` that a zap left empty, clearing the
+ * PMD entry under the PMD table's lock `pmd`; the table itself goes after an RCU grace period,
+ * so a walker that mapped it under RCU stays safe (P17).
+ */
+export const reclaimPteTable = pteTableFree("reclaimPteTable")

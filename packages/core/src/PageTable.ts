@@ -8,7 +8,7 @@
  */
 import * as Effect from "effect/Effect"
 import type { VirtAddr } from "./Address.js"
-import type { Kernel } from "./Kernel.js"
+import type { Kernel, LockRequest } from "./Kernel.js"
 import type { KernelError } from "./KernelError.js"
 import type { Mm } from "./Mm.js"
 import type { Acquires, ScopeLeaves } from "./Order.js"
@@ -22,6 +22,7 @@ import {
   type InPteLockScope,
   type InPteMapScope,
   type ScopeBound,
+  withKernel,
 } from "./Scope.js"
 import type { Vma, VmaInfo } from "./Vma.js"
 
@@ -178,3 +179,105 @@ export const rcuReadLock = <A, E, R>(
   body: Effect.Effect<A, E, R>,
 ): Effect.Effect<A, E | KernelError, Discharge<R, "rcu", "held", string> | Kernel> =>
   held({ mm: "", lock: "rcu", mode: "held" }, body) as never
+
+/**
+ * Runs `onFound` when the lock request `req` (a try) is granted, releasing it on every exit;
+ * `onMissing` otherwise.
+ */
+const tryScope = (
+  req: LockRequest,
+  onFound: () => Effect.Effect<unknown, unknown, unknown>,
+  onMissing: () => Effect.Effect<unknown, unknown, unknown>,
+) =>
+  Effect.flatMap(
+    withKernel((k) => k.lock(req)),
+    (outcome) =>
+      outcome.acquired
+        ? Effect.ensuring(onFound(), Effect.orDie(withKernel((k) => k.unlock(req))))
+        : onMissing(),
+  )
+
+/** The two cases of pte_offset_map_rw_nolock: the table mapped, or none there. */
+export interface PteOffsetMapRwNolockCases<Id extends string, A, E, R, A2, E2, R2> {
+  /** Runs with the table mapped under RCU, its lock not held: read entries, or lock it. */
+  readonly onMapped: <S>(
+    pte: MappedPte<Id, InPteMapScope<S>>,
+  ) => Effect.Effect<A, E, R | InPteMapScope<S>>
+  /** Runs when the PMD entry holds no PTE table (none, or a huge leaf). */
+  readonly onNone: () => Effect.Effect<A2, E2, R2>
+}
+
+/**
+ * pte_offset_map_rw_nolock (P10, P16): enters RCU and maps the PTE table of `addr` as the PMD
+ * entry points now, without its lock; pte_unmap on every exit. The caller that changes an entry
+ * takes the table's lock with `pteLockRevalidate`, which re-checks the PMD entry.
+ */
+export const pteOffsetMapRwNolock = <Id extends string, T, K extends VmaKind, A, E, R, A2, E2, R2>(
+  vma: Vma<Id, T, K>,
+  addr: VirtAddr,
+  cases: PteOffsetMapRwNolockCases<Id, A, E, R, A2, E2, R2>,
+): Effect.Effect<
+  A | A2,
+  E | E2 | KernelError,
+  Discharge<R, "rcu", "held", string> | R2 | T | Kernel
+> =>
+  tryScope(
+    { mm: vma.mm.id, lock: "rcu", mode: "held", attempt: "try", vma: vma.info.id, addr },
+    () =>
+      cases.onMapped({
+        _tag: "MappedPte",
+        mm: vma.mm,
+        vma: vma.info,
+        addr,
+        "P10: this PTE table is mapped under RCU (pte_offset_map)": bound<InPteMapScope<unknown>>(),
+      }),
+    cases.onNone,
+  ) as never
+
+/** The two cases of `pteLockRevalidate`: locked and still mapped, or the PMD entry changed. */
+export interface PteLockRevalidateCases<Id extends string, A, E, R, A2, E2, R2> {
+  /** Runs with the table's lock held and the PMD entry re-checked: entries may change (P8). */
+  readonly onLocked: <S>(
+    pte: LockedPte<Id, InPteLockScope<S>>,
+  ) => Effect.Effect<A, E, R | InPteLockScope<S>>
+  /** Runs when the PMD entry no longer points at the table (freed or replaced): retry or give up. */
+  readonly onChanged: () => Effect.Effect<A2, E2, R2>
+}
+
+/**
+ * spin_lock(pte_lockptr) on a table mapped by pte_offset_map_rw_nolock, then the pmd_same
+ * re-check (P16, P10): an entry found under RCU alone is acted on only after the lock is taken
+ * and the PMD entry still points at the table. The lock is released on every exit.
+ */
+export const pteLockRevalidate = <Id extends string, T, A, E, R, A2, E2, R2>(
+  pte: MappedPte<Id, T>,
+  cases: PteLockRevalidateCases<Id, A, E, R, A2, E2, R2>,
+): Effect.Effect<
+  A | A2,
+  E | E2 | KernelError,
+  | ScopeLeaves<R, "pteLock", "held", Id, "page_table_lock">
+  | R2
+  | T
+  | Kernel
+  | Acquires<"page_table_lock", Id>
+> =>
+  tryScope(
+    {
+      mm: pte.mm.id,
+      lock: "pteLock",
+      mode: "held",
+      attempt: "try",
+      vma: pte.vma.id,
+      addr: pte.addr,
+    },
+    () =>
+      cases.onLocked({
+        _tag: "LockedPte",
+        mm: pte.mm,
+        vma: pte.vma,
+        addr: pte.addr,
+        "P8: the lock of this PTE table is held (pte_offset_map_lock)":
+          bound<InPteLockScope<unknown>>(),
+      }),
+    cases.onChanged,
+  ) as never

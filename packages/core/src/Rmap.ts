@@ -64,6 +64,17 @@ export const anonVmaOf = <Id extends string, T, K extends AnonKind>(
         "L5: an anon_vma reached from a VMA is valid while that VMA is stable": bound<T>(),
       })
 
+/**
+ * folio_anon_vma: the anon_vma of an anonymous folio (folio->mapping), as reclaim and memory
+ * failure reach it from the page, with no VMA in hand. `id` names the anon_vma; the caller
+ * holds the folio (locked, or a reference) so the anon_vma stays alive for the rmap walk.
+ */
+export const folioAnonVma = (id: number): AnonVma => ({
+  _tag: "AnonVma",
+  id,
+  "L5: an anon_vma reached from a VMA is valid while that VMA is stable": bound<never>(),
+})
+
 /** The guard of an i_mmap lock scope in mode `M` (identity `S`): what a file rmap walk needs. */
 export interface IMmapLocked<M extends "read" | "write", S> {
   readonly _tag: "IMmapLocked"

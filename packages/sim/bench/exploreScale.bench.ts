@@ -1,6 +1,6 @@
 // How the explorer scales with the number of tasks: a world of k tasks (one mprotect, one rmap
 // reclaim and k-2 page faults on neighbouring pages of the anonymous VMA, every program as the
-// scenario library writes it, all correct), explored to "safe" for k = 2..9 by the default
+// scenario library writes it in core, compiled; all correct), explored to "safe" for k = 2..9 by the default
 // search (DPOR with state hashing and symmetry, on worker threads, one per core) beside the
 // state-hashing search alone, in the same run while it finishes within its cap.
 // Reports per k: states (steps executed), complete executions, distinct states stored, time
@@ -12,17 +12,13 @@ const CAP_MS = Number(process.env.SCALE_CAP_MS ?? 60_000)
 const MAX_K = Number(process.env.SCALE_MAX_K ?? 9)
 const ANON = 600
 const { fault, mprotect, reclaim } = Scenarios.paths
-const task = (name: string, program: WorldSpec["tasks"][number]["program"]) => ({
-  name,
-  mm: "proc",
-  program,
-})
+const { task } = Scenarios
 /** The world of k tasks. */
 const world = (k: number): WorldSpec => ({
   mms: Scenarios.layout,
   tasks: [
     task("mprotect", mprotect(ANON)),
-    task("reclaim", reclaim(true)),
+    task("reclaim", reclaim),
     ...Array.from({ length: k - 2 }, (_, i) => task(`fault${i}`, fault(ANON + 1 + i))),
   ],
 })

@@ -11,8 +11,11 @@
  * walk loop (`rmapWalk` ... `rmapWalkNext`, see `world/RmapWalk`): its body is recorded once, on
  * a VMA of the layout's tree (or one at page offset 0 when the layout has none), with its pages
  * as page offsets in the tree, and the world runs it for each VMA the tree holds at run time. A
- * body must have one path: a PTE lock in it is taken as pte_alloc_map_lock does, and any other
- * call the world decides there is a `CompileError` with reason "walk".
+ * PTE lock in it is taken as pte_alloc_map_lock does; other calls the world decides there
+ * branch the body, whose branches meet again at the walk's next VMA.
+ *
+ * A killable wait (vma_start_write_killable) is such a decision too: on its failure branch the
+ * call fails with `Killed`, which core turns into -EINTR for the program to handle.
  *
  * Each step keeps where the user wrote the call: build the program with the functions of
  * `traced(core)` (each captures its caller's stack) and `Compiled.sources` gives file:line per
@@ -27,6 +30,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
 import type { Arch } from "./Arch.js"
+import { type Event, emitTree, type Run, type Source } from "./CompileTree.js"
 import * as KernelSteps from "./KernelSteps.js"
 import { endLabel, type Step, type TaskSpec } from "./Program.js"
 import { isSimError } from "./SimError.js"
@@ -34,6 +38,9 @@ import { World, type WorldSpec } from "./World.js"
 
 /** The label a finished branch jumps to: the end of the program. */
 const END = endLabel
+
+/** A killable wait's failure branch taken: the lock call fails with -EINTR (`Killed`). */
+const KILLED = "killed" as const
 
 /** Why a program could not be compiled. */
 export class CompileError extends Data.TaggedError("CompileError")<{
@@ -50,23 +57,22 @@ export class CompileError extends Data.TaggedError("CompileError")<{
 }> {}
 
 /** Where the user wrote a kernel call. */
-export interface Source {
-  readonly file: string
-  readonly line: number
-  readonly column: number
-}
+export type { Source } from "./CompileTree.js"
 
-/** The stack captured where a core call was written (set by `traced`; undefined otherwise). */
-export const CallSite = Context.Reference<string | undefined>("@mmguard/sim/Compile/CallSite", {
+/**
+ * Where a core call was written (set by `traced`; undefined otherwise): an `Error` made there,
+ * whose stack V8 formats only when `compile` reads it.
+ */
+export const CallSite = Context.Reference<Error | undefined>("@mmguard/sim/Compile/CallSite", {
   defaultValue: () => undefined,
 })
 
 const wrap =
   (f: (...args: Array<unknown>) => unknown) =>
   (...args: Array<unknown>): unknown => {
-    const stack = new Error().stack
+    const site = new Error()
     const result = f(...args)
-    return Effect.isEffect(result) ? Effect.provideService(result, CallSite, stack) : result
+    return Effect.isEffect(result) ? Effect.provideService(result, CallSite, site) : result
   }
 
 /**
@@ -112,6 +118,8 @@ export interface CompileOptions {
   readonly maxPaths?: number
   /** Most kernel calls in one run (a retry loop that never ends hits it); default 2000. */
   readonly maxCalls?: number
+  /** How the kernel's primitives are built (a broken one models a kernel bug). */
+  readonly primitives?: KernelSteps.Primitives
 }
 
 /** A compiled program: the task, and for each step of its program where the user wrote it. */
@@ -127,15 +135,6 @@ type Provided = Layer.Success<ReturnType<typeof Kernel.layer>>
 
 /** A core program that needs nothing but a kernel. */
 export type Program = Effect.Effect<unknown, unknown, Provided>
-
-/** One recorded kernel call: its step, where it was written, and (decisions) the outcome taken. */
-interface Event {
-  readonly step: Step
-  readonly site: string | undefined
-  readonly success?: boolean
-  /** An rmap walk's head or end: labelled when the program is emitted. */
-  readonly walk?: true
-}
 
 /**
  * The VMA a compiled rmap walk hands its body when the layout has none in the tree: at page 0
@@ -170,12 +169,6 @@ const walkOnce = (info: CoreVma.VmaInfo, end: () => void): ReadonlyArray<CoreVma
   return vmas
 }
 
-interface Run {
-  readonly events: ReadonlyArray<Event>
-  /** The outcomes taken at the decisions, in order. */
-  readonly choices: ReadonlyArray<boolean>
-}
-
 class Abort {
   constructor(readonly error: CompileError) {}
 }
@@ -206,6 +199,7 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
     ...KernelSteps.resolverOf(world, 0),
     vmaById: (id) => world.vmaById(viewer(), id),
     toPage: (page) => (walked === undefined ? page : page - walked.start + walked.pgoff),
+    ...(options.primitives ? { primitives: options.primitives } : {}),
   }
 
   const record = (choices: ReadonlyArray<boolean>): Run => {
@@ -223,29 +217,23 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
       mm = name
     }
     /** Records `step`; for a decision, returns the outcome this run takes. */
-    const emit = (site: string | undefined, step: Step, canSucceed = true): boolean => {
+    const emit = (site: Error | undefined, step: Step, canSucceed = true): boolean => {
       if (events.length >= maxCalls)
         throw new Abort(fail("too-many-calls", `more than ${maxCalls} kernel calls in one run`))
       if (!("onFail" in step)) {
         events.push({ step, site })
         return true
       }
-      if (walked !== undefined)
-        throw new Abort(
-          fail(
-            "walk",
-            `${step.op} can fail, which the body of an rmap walk cannot branch on when compiled`,
-          ),
-        )
       const success = choices[taken.length] ?? canSucceed
       taken.push(success)
       events.push({ step, site, success })
       return success
     }
-    const at = <A>(f: (site: string | undefined) => A) =>
+    const at = <A>(f: (site: Error | undefined) => A) =>
       Effect.flatMap(Effect.service(CallSite), (site) => Effect.sync(() => f(site)))
     const layoutVma = (addr: bigint) =>
       world.vmaFor(viewer(), KernelSteps.vpn(resolver, addr)) ?? undefined
+    const vmaOf = (id: number | undefined) => (id === undefined ? undefined : resolver.vmaById(id))
     const shape: Kernel.KernelShape = {
       lock: (req) =>
         at((site) => {
@@ -268,12 +256,20 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
             ptes.set(page, [...(ptes.get(page) ?? []), mapped ? "mapped" : "allocated"])
             return { acquired: true }
           }
-          if (s.op !== "lockVmaUnderRcu") return { acquired: emit(site, s) }
-          const v = layoutVma(req.addr ?? 0n)
+          if (s.op === "vmaStartWriteKillable") return emit(site, s) ? { acquired: true } : KILLED
+          if (s.op !== "lockVmaUnderRcu" && s.op !== "vmaStartReadLocked")
+            return { acquired: emit(site, s) }
+          const v = s.op === "lockVmaUnderRcu" ? layoutVma(req.addr ?? 0n) : vmaOf(req.vma)
           return emit(site, s, v !== undefined) && v
             ? { acquired: true, vma: KernelSteps.vmaInfo(v, shift) }
             : { acquired: false }
-        }),
+        }).pipe(
+          Effect.flatMap((outcome) =>
+            outcome === KILLED
+              ? Effect.fail(new KernelError.Killed({ rule: "L1" }))
+              : Effect.succeed(outcome),
+          ),
+        ),
       unlock: (req) =>
         at((site) => {
           onMm(req.mm)
@@ -368,69 +364,4 @@ export const compile = (program: Program, options: CompileOptions): Compiled | C
     if (e instanceof Abort) return e.error
     throw e
   }
-}
-
-/**
- * Joins the runs into one program: the steps shared by runs appear once; at each decision the
- * success branch follows inline and the failure branch is placed after it under a fresh label.
- */
-const emitTree = (
-  runs: ReadonlyArray<Run>,
-  locate: (stack: string) => Source | undefined,
-): { program: Array<Step>; sources: Array<Source | undefined> } => {
-  const program: Array<Step> = []
-  const sources: Array<Source | undefined> = []
-  let pending: string | undefined
-  let fresh = 0
-  // The labels of the rmap walks open on the path being emitted (walks hold no decisions).
-  const walks: Array<string> = []
-  const push = (step: Step, site: string | undefined) => {
-    program.push(pending === undefined ? step : { ...step, label: pending })
-    sources.push(site === undefined ? undefined : locate(site))
-    pending = undefined
-  }
-  const startsWith = (r: Run, prefix: ReadonlyArray<boolean>) =>
-    prefix.every((c, i) => r.choices[i] === c)
-  // Emits the events of the runs that share the outcome sequence `prefix`, from event `from`.
-  const node = (prefix: ReadonlyArray<boolean>, from: number): void => {
-    const run = runs.find((r) => startsWith(r, prefix))
-    if (run === undefined) {
-      push({ op: "goto", to: END }, undefined)
-      return
-    }
-    let i = from
-    for (; i < run.events.length; i++) {
-      const e = run.events[i] as Event
-      if (e.success !== undefined) break
-      if (e.walk === undefined) push(e.step, e.site)
-      else if (e.step.op === "rmapWalk") {
-        const label = `w${fresh++}`
-        walks.push(label)
-        if (pending !== undefined) push({ op: "goto", to: label }, undefined)
-        push({ ...e.step, label, done: `${label}.done` }, e.site)
-      } else {
-        const label = walks.pop() as string
-        push({ op: "rmapWalkNext", walk: label }, e.site)
-        pending = `${label}.done`
-      }
-    }
-    const decision = run.events[i]
-    if (decision === undefined) {
-      push({ op: "goto", to: END }, undefined)
-      return
-    }
-    const label = `f${fresh++}`
-    push({ ...decision.step, onFail: label } as Step, decision.site)
-    node([...prefix, true], i + 1)
-    pending = label
-    node([...prefix, false], i + 1)
-  }
-  node([], 0)
-  // The last branch needs no jump: falling off the program ends the task too.
-  const last = program[program.length - 1]
-  if (last?.op === "goto" && last.label === undefined) {
-    program.pop()
-    sources.pop()
-  }
-  return { program, sources }
 }

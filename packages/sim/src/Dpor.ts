@@ -213,11 +213,16 @@ export const search = (
   ): Node | undefined => {
     const first = enabled.find((m) => !hasMove(asleep, m))
     if (first === undefined) return undefined
+    // A kill (L11) is a choice of the task asleep in its killable wait, which another task's
+    // move can take away (the reader it waits for leaves, and the wait ends) without a race
+    // between executed moves ever showing it: each kill move awake is searched where it is
+    // enabled.
+    const kills = enabled.filter((m) => taskOf(m) !== m && m !== first && !hasMove(asleep, m))
     return {
       w,
       enabled,
       sleep: asleep,
-      backtrack: [first],
+      backtrack: [first, ...kills],
       done: [],
       last,
       woke,

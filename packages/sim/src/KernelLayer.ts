@@ -63,11 +63,17 @@ export const layer = (world: World, task: number): Layer.Layer<Kernel.Provided> 
       const s = KernelSteps.lockStep(resolver, req, "busy")
       if (s === undefined) return Effect.succeed({ acquired: true })
       if (s.op === "pteOffsetMapLock") return mapLock(s, req)
-      if (s.op === "lockVmaUnderRcu")
+      if (s.op === "lockVmaUnderRcu" || s.op === "vmaStartReadLocked")
         return Effect.map(act(s), (r) => {
           const v = r === "ran" ? world.vmaReadHeld(task, s.addr) : undefined
           return v ? { acquired: true, vma: KernelSteps.vmaInfo(v, shift) } : { acquired: false }
         })
+      if (s.op === "vmaStartWriteKillable")
+        return Effect.flatMap(act(s), (r) =>
+          r === "ran"
+            ? Effect.succeed({ acquired: true })
+            : Effect.fail(new KernelError.Killed({ rule: "L1" })),
+        )
       return Effect.map(act(s), (r) => ({ acquired: r === "ran" }))
     },
     unlock: (req) => {

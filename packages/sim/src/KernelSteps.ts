@@ -3,8 +3,8 @@
  * on a live world; `Compile` records them into a task program that the explorer interleaves.
  * Both read the same functions here, so a core program means the same steps either way.
  *
- * Steps that the world may make fail (lock_vma_under_rcu, a trylock, find_vma) carry the
- * `onFail` label given by the caller.
+ * Steps that the world may make fail (lock_vma_under_rcu, vma_start_read_locked, a trylock,
+ * find_vma, a killable wait) carry the `onFail` label given by the caller.
  *
  * @since 0.1.0
  */
@@ -32,7 +32,22 @@ export interface Resolver {
    * rmap walk's body, steps name page offsets in the tree (see `world/RmapWalk`).
    */
   readonly toPage?: (page: number) => number
+  /** The kernel's primitives as built (default: as the kernel has them). */
+  readonly primitives?: Primitives
 }
+
+/**
+ * How the kernel's lookup primitives are built. `recheck: false` models a kernel whose
+ * lock_vma_under_rcu skips its re-check after locking (V7) and whose pte_offset_map_lock does not
+ * re-read the PMD entry (P11): a bug inside the primitive, which no caller's source shows.
+ */
+export interface Primitives {
+  readonly recheck?: boolean
+}
+
+/** The `recheck: false` of a step when the primitives skip their re-check. */
+const rechecked = (r: Resolver): { readonly recheck?: false } =>
+  r.primitives?.recheck === false ? { recheck: false } : {}
 
 /** A byte address as the page number a step names (0 when absent). */
 export const vpn = (r: Resolver, addr: bigint | undefined): number => {
@@ -121,7 +136,8 @@ const target = (
 
 /**
  * The step of a lock request, or undefined for a request with no step (VMA setup: F2 needs no
- * lock). `onFail` labels the failure branch of lock_vma_under_rcu and trylocks.
+ * lock). `onFail` labels the failure branch of lock_vma_under_rcu, vma_start_read_locked,
+ * trylocks and killable waits.
  */
 export const lockStep = (
   r: Resolver,
@@ -130,9 +146,22 @@ export const lockStep = (
 ): Step | undefined => {
   // pte_offset_map_lock: map, lock, re-check the PMD entry and retry if it changed (P10, P11).
   // When no PTE table is mapped it fails: the caller then locks a new one (`pteAllocStep`).
-  if (req.lock === "pteLock") return { op: "pteOffsetMapLock", addr: vpn(r, req.addr), onFail }
+  // pte_offset_map_rw_nolock (the table mapped under RCU, or none) and the PTE lock taken on
+  // it with the pmd_same re-check: both may fail.
+  if (req.lock === "rcu" && req.attempt === "try")
+    return { op: "pteOffsetMapNolock", addr: vpn(r, req.addr), onFail }
+  if (req.lock === "pteLock" && req.attempt === "try")
+    return { op: "pteLockRevalidate", addr: vpn(r, req.addr), onFail, ...rechecked(r) }
+  if (req.lock === "pteLock")
+    return { op: "pteOffsetMapLock", addr: vpn(r, req.addr), onFail, ...rechecked(r) }
+  // vma_start_read_locked names its VMA; lock_vma_under_rcu only an address.
+  if (req.lock === "vma" && req.mode === "read" && req.vma !== undefined)
+    return { op: "vmaStartReadLocked", addr: vmaStart(r, req.vma), onFail }
   if (req.lock === "vma" && req.mode === "read")
-    return { op: "lockVmaUnderRcu", addr: vpn(r, req.addr), onFail }
+    return { op: "lockVmaUnderRcu", addr: vpn(r, req.addr), onFail, ...rechecked(r) }
+  // vma_start_write_killable: a fatal signal ends the wait with -EINTR (L11) at `onFail`.
+  if (req.lock === "vma" && req.attempt === "killable")
+    return { op: "vmaStartWriteKillable", addr: vmaStart(r, req.vma), onFail }
   if (req.lock === "vma") return { op: "vmaStartWrite", addr: vmaStart(r, req.vma) }
   if (req.lock === "rcu") return { op: "rcuReadLock" }
   const s = target(r, req)
@@ -162,7 +191,9 @@ export const unlockStep = (
   req: Kernel.LockRequest,
   how: PteHow = "mapped",
 ): Step | undefined => {
-  if (req.lock === "pteLock" && how === "mapped")
+  // pte_unmap of a table mapped without its lock; a lock taken on it is a plain unlock.
+  if (req.lock === "rcu" && req.attempt === "try") return { op: "pteUnmap", addr: vpn(r, req.addr) }
+  if (req.lock === "pteLock" && how === "mapped" && req.attempt !== "try")
     return { op: "pteUnmapUnlock", addr: vpn(r, req.addr) }
   if (req.lock === "vma") return { op: "vmaEndRead", addr: vmaStart(r, req.vma) }
   if (req.lock === "rcu") return { op: "rcuReadUnlock" }
@@ -203,6 +234,8 @@ export const operateStep = (
     const atomic = args.atomic ? { atomic: true } : {}
     return { op: "writeVma", addr, field: args.field as never, value, ...atomic }
   }
+  // ptep_get through a table mapped under RCU without its lock (P16, P17).
+  if (action === "readPte" && args.mapped) return { op: "ptepGet", addr }
   return {
     op: "do",
     action,

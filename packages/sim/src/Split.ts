@@ -15,7 +15,9 @@
  *
  * @since 0.2.0
  */
+
 import { type Asleep, type Counters, dependent, zero } from "./Dpor.js"
+import type { Step } from "./Program.js"
 import { type Violation, World, type WorldSpec } from "./World.js"
 
 /** A subtree to search: the schedule to its root and the moves asleep there. */
@@ -135,13 +137,35 @@ export const root = (initial: World, job: Job): { w: World; sleep: Array<Asleep>
   return { w, sleep: job.sleep.map((move) => ({ move, fp: w.footprint(move) })) }
 }
 
-/** Can a task of `spec` loop (a jump back to itself or an earlier step)? */
+/**
+ * The steps control may go to after step `i` of `program`: the next one, a jump's target, a
+ * failure branch, a walk's exit. An rmap walk's turn back to its head is left out: it ends once
+ * the tree's VMAs are visited, so it is no loop of the search.
+ */
+const successors = (program: ReadonlyArray<Step>, i: number): Array<number> => {
+  const at = (label: string) => program.findIndex((x) => x.label === label)
+  const s = program[i] as Step
+  if (s.op === "goto") return [at(s.to)]
+  if (s.op === "rmapWalkNext") {
+    const head = program[at(s.walk)]
+    return [head?.op === "rmapWalk" ? at(head.done) : -1]
+  }
+  const branch = "onFail" in s && s.onFail !== undefined ? [at(s.onFail)] : []
+  const exit = s.op === "rmapWalk" ? [at(s.done)] : []
+  return [i + 1, ...branch, ...exit].filter((j) => j >= 0 && j < program.length)
+}
+
+/** Can a task of `spec` loop (a cycle in its program's control flow)? */
 export const cyclic = (spec: WorldSpec): boolean =>
-  spec.tasks.some((t) =>
-    t.program.some((s, i) => {
-      const target = "onFail" in s ? s.onFail : s.op === "goto" ? s.to : undefined
-      if (target === undefined) return false
-      const j = t.program.findIndex((x) => x.label === target)
-      return j >= 0 && j <= i
-    }),
-  )
+  spec.tasks.some((t) => {
+    const state = new Uint8Array(t.program.length) // 0 new, 1 on the path, 2 done
+    const visit = (i: number): boolean => {
+      if (state[i] === 1) return true
+      if (state[i] === 2) return false
+      state[i] = 1
+      const loops = successors(t.program, i).some((j) => j >= 0 && visit(j))
+      state[i] = 2
+      return loops
+    }
+    return t.program.length > 0 && visit(0)
+  })

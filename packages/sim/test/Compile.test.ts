@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs"
-import { Address, Mm, Vma } from "@mmguard/core"
+import { type Address, Mm, Vma } from "@mmguard/core"
 import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import {
@@ -11,20 +11,24 @@ import {
   World,
   type WorldSpec,
 } from "../src/index.js"
-import {
-  api,
-  compiled,
-  fault,
-  installUnderRmap,
-  mm,
-  mprotect,
-  page,
-  truncate,
-} from "./corePaths.js"
+import { api, mm, page } from "../src/scenarios/kernel.js"
+
+const { fault, mprotect, truncate } = Scenarios.paths
+/** The library's truncation variant that installs under the i_mmap lock only (P3). */
+const installUnderRmap = Scenarios.all
+  .find((s) => s.id === "truncate")
+  ?.variants.find((v) => v.id === "install-under-rmap")?.paths.truncate as Compile.Program
+
+/** Compiles `program` for the library's layout (a failure to compile fails the test). */
+const compiled = (name: string, program: Compile.Program): Compile.Compiled => {
+  const c = Compile.compile(program, { name, mms: Scenarios.layout })
+  if (c instanceof Compile.CompileError) throw c
+  return c
+}
 
 const { anonVmaLockWrite, anonVmaOf, findVma, mmapReadLock, mmapReadTrylock } = api
-const ANON = page(600)
-const STACK = page(8300)
+const ANON = 600
+const STACK = 8300
 
 const world = (...tasks: Array<Compile.Compiled>): WorldSpec => ({
   mms: Scenarios.layout,
@@ -39,24 +43,24 @@ describe("compiling core programs into task programs", () => {
     expect(c.task.program.map((s) => `${s.label ?? ""}|${Program.show(s)}`)).toEqual([
       "|lock_vma_under_rcu(600) else goto f0",
       "|pte_offset_map_lock(600) else goto f1",
-      "|installPte(600, 42)",
+      "|installPte(600)",
       "|pte_unmap_unlock(600)",
       "|vma_end_read(512)",
       "|goto end",
       "f1|lock pte_lock(600)",
-      "|installPte(600, 42)",
+      "|installPte(600)",
       "|unlock pte_lock(600)",
       "|vma_end_read(512)",
       "|goto end",
       "f0|lock_read mmap",
       "|find_vma(600) else goto f2",
       "|pte_offset_map_lock(600) else goto f3",
-      "|installPte(600, 42)",
+      "|installPte(600)",
       "|pte_unmap_unlock(600)",
       "|unlock_read mmap",
       "|goto end",
       "f3|lock pte_lock(600)",
-      "|installPte(600, 42)",
+      "|installPte(600)",
       "|unlock pte_lock(600)",
       "|unlock_read mmap",
       "|goto end",
@@ -75,7 +79,7 @@ describe("compiling core programs into task programs", () => {
 
   it("each step points at the line of the call that made it", () => {
     const c = compiled("mprotect", mprotect(ANON))
-    const here = new URL("corePaths.ts", import.meta.url).pathname
+    const here = new URL("../src/scenarios/paths.ts", import.meta.url).pathname
     const lines = c.sources.map((s) => s && `${s.file === here}:${s.line}`)
     const source = readFileSync(here, "utf8").split("\n")
     const line = (text: string) => 1 + source.findIndex((l) => l.includes(text))
@@ -111,8 +115,8 @@ describe("compiling core programs into task programs", () => {
           }),
         )
       const spec = world(
-        compiled("merge", nested(ANON, STACK)),
-        compiled("split", nested(STACK, ANON)),
+        compiled("merge", nested(page(ANON), page(STACK))),
+        compiled("split", nested(page(STACK), page(ANON))),
       )
       const r = Explorer.explore(spec)
       expect(r.verdict).toBe("violation")
@@ -121,7 +125,9 @@ describe("compiling core programs into task programs", () => {
       const w = replay(spec, r.schedule ?? [])
       expect(w.violations[0]?.kind).toBe("deadlock")
       // Run one path alone: no deadlock (the race needs both).
-      expect(Explorer.explore(world(compiled("merge", nested(ANON, STACK)))).verdict).toBe("safe")
+      expect(
+        Explorer.explore(world(compiled("merge", nested(page(ANON), page(STACK))))).verdict,
+      ).toBe("safe")
     })
 
     it("an rmap walk becomes the world's walk loop, its body in the tree's page offsets", () => {
@@ -139,6 +145,24 @@ describe("compiling core programs into task programs", () => {
       const install = compiled("install", installUnderRmap)
       expect(install.paths).toBe(1)
       expect(install.task.program.map((s) => s.op)).toContain("lock")
+    })
+
+    it("a decision inside an rmap walk's body branches the body; the branches meet at its next VMA", () => {
+      // retract_page_tables as the library writes it: per VMA, a table mapped under RCU (or
+      // none), then the PMD lock and the PTE lock with the pmd_same re-check (or changed).
+      const retract = Scenarios.all.find((x) => x.id === "retract-revalidate")?.paths
+        .khugepaged as Compile.Program
+      const c = compiled("khugepaged", retract)
+      expect(c.paths).toBe(3)
+      const program = c.task.program
+      expect(program.filter((s) => s.op === "rmapWalkNext")).toHaveLength(1)
+      const next = program.find((s) => s.op === "rmapWalkNext")
+      // Every branch of the body that does not fall through to it jumps to it.
+      expect(program.filter((s) => s.op === "goto" && s.to === next?.label)).toHaveLength(2)
+      const w = new World(world(c))
+      while (!w.finished()) w.step(0)
+      expect(w.violations).toEqual([])
+      expect(w.mms.get("proc")?.pt.pteTablePfn(2048)).toBeUndefined()
     })
 
     it("a trylock is explored both ways", () => {
@@ -175,19 +199,6 @@ describe("compiling core programs into task programs", () => {
           ),
         ),
       ).toBe("defect")
-    })
-    it("a decision inside an rmap walk's body", () => {
-      const { addressSpace, iMmapLockRead, lockVmaUnderRcu, vmaIntervalTreeForeach } = api
-      const pgoff = Effect.runSync(Address.pgoff(2048))
-      const walk = iMmapLockRead(addressSpace("libfoo"), (locked) =>
-        vmaIntervalTreeForeach(locked, pgoff, pgoff, () =>
-          lockVmaUnderRcu(mm, page(2048), {
-            onLocked: () => Effect.void,
-            onFallback: () => Effect.void,
-          }),
-        ),
-      )
-      expect(reason(walk)).toBe("walk")
     })
     it("a program on an mm the world lacks", () => {
       expect(reason(mmapReadLock(Mm.make("other"), () => Effect.void))).toBe("mm")

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest"
-import { Explorer, Program, replay, Scenarios, Scheduler, type WorldSpec } from "../src/index.js"
+import {
+  Explorer,
+  Program,
+  replay,
+  Scenarios,
+  Scheduler,
+  type World,
+  type WorldSpec,
+} from "../src/index.js"
 
 const FILE = 2100
 const scenario = Scenarios.all.find((s) => s.id === "pte-map-lock")
@@ -8,37 +16,44 @@ const FAULT = 0
 const KHUGEPAGED = 1
 // fault: mmap read lock, find_vma, then pte_offset_map_lock's first step (map, inside RCU).
 const mapped = [FAULT, FAULT, FAULT]
-// khugepaged: i_mmap, pmd and pte locks, retract, three unlocks, then synchronize_rcu waits.
-const retracted = Array.from({ length: 8 }, () => KHUGEPAGED)
+/** `w` with khugepaged's retract_page_tables run to its end (it takes no lock the fault holds). */
+const retracted = (w: World): World => {
+  while (w.tasks[KHUGEPAGED]?.status !== "done") w.step(KHUGEPAGED)
+  return w
+}
 
 describe("pte_offset_map_lock (P11)", () => {
   it("re-reads the PMD entry after locking: a retracted table sends it round again, to its failure branch", () => {
-    const w = Scheduler.run(scenario.spec, {
-      kind: "explicit",
-      schedule: [...mapped, ...retracted, FAULT, FAULT, FAULT, FAULT, KHUGEPAGED],
-    })
+    const w = retracted(replay(scenario.spec, mapped))
+    const before = w.mms.get("proc")?.pt.pteTablePfn(FILE)
+    expect(before).toBeUndefined()
+    while (!w.finished()) w.step(FAULT)
     expect(w.violations).toEqual([])
-    expect(w.finished()).toBe(true)
-    // The fault found no table the second time round and installed nothing.
-    expect(w.mms.get("proc")?.pt.read(FILE)).toBe(0)
-    expect(w.mms.get("proc")?.pt.pteTablePfn(FILE)).toBeUndefined()
+    // The fault found no table the second time round: pte_alloc_map_lock gave it a new one.
+    expect(w.mms.get("proc")?.pt.read(FILE)).not.toBe(0)
+    expect(w.mms.get("proc")?.pt.pteTablePfn(FILE)).toBeDefined()
   })
 
-  it("khugepaged's grace period waits for the fault's RCU section opened by the map", () => {
-    const w = Scheduler.run(scenario.spec, {
-      kind: "explicit",
-      schedule: [...mapped, ...retracted],
-    })
+  it("a grace period after the retract waits for the fault's RCU section opened by the map", () => {
+    // retract_page_tables frees the table with pte_free_defer; a synchronize_rcu after it waits.
+    const spec: WorldSpec = {
+      ...scenario.spec,
+      tasks: scenario.spec.tasks.map((t) =>
+        t.name === "khugepaged" ? { ...t, program: [...t.program, { op: "synchronizeRcu" }] } : t,
+      ),
+    }
+    const w = replay(spec, mapped)
+    for (let i = 0; i < 50 && w.runnable().includes(KHUGEPAGED); i++) w.step(KHUGEPAGED)
+    expect(w.tasks[KHUGEPAGED]?.status).toBe("blocked")
     expect(w.runnable()).toEqual([FAULT])
     expect(w.frames.pendingFrees).toHaveLength(1)
   })
 
   it("without the re-check the fault installs under the lock of a retracted table, reported as P11", () => {
     const bug = scenario.variants.find((v) => v.id === "no-recheck")?.spec as WorldSpec
-    const w = Scheduler.run(bug, {
-      kind: "explicit",
-      schedule: [...mapped, ...retracted, FAULT, FAULT],
-    })
+    const w = retracted(replay(bug, mapped))
+    w.step(FAULT)
+    w.step(FAULT)
     expect(w.violations[0]).toMatchObject({ rule: "P11", kind: "rule" })
     expect(w.violations[0]?.message).toMatch(/re-read the PMD entry after locking/)
     const found = Explorer.explore(bug)

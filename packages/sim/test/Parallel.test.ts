@@ -73,7 +73,9 @@ describe("Explorer progress", () => {
   it("reports states, executions, depth and rate while it searches", () => {
     const seen: Array<Explorer.Progress> = []
     const { fault, mprotect, reclaim } = Scenarios.paths
-    const programs = [mprotect(600), reclaim(true), ...[0, 1].map((i) => fault(601 + i))]
+    const programs = [mprotect(600), reclaim, ...[0, 1].map((i) => fault(601 + i))].map(
+      (p) => Scenarios.task("t", p).program,
+    )
     const r = Explorer.explore(spec(programs), {
       onProgress: (p) => seen.push(p),
       progressMillis: 0,

@@ -1,6 +1,10 @@
 // The kernel's munmap under the downgraded lock (P7 rev 2) and rmap walks (issue 11, parts 1-2).
+// Library paths are the scenario library's core programs, compiled; the world-level cases that
+// core cannot write (a truncation by address, malformed walks) are step programs.
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import {
+  Compile,
   Explorer,
   isSimError,
   type Program,
@@ -10,26 +14,60 @@ import {
   World,
   type WorldSpec,
 } from "../src/index.js"
-import {
-  fault,
-  fileRmapWalk,
-  munmap,
-  ptdump,
-  reclaim,
-  truncate,
-  truncateWalk,
-} from "../src/scenarios/paths.js"
-import { ANON, FILE, task, world } from "../src/scenarios/Scenario.js"
+import { api, libfoo as libfooMapping, mm, page, pgoff } from "../src/scenarios/kernel.js"
 
-const ranAlone = (program: ReadonlyArray<Program.Step>) =>
-  Scheduler.run(world(task("solo", program)), { kind: "roundRobin" })
+const { ANON, FILE, layout, task } = Scenarios
+const { fault, munmap, ptdump, reclaim, truncate } = Scenarios.paths
+
+/** A world of the library's layout running step programs. */
+const steps = (...tasks: ReadonlyArray<[string, ReadonlyArray<Program.Step>]>): WorldSpec => ({
+  mms: layout,
+  tasks: tasks.map(([name, program]) => ({ name, mm: "proc", program })),
+})
+/** A world of the library's layout running core programs. */
+const world = (...paths: ReadonlyArray<[string, Compile.Program]>): WorldSpec =>
+  Scenarios.world(Object.fromEntries(paths))
+
+const ranAlone = (program: Compile.Program | ReadonlyArray<Program.Step>) =>
+  Scheduler.run(
+    Array.isArray(program) ? steps(["solo", program]) : world(["solo", program as Compile.Program]),
+    { kind: "roundRobin" },
+  )
+
+/** The older munmap of [start, end): all of it under the mmap write lock. */
+const munmapWriteLocked = (start: number, end: number): Compile.Program =>
+  api.mmapWriteLock(mm, (lock) =>
+    Effect.gen(function* () {
+      const vma = yield* api.findVma(lock, page(start))
+      const detached = yield* api.vmaStartWrite(vma, api.detachVma(vma))
+      yield* api.zapRange(vma, page(start), page(end))
+      yield* api.freePgtables(lock, page(start), page(end), detached)
+    }),
+  )
+
+/** A munmap that downgrades before detaching: the detach needs the write locks (L7). */
+const downgradeFirst: Compile.Program = api.mmapWriteDowngrade(mm, (lock) =>
+  // @ts-expect-error LockRequired<"MmapWriteLock", "proc">
+  api.downgradePhases(api.findVma(lock, page(ANON)), (vma) => api.detachVma(vma)),
+)
+
+/** The walk of libfoo's pages without its i_mmap lock: head, end, and the label it leaves to. */
+const walkHead: Program.Step = {
+  op: "rmapWalk",
+  lock: "iMmap",
+  file: "libfoo",
+  first: 2048,
+  last: 2559,
+  done: "out",
+  label: "each",
+}
 
 const proc = (w: World) => w.mms.get("proc")
 const libfoo = (w: World) => w.files.get("libfoo")?.iMmap
 
 describe("munmap under the downgraded mmap lock (P7 rev 2)", () => {
   it("detach under the write lock, downgrade, zap, free under the read lock: accepted", () => {
-    const before = Scheduler.run(world(), { kind: "roundRobin" })
+    const before = Scheduler.run(steps(), { kind: "roundRobin" })
     const w = ranAlone(munmap("file"))
     expect(w.violations).toEqual([])
     expect(w.finished()).toBe(true)
@@ -41,12 +79,15 @@ describe("munmap under the downgraded mmap lock (P7 rev 2)", () => {
   })
 
   it("the write-locked form stays valid, racing the same tasks", () => {
-    for (const vma of ["anon", "file"] as const) {
+    for (const [start, end, addr] of [
+      [512, 1024, ANON],
+      [2048, 2560, FILE],
+    ] as const) {
       const r = Explorer.explore(
         world(
-          task("munmap", munmap(vma, { downgrade: false })),
-          task("fault", fault(vma === "anon" ? ANON : FILE)),
-          task("ptdump", ptdump()),
+          ["munmap", munmapWriteLocked(start, end)],
+          ["fault", fault(addr)],
+          ["ptdump", ptdump],
         ),
       )
       expect(r.violation).toBeUndefined()
@@ -59,10 +100,10 @@ describe("munmap under the downgraded mmap lock (P7 rev 2)", () => {
   }, () => {
     const r = Explorer.explore(
       world(
-        task("munmap", munmap("file")),
-        task("fault", fault(FILE)),
-        task("truncate", truncateWalk),
-        task("ptdump", ptdump()),
+        ["munmap", munmap("file")],
+        ["fault", fault(FILE)],
+        ["truncate", truncate],
+        ["ptdump", ptdump],
       ),
       { maxMillis: 100_000 },
     )
@@ -71,10 +112,13 @@ describe("munmap under the downgraded mmap lock (P7 rev 2)", () => {
   })
 
   it("a free under the read lock while the VMA is still attached is P7, naming the VMA", () => {
-    const w = ranAlone(munmap("file", { detach: false }))
+    const attached = Scenarios.all
+      .find((s) => s.id === "munmap")
+      ?.variants.find((v) => v.id === "free-attached")?.paths.munmap as Compile.Program
+    const w = ranAlone(attached)
     expect(w.violations[0]).toMatchObject({ rule: "P7", kind: "rule" })
     expect(w.violations[0]?.message).toMatch(
-      /VMA \d+ \[2048, 2560\) spanning the range is still attached/,
+      /VMA \d+ \[512, 1024\) spanning the range is still attached/,
     )
   })
 
@@ -94,17 +138,18 @@ describe("munmap under the downgraded mmap lock (P7 rev 2)", () => {
   })
 
   it("free_pgtables waits for an rmap walker's lock to unlink the VMA, then frees", () => {
-    const spec = world(task("truncate", truncateWalk), task("munmap", munmap("file")))
-    // The walker takes i_mmap and binds the VMA; munmap detaches, downgrades, zaps, then sleeps.
-    const w = replay(spec, [0, 0, 1, 1, 1, 1, 1, 1])
-    expect(w.tasks[1]).toMatchObject({ status: "blocked", pc: 5 })
+    const spec = world(["truncate", truncate], ["munmap", munmap("file")])
+    // The walker takes i_mmap and binds the VMA; munmap finds, write-locks and detaches the VMA,
+    // downgrades, zaps, then sleeps in free_pgtables.
+    const w = replay(spec, [0, 0, 1, 1, 1, 1, 1, 1, 1])
+    expect(w.tasks[1]).toMatchObject({ status: "blocked" })
+    expect(w.tasks[1]?.program[w.tasks[1]?.pc ?? 0]).toMatchObject({ action: "freePgtables" })
     expect(libfoo(w)?.size).toBe(1)
     // The walker zaps the detached VMA it bound (no false P4), ends the walk and unlocks.
     for (const m of [0, 0, 0, 0]) w.step(m)
     expect(w.tasks[0]?.status).toBe("done")
     expect(w.runnable()).toEqual([1])
-    w.step(1)
-    w.step(1)
+    while (!w.finished()) w.step(1)
     expect(w.violations).toEqual([])
     expect(w.finished()).toBe(true)
     expect(libfoo(w)?.size).toBe(0)
@@ -112,7 +157,7 @@ describe("munmap under the downgraded mmap lock (P7 rev 2)", () => {
 
   it("the scenario library's munmap is this one, and its variants are caught with their rule", () => {
     const sc = Scenarios.all.find((s) => s.id === "munmap")
-    expect(sc?.spec.tasks.map((t) => t.name)).toEqual(["munmap", "fault"])
+    expect(sc?.spec.tasks.map((t) => t.name)).toEqual(["munmap", "fault", "truncate", "ptdump"])
     expect(sc?.spec.tasks[0]?.program.some((s) => s.op === "mmapWriteDowngrade")).toBe(true)
     expect(sc?.variants.map((v) => [v.id, v.expected.rule])).toEqual([
       ["no-zap", "P7"],
@@ -121,26 +166,38 @@ describe("munmap under the downgraded mmap lock (P7 rev 2)", () => {
   })
 
   it("detaching after mmap_write_downgrade, under the read lock, is caught with L7", () => {
-    const w = ranAlone(munmap("anon", { downgradeFirst: true }))
+    const w = ranAlone(downgradeFirst)
     expect(w.violations[0]).toMatchObject({ rule: "L7", kind: "rule" })
   })
 })
 
 describe("rmap walks (vma_interval_tree_foreach, anon_vma_interval_tree_foreach)", () => {
   it("truncation by address racing munmap is a false P4; the rmap walk is safe", () => {
-    const byAddress = Explorer.explore(
-      world(task("truncate", truncate), task("munmap", munmap("file"))),
-    )
+    // Truncation naming its VMA by address: core cannot write it (a VMA handle comes from a
+    // lookup or a walk), so it is a step program.
+    const byAddress = Explorer.explore({
+      mms: layout,
+      tasks: [
+        {
+          name: "truncate",
+          mm: "proc",
+          program: [
+            { op: "lock", lock: "iMmap", file: "libfoo", mode: "read" },
+            { op: "do", action: "zapRange", addr: 2048, end: 2560 },
+            { op: "unlock", lock: "iMmap", file: "libfoo", mode: "read" },
+          ],
+        },
+        task("munmap", munmap("file")),
+      ],
+    })
     expect(byAddress.violation).toMatchObject({ rule: "P4", kind: "rule" })
-    const walk = Explorer.explore(
-      world(task("truncate", truncateWalk), task("munmap", munmap("file"))),
-    )
+    const walk = Explorer.explore(world(["truncate", truncate], ["munmap", munmap("file")]))
     expect(walk.verdict).toBe("safe")
   })
 
   it("visits every VMA mapping the range, in tree order, with addresses translated by pgoff", () => {
     // libfoo's pages 2048.. are mapped twice: at 2048 and, by a second VMA, at 4096.
-    const spec: WorldSpec = {
+    let spec: WorldSpec = {
       mms: [
         {
           name: "proc",
@@ -151,14 +208,16 @@ describe("rmap walks (vma_interval_tree_foreach, anon_vma_interval_tree_foreach)
           ],
         },
       ],
-      tasks: [
-        {
-          name: "truncate",
-          mm: "proc",
-          program: fileRmapWalk([{ op: "do", action: "zapRange", addr: 2048, end: 2101 }]),
-        },
-      ],
+      tasks: [],
     }
+    const zapHead = api.iMmapLockRead(libfooMapping, (locked) =>
+      api.vmaIntervalTreeForeach(locked, pgoff(2048), pgoff(2559), (vma) =>
+        api.zapRange(vma, page(2048), page(2101)),
+      ),
+    )
+    const c = Compile.compile(zapHead, { name: "truncate", mms: spec.mms })
+    if (c instanceof Compile.CompileError) throw c
+    spec = { ...spec, tasks: [c.task] }
     const w = new World(spec)
     const bound: Array<unknown> = []
     while (!w.finished()) {
@@ -179,8 +238,8 @@ describe("rmap walks (vma_interval_tree_foreach, anon_vma_interval_tree_foreach)
   })
 
   it("binds the VMA for the body: its locks and lookups resolve to it (rmap-stabilised)", () => {
-    const w = new World(world(task("truncate", truncateWalk), task("munmap", munmap("file"))))
-    for (const m of [0, 0, 1, 1, 1]) w.step(m) // walker bound the VMA; munmap detached it
+    const w = new World(world(["truncate", truncate], ["munmap", munmap("file")]))
+    for (const m of [0, 0, 1, 1, 1, 1]) w.step(m) // walker bound the VMA; munmap detached it
     expect(proc(w)?.find(FILE)).toBeUndefined()
     expect(w.tasks[0]?.walk).toMatchObject({ head: 1, index: 0 })
     expect(w.vmaFor(0, FILE)?.start).toBe(2048)
@@ -188,11 +247,11 @@ describe("rmap walks (vma_interval_tree_foreach, anon_vma_interval_tree_foreach)
   })
 
   it("a walk without the tree's rmap lock is reported (L4); reading the VMAs then fails L6", () => {
-    const w = ranAlone(
-      fileRmapWalk([])
-        .slice(1, -1)
-        .concat([{ op: "goto", to: "end", label: "out" }]),
-    )
+    const w = ranAlone([
+      walkHead,
+      { op: "rmapWalkNext", walk: "each" },
+      { op: "goto", to: "end", label: "out" },
+    ])
     expect(w.violations[0]).toMatchObject({ rule: "L4", kind: "misuse" })
     expect(w.violations[1]).toMatchObject({ rule: "L6", kind: "rule" })
   })
@@ -207,9 +266,7 @@ describe("rmap walks (vma_interval_tree_foreach, anon_vma_interval_tree_foreach)
 
   it("reclaim walking the anon_vma, racing the kernel's munmap of the VMA, is safe", () => {
     // The page's anon_vma outlives the VMA's place in the mm: no false "no anon_vma" (L4).
-    const r = Explorer.explore(
-      world(task("reclaim", reclaim(true)), task("munmap", munmap("anon"))),
-    )
+    const r = Explorer.explore(world(["reclaim", reclaim], ["munmap", munmap("anon")]))
     expect(r.violation).toBeUndefined()
     expect(r.verdict).toBe("safe")
   })
@@ -222,8 +279,8 @@ describe("rmap walks (vma_interval_tree_foreach, anon_vma_interval_tree_foreach)
   })
 
   it("the validator checks the loop's shape", () => {
-    const bad = (program: ReadonlyArray<unknown>) => World.make(world(task("w", program as never)))
-    const head = fileRmapWalk([])[1] as Program.Step
+    const bad = (program: ReadonlyArray<unknown>) => World.make(steps(["w", program as never]))
+    const head = walkHead
     expect(bad([head, { op: "rcuReadLock", label: "out" }])).toMatchObject({
       kind: "InvalidProgram",
       step: 0,
@@ -254,9 +311,9 @@ describe("rmap walks (vma_interval_tree_foreach, anon_vma_interval_tree_foreach)
       path: ["lock"],
       message: expect.stringContaining('walks the tree of "iMmap" or "anonVma", got "mmap"'),
     })
-    expect(isSimError(bad(fileRmapWalk([])))).toBe(false)
+    expect(isSimError(bad([head, { op: "rmapWalkNext", walk: "each", label: "out" }]))).toBe(false)
     // An external driver cannot loop: World.act refuses the walk steps.
-    const w = new World(world(task("driver", [])))
+    const w = new World(steps(["driver", []]))
     expect(w.act(0, head)).toMatchObject({ kind: "InvalidProgram", path: ["op"] })
   })
 })

@@ -134,14 +134,16 @@ const coreCell = (id: string): string => {
 const scenarioCell = (id: string): string => {
   const shown = Scenarios.all.flatMap((s) => [
     ...(s.rules.includes(id) ? [s.id] : []),
-    ...s.variants.filter((v) => v.expected.rule === id).map((v) => `${s.id}/${v.id}`),
+    ...s.variants
+      .filter((v) => v.expected.rule === id)
+      .map((v) => `${s.id}/${v.id}${v.caught === "compile" ? " (types)" : ""}`),
   ])
   return shown.length > 0 ? shown.join(", ") : `— (${noScenario[id] ?? "none"})`
 }
 
 const render = (): string =>
   [
-    '| rule | core (rule-table rows, typed unless "row only"; typed calls and tables) | sim (modules) | scenarios (`id`, `id/variant` catches it) |',
+    '| rule | core (rule-table rows, typed unless "row only"; typed calls and tables) | sim (modules) | scenarios (`id`, `id/variant` catches it; (types): rejected by core\'s types too) |',
     "| --- | --- | --- | --- |",
     ...ids.map(
       (id) =>

@@ -18,18 +18,38 @@ import { ANON, FILE, STACK } from "./steps.js"
 
 const world = (...tasks: WorldSpec["tasks"]): WorldSpec => ({ mms: Scenarios.layout, tasks })
 
-/** A scheduler puzzle: the generic hints come after the puzzle's own. */
+/**
+ * A scheduler puzzle: the generic hints come after the puzzle's own. Its worlds are built at
+ * their first read (sim compiles the library's paths then), so the menu shows without them.
+ */
 export const scheduler = (
-  p: Omit<SchedulerPuzzle, "kind" | "hints"> & { readonly hints?: ReadonlyArray<string> },
-): SchedulerPuzzle => ({
-  kind: "scheduler",
-  ...p,
-  hints: [
-    ...(p.hints ?? []),
-    "Read both programs line by line: where could the other task slip in between two lines?",
-    "Undo (u) costs nothing: try an order, step back, try another.",
-  ],
-})
+  p: Omit<SchedulerPuzzle, "kind" | "hints" | "spec" | "fixed"> & {
+    readonly hints?: ReadonlyArray<string>
+    readonly spec: () => WorldSpec
+    readonly fixed: () => WorldSpec
+  },
+): SchedulerPuzzle => {
+  const { spec, fixed, ...rest } = p
+  let flawed: WorldSpec | undefined
+  let correct: WorldSpec | undefined
+  return {
+    kind: "scheduler",
+    ...rest,
+    hints: [
+      ...(p.hints ?? []),
+      "Read both programs line by line: where could the other task slip in between two lines?",
+      "Undo (u) costs nothing: try an order, step back, try another.",
+    ],
+    get spec() {
+      flawed ??= spec()
+      return flawed
+    },
+    get fixed() {
+      correct ??= fixed()
+      return correct
+    },
+  }
+}
 
 const goal = (g: Consequence) => g
 const scenarioSpec = (id: string): WorldSpec =>
@@ -48,9 +68,9 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "The fault holds a VMA read lock and then asks for the mmap lock; mprotect holds the mmap write lock and waits in vma_start_write for that very reader. Neither can go on: a VMA read lock must never be held while taking the mmap lock (L9). vma_start_write waits for readers (V4).",
     kernel: "do_user_addr_fault, lock_vma_under_rcu; mprotect_fixup -> vma_start_write",
-    spec: Scenarios.all.find((s) => s.id === "page-fault")?.variants[1]?.spec ?? world(),
+    spec: () => Scenarios.all.find((s) => s.id === "page-fault")?.variants[1]?.spec ?? world(),
     addr: ANON,
-    fixed: scenarioSpec("page-fault"),
+    fixed: () => scenarioSpec("page-fault"),
   }),
   scheduler({
     id: "sched-fault-vs-munmap",
@@ -63,15 +83,17 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "When lock_vma_under_rcu fails (the VMA is write-locked, V3), the fault must fall back to the mmap read lock and look the VMA up again. This one installed anyway, with no lock that keeps the VMA: munmap had already taken the VMA away, so the page is mapped where no VMA is and will never be freed (P3).",
     kernel: "do_user_addr_fault -> lock_vma_under_rcu / mmap_read_lock fallback; do_vmi_munmap",
-    spec: world(
-      lib("page-fault", "fault", "no-fallback"),
-      task("munmap", munmap(ANON, 512, 1024, { vmaWrite: true, downgrade: "none" })),
-    ),
+    spec: () =>
+      world(
+        lib("page-fault", "fault", "no-fallback"),
+        task("munmap", munmap(ANON, 512, 1024, { vmaWrite: true, downgrade: "none" })),
+      ),
     addr: ANON,
-    fixed: world(
-      lib("page-fault", "fault"),
-      task("munmap", munmap(ANON, 512, 1024, { vmaWrite: true, downgrade: "none" })),
-    ),
+    fixed: () =>
+      world(
+        lib("page-fault", "fault"),
+        task("munmap", munmap(ANON, 512, 1024, { vmaWrite: true, downgrade: "none" })),
+      ),
   }),
   scheduler({
     id: "sched-munmap-reader",
@@ -83,15 +105,17 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "Detaching a VMA needs its write lock (V7), and vma_start_write waits for the readers (L3): this munmap skipped it, so the fault kept using a VMA that was no longer in the tree and could be freed. A VMA read lock promises stability (L5) only if writers take the write lock.",
     kernel: "do_vmi_munmap -> vma_start_write -> vma_mark_detached",
-    spec: world(
-      task("munmap", munmap(ANON, 512, 1024, { vmaWrite: false, downgrade: "none" })),
-      lib("page-fault", "fault"),
-    ),
+    spec: () =>
+      world(
+        task("munmap", munmap(ANON, 512, 1024, { vmaWrite: false, downgrade: "none" })),
+        lib("page-fault", "fault"),
+      ),
     addr: ANON,
-    fixed: world(
-      task("munmap", munmap(ANON, 512, 1024, { vmaWrite: true, downgrade: "none" })),
-      lib("page-fault", "fault"),
-    ),
+    fixed: () =>
+      world(
+        task("munmap", munmap(ANON, 512, 1024, { vmaWrite: true, downgrade: "none" })),
+        lib("page-fault", "fault"),
+      ),
   }),
   scheduler({
     id: "sched-two-mprotects",
@@ -104,12 +128,11 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "vm_flags is written under the mmap write lock and the VMA write lock (F3, L7). Under the read lock two writers run at once: the second writes back a value it read before the first wrote, and the first change is lost.",
     kernel: "do_mprotect_pkey -> mprotect_fixup -> vm_flags_reset",
-    spec: world(task("mprotect A", mprotectRmw("read")), task("mprotect B", mprotectRmw("read"))),
+    spec: () =>
+      world(task("mprotect A", mprotectRmw("read")), task("mprotect B", mprotectRmw("read"))),
     addr: ANON,
-    fixed: world(
-      task("mprotect A", mprotectRmw("write")),
-      task("mprotect B", mprotectRmw("write")),
-    ),
+    fixed: () =>
+      world(task("mprotect A", mprotectRmw("write")), task("mprotect B", mprotectRmw("write"))),
   }),
   scheduler({
     id: "sched-stack-vs-fault",
@@ -121,9 +144,10 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "vm_start places the VMA in the tree and the rmap: it changes only under the mmap write lock, the VMA write lock and the rmap write lock (F1). Stack expansion takes vma_start_write precisely so that faults holding the VMA read lock are not surprised (V6).",
     kernel: "expand_downwards -> vma_start_write -> anon_vma_lock_write",
-    spec: world(lib("stack-expansion", "expand", "no-vma-write"), lib("stack-expansion", "fault")),
+    spec: () =>
+      world(lib("stack-expansion", "expand", "no-vma-write"), lib("stack-expansion", "fault")),
     addr: STACK,
-    fixed: scenarioSpec("stack-expansion"),
+    fixed: () => scenarioSpec("stack-expansion"),
   }),
   scheduler({
     id: "sched-reclaim-vs-fault",
@@ -136,9 +160,9 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "Reclaim may change entries under the rmap lock (P5), but every entry change also holds that table's lock (P8): the fault held it and counted on no one else changing its table meanwhile.",
     kernel: "shrink_folio_list -> folio_referenced -> ptep_clear_flush_young",
-    spec: world(lib("reclaim", "reclaim", "no-pte-lock"), lib("reclaim", "fault")),
+    spec: () => world(lib("reclaim", "reclaim", "no-pte-lock"), lib("reclaim", "fault")),
     addr: 512,
-    fixed: scenarioSpec("reclaim"),
+    fixed: () => scenarioSpec("reclaim"),
   }),
   scheduler({
     id: "sched-truncate-vs-munmap",
@@ -150,15 +174,17 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "An rmap lock is enough to zap (P4) but never to install (P3): munmap zaps and frees while the VMA is still reachable through the rmap, so an install in that window maps a page no VMA covers.",
     kernel: "unmap_mapping_range vs do_vmi_munmap -> unmap_region",
-    spec: world(
-      lib("truncate", "truncate", "install-under-rmap"),
-      task("munmap", munmap(FILE, 2048, 2560, { vmaWrite: true, downgrade: "none" })),
-    ),
+    spec: () =>
+      world(
+        lib("truncate", "truncate", "install-under-rmap"),
+        task("munmap", munmap(FILE, 2048, 2560, { vmaWrite: true, downgrade: "none" })),
+      ),
     addr: FILE,
-    fixed: world(
-      lib("truncate", "truncate"),
-      task("munmap", munmap(FILE, 2048, 2560, { vmaWrite: true, downgrade: "none" })),
-    ),
+    fixed: () =>
+      world(
+        lib("truncate", "truncate"),
+        task("munmap", munmap(FILE, 2048, 2560, { vmaWrite: true, downgrade: "none" })),
+      ),
   }),
   scheduler({
     id: "sched-writer-vs-remap",
@@ -170,9 +196,9 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "The order is mmap_lock before i_mmap_rwsem (O1, and mm/filemap.c's list, O2). The write path took them the other way round: each task holds what the other waits for (O3).",
     kernel: "mm/rmap.c lock order; mremap -> move_vma vs a write path faulting user pages",
-    spec: world(lib("truncate", "writer", "lock-inversion"), task("mremap", fileRemapLocks)),
+    spec: () => world(lib("truncate", "writer", "lock-inversion"), task("mremap", fileRemapLocks)),
     addr: FILE,
-    fixed: world(task("writer", writerInOrder), task("mremap", fileRemapLocks)),
+    fixed: () => world(task("writer", writerInOrder), task("mremap", fileRemapLocks)),
   }),
   scheduler({
     id: "sched-reclaim-i386",
@@ -184,12 +210,12 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "Folding removes levels, not rules: the PTE table still has its lock (P9) and every entry change holds it (P8), on every architecture (P1).",
     kernel: "ptep_clear_flush_young on i386 (pgtable-nopmd.h)",
-    spec: {
+    spec: () => ({
       ...world(lib("reclaim", "reclaim", "no-pte-lock"), lib("reclaim", "fault")),
       arch: Arch.i386,
-    },
+    }),
     addr: 512,
-    fixed: { ...scenarioSpec("reclaim"), arch: Arch.i386 },
+    fixed: () => ({ ...scenarioSpec("reclaim"), arch: Arch.i386 }),
   }),
   scheduler({
     id: "sched-khugepaged-vs-fault",
@@ -203,9 +229,9 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "khugepaged may free an empty PTE table under only the i_mmap read lock, the PMD lock and the PTE lock (P15), after an RCU grace period (P10). So pte_offset_map_lock re-reads the PMD entry once it holds the lock (P11, P16); without that, the fault locks and writes a table that is gone. Allocating a table follows the same shape: check, lock, check again (P12).",
     kernel: "do_fault -> pte_offset_map_lock vs khugepaged -> retract_page_tables",
-    spec: Scenarios.all.find((s) => s.id === "pte-map-lock")?.variants[0]?.spec ?? world(),
+    spec: () => Scenarios.all.find((s) => s.id === "pte-map-lock")?.variants[0]?.spec ?? world(),
     addr: FILE,
-    fixed: scenarioSpec("pte-map-lock"),
+    fixed: () => scenarioSpec("pte-map-lock"),
   }),
   scheduler({
     id: "sched-mremap-vs-reclaim",
@@ -218,9 +244,9 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "move_page_tables moves whole tables, which rmap walkers reach without the mmap lock: it needs the rmap write locks too (take_rmap_locks, P14). Without them reclaim writes into a table that has moved away.",
     kernel: "mremap -> move_vma -> move_page_tables (take_rmap_locks)",
-    spec: world(lib("mremap", "mremap", "no-rmap-lock"), lib("mremap", "reclaim")),
+    spec: () => world(lib("mremap", "mremap", "no-rmap-lock"), lib("mremap", "reclaim")),
     addr: 512,
-    fixed: scenarioSpec("mremap"),
+    fixed: () => scenarioSpec("mremap"),
   }),
   scheduler({
     id: "sched-munmap-downgrade",
@@ -233,12 +259,13 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "The kernel's munmap write-locks and detaches the VMAs, then downgrades (V5) and frees the page tables under the read lock: only detached VMAs make that safe (P7). This one downgraded before detaching, and downgrading bumps mm_lock_seq so no VMA's vm_lock_seq matches it any more (V1): every VMA write lock ends (V2), and the detach no longer excludes the fault that got in through the VMA lock: it goes on using a VMA that is gone.",
     kernel: "do_vmi_munmap -> vms_complete_munmap_vmas -> mmap_write_downgrade -> vms_clear_ptes",
-    spec: world(
-      task("munmap", munmap(ANON, 512, 1024, { vmaWrite: false, downgrade: "early" })),
-      lib("page-fault", "fault"),
-    ),
+    spec: () =>
+      world(
+        task("munmap", munmap(ANON, 512, 1024, { vmaWrite: false, downgrade: "early" })),
+        lib("page-fault", "fault"),
+      ),
     addr: ANON,
-    // The kernel's munmap, racing the fault and a ptdump walk (sim's library scenario).
-    fixed: scenarioSpec("munmap"),
+    // The kernel's munmap of the anonymous VMA (sim's library), racing the fault.
+    fixed: () => world(lib("ptdump", "munmap"), lib("page-fault", "fault")),
   }),
 ]

@@ -71,8 +71,8 @@ export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "munmap detaches its VMAs under the write lock, downgrades (V5) and frees their tables under the read lock (P7). So a walk of a range no VMA covers needs the mmap WRITE lock (P6): under the read lock it meets tables being freed.",
     kernel: "walk_page_range_debug (ptdump) vs do_vmi_munmap",
-    spec: world(lib("munmap", "munmap"), task("ptdump", debugWalk)),
-    fixed: world(lib("munmap", "munmap"), lib("ptdump", "ptdump")),
+    spec: () => world(lib("ptdump", "munmap"), task("ptdump", debugWalk)),
+    fixed: () => world(lib("ptdump", "munmap"), lib("ptdump", "ptdump")),
     addr: ANON,
   }),
   scheduler({
@@ -88,8 +88,8 @@ export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
       "Since 6.14 a zap may free the PTE tables it emptied, after an RCU grace period (P17). A walker of that range must expect its table to vanish: lock, then check the PMD entry still points at it (P16, P11).",
     kernel:
       "zap_pte_range with PT_RECLAIM (try_get_and_clear_pmd) vs do_fault -> pte_offset_map_lock",
-    spec: world(task("truncate", zapReclaim), lib("pte-map-lock", "fault", "no-recheck")),
-    fixed: world(task("truncate", zapReclaim), lib("pte-map-lock", "fault")),
+    spec: () => world(task("truncate", zapReclaim), lib("pte-map-lock", "fault", "no-recheck")),
+    fixed: () => world(task("truncate", zapReclaim), lib("pte-map-lock", "fault")),
     addr: 2048,
   }),
   scheduler({
@@ -120,8 +120,8 @@ export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "memory_failure takes the anon_vma lock, then (through tasklist_lock, which sim does not model) the PTE map lock (O4); O1 orders anon_vma before the page-table locks too. The ager took them the other way round (O3).",
     kernel: "memory_failure -> collect_procs_anon",
-    spec: world(task("memory_failure", collectProcs), task("ager", ager(false))),
-    fixed: world(task("memory_failure", collectProcs), task("ager", ager(true))),
+    spec: () => world(task("memory_failure", collectProcs), task("ager", ager(false))),
+    fixed: () => world(task("memory_failure", collectProcs), task("ager", ager(true))),
     addr: ANON,
   }),
   scheduler({
@@ -140,8 +140,8 @@ export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
       "The VMA that lock_vma_under_rcu found may be detached, freed and reused for another range before vma_start_read takes its reference (V7). So after locking it checks that the VMA is still attached, still this mm's and still covers the address, and otherwise drops it and fails to the mmap-lock fallback (V3, L2). Without that re-check the fault mapped page 600 under a VMA that now covers something else.",
     kernel:
       "lock_vma_under_rcu (mas_walk, vma_start_read, the re-check) vs vm_area_free and vm_area_alloc",
-    spec: Scenarios.all.find((x) => x.id === "vma-reuse")?.variants[0]?.spec ?? world(),
-    fixed: Scenarios.all.find((x) => x.id === "vma-reuse")?.spec ?? world(),
+    spec: () => Scenarios.all.find((x) => x.id === "vma-reuse")?.variants[0]?.spec ?? world(),
+    fixed: () => Scenarios.all.find((x) => x.id === "vma-reuse")?.spec ?? world(),
     addr: ANON,
   }),
   scheduler({
@@ -159,8 +159,8 @@ export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "vma_start_write_killable waits for the VMA's readers like vma_start_write (V4), but a fatal signal ends the wait with -EINTR: the VMA is then NOT write-locked, though the mmap write lock and the VMAs locked before stay held (L11). This writer ignored the result and wrote vm_flags under a reader's feet.",
     kernel: "vma_start_write_killable (returns -EINTR) vs do_user_addr_fault",
-    spec: Scenarios.all.find((x) => x.id === "killable-write")?.variants[0]?.spec ?? world(),
-    fixed: Scenarios.all.find((x) => x.id === "killable-write")?.spec ?? world(),
+    spec: () => Scenarios.all.find((x) => x.id === "killable-write")?.variants[0]?.spec ?? world(),
+    fixed: () => Scenarios.all.find((x) => x.id === "killable-write")?.spec ?? world(),
     addr: ANON,
   }),
 ]

@@ -3,7 +3,10 @@ import type { SchedulerPuzzle } from "../../src/engine/Puzzle.js"
 import * as Game from "../../src/engine/SchedulerGame.js"
 
 /** A winning schedule of `p`, or undefined when none exists (throws if `budget` runs out). */
-export const winning = (p: SchedulerPuzzle, budget = 50_000): ReadonlyArray<number> | undefined => {
+export const winning = (
+  p: SchedulerPuzzle,
+  budget = 1_000_000,
+): ReadonlyArray<number> | undefined => {
   const seen = new Set<string>()
   const stack: Array<Game.SchedulerGame> = [Game.start(p)]
   let n = 0

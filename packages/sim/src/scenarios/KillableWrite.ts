@@ -5,40 +5,64 @@
  *
  * @since 0.2.0
  */
-import type { Step } from "../Program.js"
+import * as Effect from "effect/Effect"
+import type { Program } from "../Compile.js"
+import { api, mm, page } from "./kernel.js"
 import { fault } from "./paths.js"
-import { ANON, type Scenario, STACK, task, world } from "./Scenario.js"
+import { ANON, define, STACK } from "./Scenario.js"
+
+const { findVma, mmapWriteLock, vmaStartWrite, vmaStartWriteKillable, writeVma } = api
 
 /**
  * A writer that write-locks the stack VMA, then the anonymous one killably. On -EINTR it still
  * holds the mmap write lock and the stack VMA's write lock, and puts the stack VMA's flags
- * back (its error path); with `checked` false it ignores the result and writes anyway.
+ * back (its error path).
  */
-const writer = (checked: boolean): ReadonlyArray<Step> => [
-  { op: "lock", lock: "mmap", mode: "write" },
-  { op: "vmaStartWrite", addr: STACK },
-  { op: "writeVma", addr: STACK, field: "vm_flags", value: ["read"] },
-  { op: "vmaStartWriteKillable", addr: ANON, ...(checked ? { onFail: "eintr" } : {}) },
-  { op: "writeVma", addr: ANON, field: "vm_flags", value: ["read"] },
-  { op: "goto", to: "unlock" },
-  { op: "writeVma", addr: STACK, field: "vm_flags", value: ["read", "write"], label: "eintr" },
-  { op: "unlock", lock: "mmap", mode: "write", label: "unlock" },
-]
+const writer: Program = mmapWriteLock(mm, (lock) =>
+  Effect.gen(function* () {
+    const stack = yield* findVma(lock, page(STACK))
+    const anon = yield* findVma(lock, page(ANON))
+    yield* vmaStartWrite(
+      stack,
+      Effect.andThen(
+        writeVma(stack, "vm_flags", ["read"]),
+        vmaStartWriteKillable(anon, writeVma(anon, "vm_flags", ["read"])).pipe(
+          Effect.catchTag("VmaStartWriteInterrupted", () =>
+            writeVma(stack, "vm_flags", ["read", "write"]),
+          ),
+        ),
+      ),
+    )
+  }),
+)
+
+/** The same writer ignoring the result of vma_start_write_killable: it writes the VMA anyway. */
+// @ts-expect-error LockRequired<"VmaWriteLock", "proc">
+const ignoresEintr: Program = mmapWriteLock(mm, (lock) =>
+  Effect.gen(function* () {
+    const stack = yield* findVma(lock, page(STACK))
+    yield* vmaStartWrite(stack, writeVma(stack, "vm_flags", ["read"]))
+    const anon = yield* findVma(lock, page(ANON))
+    yield* Effect.ignore(vmaStartWriteKillable(anon, Effect.void))
+    yield* writeVma(anon, "vm_flags", ["read"])
+  }),
+)
 
 /** The scenario, with its buggy variants. */
-export const scenario: Scenario = {
+export const scenario = define({
   id: "killable-write",
   addr: ANON,
   title: "vma_start_write_killable waits for a fault and may be killed",
   kernelPath: "vma_start_write_killable (returns -EINTR) vs do_user_addr_fault",
   rules: ["L11", "V4", "L3"],
-  spec: world(task("writer", writer(true)), task("fault", fault(ANON))),
+  paths: { writer, fault: fault(ANON) },
   variants: [
     {
       id: "ignore-eintr",
       title: "The result of vma_start_write_killable ignored: the VMA is written unlocked",
-      spec: world(task("writer", writer(false)), task("fault", fault(ANON))),
+      caught: "compile",
+      paths: { writer: ignoresEintr, fault: fault(ANON) },
       expected: { rule: "L11", kind: "rule" },
     },
   ],
-}
+})

@@ -4,34 +4,45 @@
  *
  * @since 0.1.0
  */
-import type { Step } from "../Program.js"
+import * as Effect from "effect/Effect"
+import type { Program } from "../Compile.js"
+import { api, mm, page } from "./kernel.js"
 import { reclaim } from "./paths.js"
-import { ANON, type Scenario, task, world } from "./Scenario.js"
+import { ANON, define } from "./Scenario.js"
 
-/** mremap's move_page_tables (P14): mmap, VMA and rmap write locks. */
-const mremap = (rmap: boolean): ReadonlyArray<Step> => [
-  { op: "lock", lock: "mmap", mode: "write" },
-  { op: "vmaStartWrite", addr: ANON },
-  ...(rmap ? [{ op: "lock", lock: "anonVma", addr: ANON, mode: "write" } as const] : []),
-  { op: "do", action: "movePageTables", addr: 512, end: 1024, to: 4096 },
-  ...(rmap ? [{ op: "unlock", lock: "anonVma", addr: ANON, mode: "write" } as const] : []),
-  { op: "unlock", lock: "mmap", mode: "write" },
-]
+const { findVma, mmapWriteLock, movePageTables, takeRmapLocks, vmaStartWrite } = api
+const [start, end, to] = [page(512), page(1024), page(4096)]
+
+/** mremap's move_page_tables (P14): mmap and VMA write locks, and the rmap locks. */
+const mremap: Program = mmapWriteLock(mm, (lock) =>
+  Effect.flatMap(findVma(lock, page(ANON)), (vma) =>
+    vmaStartWrite(vma, takeRmapLocks(vma, movePageTables(vma, start, end, to))),
+  ),
+)
+
+/** move_page_tables without take_rmap_locks: an rmap walker may miss the moving entries. */
+// @ts-expect-error LockRequired<"AnonVmaWriteLock", "proc">
+const noRmapLock: Program = mmapWriteLock(mm, (lock) =>
+  Effect.flatMap(findVma(lock, page(ANON)), (vma) =>
+    vmaStartWrite(vma, movePageTables(vma, start, end, to)),
+  ),
+)
 
 /** The scenario, with its buggy variants. */
-export const scenario: Scenario = {
+export const scenario = define({
   id: "mremap",
   addr: ANON,
   title: "mremap moves page tables",
   kernelPath: "mremap -> move_vma -> move_page_tables (take_rmap_locks)",
   rules: ["P14", "L4"],
-  spec: world(task("mremap", mremap(true)), task("reclaim", reclaim(true))),
+  paths: { mremap, reclaim },
   variants: [
     {
       id: "no-rmap-lock",
       title: "move_page_tables without the rmap locks",
-      spec: world(task("mremap", mremap(false))),
+      caught: "compile",
+      paths: { mremap: noRmapLock },
       expected: { rule: "P14", kind: "rule" },
     },
   ],
-}
+})

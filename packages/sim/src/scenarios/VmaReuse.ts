@@ -6,42 +6,60 @@
  *
  * @since 0.2.0
  */
-import type { Step } from "../Program.js"
+import * as Effect from "effect/Effect"
+import type { Program } from "../Compile.js"
+import { api, mm, page } from "./kernel.js"
 import { fault } from "./paths.js"
-import { ANON, type Scenario, task, world } from "./Scenario.js"
+import { ANON, define } from "./Scenario.js"
+
+const {
+  detachVma,
+  findVma,
+  freePgtables,
+  mmapRegion,
+  mmapWriteLock,
+  vmAreaFree,
+  vmaStartWrite,
+  zapRange,
+} = api
+const [start, end] = [page(512), page(1024)]
 
 /**
  * munmap of the anonymous VMA, to the end (detach, which waits for readers; zap; free tables and
  * the VMA), then an mmap of a new range, which gets the freed VMA object.
  */
-const munmapThenMmap: ReadonlyArray<Step> = [
-  { op: "lock", lock: "mmap", mode: "write" },
-  { op: "vmaStartWrite", addr: ANON },
-  { op: "do", action: "detachVma", addr: ANON },
-  { op: "do", action: "zapRange", addr: 512, end: 1024 },
-  { op: "do", action: "freePgtables", addr: 512, end: 1024 },
-  { op: "do", action: "freeVma", addr: ANON },
-  { op: "unlock", lock: "mmap", mode: "write" },
-  { op: "lock", lock: "mmap", mode: "write" },
-  { op: "do", action: "mapVma", addr: 4096, end: 4608 },
-  { op: "unlock", lock: "mmap", mode: "write" },
-]
+const munmapThenMmap: Program = Effect.andThen(
+  mmapWriteLock(mm, (lock) =>
+    Effect.gen(function* () {
+      const vma = yield* findVma(lock, page(ANON))
+      const detached = yield* vmaStartWrite(vma, detachVma(vma))
+      yield* zapRange(vma, start, end)
+      yield* freePgtables(lock, start, end, detached)
+      yield* vmAreaFree(detached)
+    }),
+  ),
+  mmapWriteLock(mm, (lock) => mmapRegion(lock, page(4096), page(4608))),
+)
 
 /** The scenario, with its buggy variants. */
-export const scenario: Scenario = {
+export const scenario = define({
   id: "vma-reuse",
   addr: ANON,
   title: "A fault's VMA is freed and reused for a new mmap before it is locked",
   kernelPath:
     "lock_vma_under_rcu (mas_walk, vma_start_read, re-check) vs munmap -> vm_area_free vs mmap_region",
   rules: ["V7", "V3", "V4", "L2"],
-  spec: world(task("fault", fault(ANON)), task("munmap+mmap", munmapThenMmap)),
+  paths: { fault: fault(ANON), "munmap+mmap": munmapThenMmap },
   variants: [
     {
       id: "no-recheck",
       title: "lock_vma_under_rcu without the re-check after locking",
-      spec: world(task("fault", fault(ANON, false)), task("munmap+mmap", munmapThenMmap)),
+      // The same fault on a kernel whose lock_vma_under_rcu skips its re-check (V7): a bug in
+      // the primitive, which no caller's source shows.
+      caught: "run",
+      paths: { fault: fault(ANON), "munmap+mmap": munmapThenMmap },
+      build: { primitives: { recheck: false } },
       expected: { rule: "V7", kind: "rule" },
     },
   ],
-}
+})

@@ -1,7 +1,8 @@
 /**
- * The kernel scenario library: task programs modelled on real kernel paths. Each scenario is
- * correct (the explorer finds nothing in any interleaving) and has buggy variants that the
- * checker or the explorer must catch, with the rule ID they break. The tutor builds its
+ * The kernel scenario library: kernel paths written with `@mmguard/core`, compiled into task
+ * programs at first use. Each scenario is correct (the explorer finds nothing in any
+ * interleaving) and has buggy variants that must be caught with the rule ID they break: by
+ * core's types, or at run time by the explorer (see `Scenario`). The tutor builds its
  * scheduler puzzles from these. One file per scenario; add a new one to `all` below.
  *
  * @since 0.1.0
@@ -28,9 +29,21 @@ import { scenario as unlinkAnonVmas } from "./UnlinkAnonVmas.js"
 import { scenario as userfaultfd } from "./Userfaultfd.js"
 import { scenario as vmaReuse } from "./VmaReuse.js"
 
-/** The kernel paths the scenarios are built from, to build worlds of your own. */
+/** The kernel paths the scenarios are built from (core programs), to build worlds of your own. */
 export * as paths from "./paths.js"
-export { type Expected, layout, type Scenario, type Variant } from "./Scenario.js"
+export {
+  ANON,
+  type Caught,
+  type Expected,
+  FILE,
+  layout,
+  type Paths,
+  type Scenario,
+  STACK,
+  task,
+  type Variant,
+  world,
+} from "./Scenario.js"
 
 /** Every scenario of the library. */
 export const all: ReadonlyArray<Scenario> = [

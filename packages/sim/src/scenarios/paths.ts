@@ -1,158 +1,137 @@
 /**
  * Kernel paths that several scenarios of the library run (the others keep theirs in their own
- * file), as task programs over the common layout (see `Scenario`).
+ * file), written with `@mmguard/core` over the common layout (see `Scenario`): programs to
+ * build worlds of your own with `Scenario.world` / `Scenario.task`. Pages are page numbers of
+ * the layout.
  *
  * @since 0.2.0
  */
-import type { Step } from "../Program.js"
-import { ANON, FILE } from "./Scenario.js"
+import * as Effect from "effect/Effect"
+import type { Program } from "../Compile.js"
+import { anonVmaOfAnon, api, libfoo, mm, page, pgoff } from "./kernel.js"
+
+const {
+  anonVmaIntervalTreeForeach,
+  anonVmaLockRead,
+  changeAccessDirty,
+  detachVma,
+  downgradePhases,
+  findVma,
+  folioAnonVma,
+  freePgtables,
+  iMmapLockRead,
+  installNewPage,
+  lockVmaUnderRcu,
+  mmapReadLock,
+  mmapWriteDowngrade,
+  mmapWriteLock,
+  pmdLock,
+  pteOffsetMapLock,
+  rcuReadLock,
+  retractPteTable,
+  vmaIntervalTreeForeach,
+  vmaStartWrite,
+  walkLockless,
+  walkPageRangeDebug,
+  writeVma,
+  zapRange,
+} = api
 
 /**
- * do_user_addr_fault: lock_vma_under_rcu first, mmap_read_lock as the fallback (L2, L9, P3).
- * With `recheck` false, lock_vma_under_rcu skips its re-check after locking (a V7 bug).
+ * do_user_addr_fault on page `n`: lock_vma_under_rcu first, mmap_read_lock and find_vma as the
+ * fallback, and the page installed under the PTE lock (L2, L9, P3).
  */
-export const fault = (addr: number, recheck = true): ReadonlyArray<Step> => [
-  { op: "lockVmaUnderRcu", addr, onFail: "slow", ...(recheck ? {} : { recheck }) },
-  { op: "lock", lock: "pte", addr },
-  { op: "do", action: "installPte", addr },
-  { op: "unlock", lock: "pte", addr },
-  { op: "vmaEndRead", addr },
-  { op: "goto", to: "end" },
-  { op: "lock", lock: "mmap", mode: "read", label: "slow" },
-  { op: "findVma", addr, onFail: "unlock" },
-  { op: "lock", lock: "pte", addr },
-  { op: "do", action: "installPte", addr },
-  { op: "unlock", lock: "pte", addr },
-  { op: "unlock", lock: "mmap", mode: "read", label: "unlock" },
-]
+export const fault = (n: number): Program => {
+  const addr = page(n)
+  return lockVmaUnderRcu(mm, addr, {
+    onLocked: (vma) => pteOffsetMapLock(vma, addr, (pte) => installNewPage(pte, addr)),
+    onFallback: () =>
+      mmapReadLock(mm, (lock) =>
+        Effect.flatMap(findVma(lock, addr), (vma) =>
+          pteOffsetMapLock(vma, addr, (pte) => installNewPage(pte, addr)),
+        ),
+      ),
+  })
+}
 
-/** mprotect: vm_flags under mmap write + VMA write (F3). */
-export const mprotect = (addr: number, mode: "read" | "write" = "write"): ReadonlyArray<Step> => [
-  { op: "lock", lock: "mmap", mode },
-  ...(mode === "write" ? [{ op: "vmaStartWrite", addr } as const] : []),
-  { op: "writeVma", addr, field: "vm_flags", value: ["read"] },
-  { op: "unlock", lock: "mmap", mode },
-]
+/** mprotect of the VMA of page `n`: vm_flags under mmap write + VMA write (F3). */
+export const mprotect = (n: number): Program =>
+  mmapWriteLock(mm, (lock) =>
+    Effect.flatMap(findVma(lock, page(n)), (vma) =>
+      vmaStartWrite(vma, writeVma(vma, "vm_flags", ["read"])),
+    ),
+  )
 
-/** unmap_mapping_range on truncation: zap under the i_mmap read lock (P4). */
-export const truncate: ReadonlyArray<Step> = [
-  { op: "lock", lock: "iMmap", file: "libfoo", mode: "read" },
-  { op: "do", action: "zapRange", addr: 2048, end: 2560 },
-  { op: "unlock", lock: "iMmap", file: "libfoo", mode: "read" },
-]
+/** The pages [2048, 2560) of "libfoo" as page offsets: the range the file rmap walks visit. */
+const [first, last] = [pgoff(2048), pgoff(2559)]
 
 /**
- * Reclaim clearing the accessed bit of the anonymous page 512 (folio_referenced): an rmap walk of
- * its anon_vma under the anon_vma read lock, and in each VMA (P5) the change under the PTE lock
- * (P8). Addresses in the walk's body are page offsets of the anon_vma.
+ * unmap_mapping_range on truncation: under the i_mmap read lock, vma_interval_tree_foreach over
+ * the VMAs mapping the file's pages, zapping each (P4).
  */
-export const reclaim = (ptl: boolean): ReadonlyArray<Step> => [
-  { op: "lock", lock: "anonVma", addr: ANON, mode: "read" },
-  {
-    op: "rmapWalk",
-    lock: "anonVma",
-    addr: ANON,
-    first: 512,
-    last: 512,
-    done: "out",
-    label: "each",
-  },
-  ...(ptl ? [{ op: "lock", lock: "pte", addr: 512 } as const] : []),
-  { op: "do", action: "changeAccessDirty", addr: 512 },
-  ...(ptl ? [{ op: "unlock", lock: "pte", addr: 512 } as const] : []),
-  { op: "rmapWalkNext", walk: "each" },
-  { op: "unlock", lock: "anonVma", addr: ANON, mode: "read", label: "out" },
-]
+export const truncate: Program = iMmapLockRead(libfoo, (locked) =>
+  vmaIntervalTreeForeach(locked, first, last, (vma) => zapRange(vma, page(2048), page(2560))),
+)
 
-/** khugepaged's retract_page_tables (P15) and the RCU-deferred free (P10). */
-export const retract = (pmd: boolean): ReadonlyArray<Step> => [
-  { op: "lock", lock: "iMmap", file: "libfoo", mode: "read" },
-  ...(pmd ? [{ op: "lock", lock: "pmd", addr: 2048 } as const] : []),
-  { op: "lock", lock: "pte", addr: 2048 },
-  { op: "do", action: "retractPteTable", addr: 2048 },
-  { op: "unlock", lock: "pte", addr: 2048 },
-  ...(pmd ? [{ op: "unlock", lock: "pmd", addr: 2048 } as const] : []),
-  { op: "unlock", lock: "iMmap", file: "libfoo", mode: "read" },
-  { op: "synchronizeRcu" },
-]
+/**
+ * Reclaim clearing the accessed bit of the anonymous page 512 (folio_referenced): from the
+ * folio's anon_vma, an rmap walk under the anon_vma read lock (P5), and in each VMA the change
+ * under the PTE lock (P8).
+ */
+export const reclaim: Program = anonVmaLockRead(folioAnonVma(anonVmaOfAnon), (locked) =>
+  anonVmaIntervalTreeForeach(locked, pgoff(512), pgoff(512), (vma) =>
+    pteOffsetMapLock(vma, page(512), (pte) =>
+      changeAccessDirty(pte, page(512), { accessed: false }),
+    ),
+  ),
+)
 
-/** GUP-fast: a lockless walk inside RCU with lockless reads (P13, P10). */
-export const gupFast = (rcu: boolean): ReadonlyArray<Step> => [
-  ...(rcu ? [{ op: "rcuReadLock" } as const] : []),
-  { op: "do", action: "walkLockless", addr: 2048 },
-  ...(rcu ? [{ op: "rcuReadUnlock" } as const] : []),
-]
+/**
+ * khugepaged's retract_page_tables of "libfoo"'s empty PTE table: i_mmap read, then in each
+ * VMA the PMD lock and the PTE lock, and the table goes, freed after an RCU grace period (P15,
+ * P10).
+ */
+export const retract: Program = iMmapLockRead(libfoo, (locked) =>
+  vmaIntervalTreeForeach(locked, first, first, (vma) =>
+    pmdLock(vma, page(2048), (pmd) =>
+      pteOffsetMapLock(vma, page(2048), (pte) => retractPteTable(pmd, pte)),
+    ),
+  ),
+)
+
+/** GUP-fast on the file page 2048: a lockless walk inside RCU (P13, P10). */
+export const gupFast: Program = rcuReadLock(walkLockless(mm, page(2048)))
 
 /** The VMAs a munmap of the library removes: the anonymous one, or the file one of "libfoo". */
-const ranges = {
-  anon: { addr: ANON, start: 512, end: 1024 },
-  file: { addr: FILE, start: 2048, end: 2560 },
-} as const
+const ranges = { anon: [512, 1024], file: [2048, 2560] } as const
 
 /**
  * The kernel's munmap (do_vmi_align_munmap) of one VMA of the layout: vms_gather_munmap_vmas
- * write-locks and detaches it under the mmap write lock, vms_complete_munmap_vmas downgrades
- * the lock (mmap_write_downgrade) and vms_clear_ptes zaps (unmap_vmas) and frees the page
- * tables (free_pgtables) under the read lock (L3, V7, V5, P4, P7 rev 2). `downgrade: false` is
- * the older form that does all of it under the write lock; the other flags drop a step (bugs).
+ * write-locks and detaches it under the mmap write lock, vms_complete_munmap_vmas downgrades the
+ * lock (mmap_write_downgrade) and vms_clear_ptes zaps (unmap_vmas) and frees the page tables
+ * (free_pgtables) under the read lock, with the proof that the VMA was detached (L3, V7, V5,
+ * P4, P7 rev 2).
  */
-export const munmap = (
-  vma: keyof typeof ranges,
-  form: {
-    readonly downgrade?: boolean
-    readonly detach?: boolean
-    readonly zap?: boolean
-    /** Downgrade before detaching (a bug: the detach needs the write locks). */
-    readonly downgradeFirst?: boolean
-  } = {},
-): ReadonlyArray<Step> => {
-  const { downgrade = true, detach = true, zap = true, downgradeFirst = false } = form
-  const { addr, start, end } = ranges[vma]
-  const detachStep = detach ? [{ op: "do", action: "detachVma", addr } as const] : []
-  const downgradeStep = downgrade ? [{ op: "mmapWriteDowngrade" } as const] : []
-  return [
-    { op: "lock", lock: "mmap", mode: "write" },
-    { op: "vmaStartWrite", addr },
-    ...(downgradeFirst ? [...downgradeStep, ...detachStep] : [...detachStep, ...downgradeStep]),
-    ...(zap ? [{ op: "do", action: "zapRange", addr: start, end } as const] : []),
-    { op: "do", action: "freePgtables", addr: start, end },
-    { op: "unlock", lock: "mmap", mode: downgrade ? "read" : "write" },
-  ]
+export const munmap = (vma: keyof typeof ranges): Program => {
+  const [start, end] = [page(ranges[vma][0]), page(ranges[vma][1])]
+  return mmapWriteDowngrade(mm, (lock) =>
+    downgradePhases(
+      Effect.gen(function* () {
+        const found = yield* findVma(lock, start)
+        const detached = yield* vmaStartWrite(found, detachVma(found))
+        return { found, detached }
+      }),
+      ({ found, detached }) =>
+        Effect.andThen(zapRange(found, start, end), freePgtables(lock, start, end, detached)),
+    ),
+  )
 }
 
 /**
- * An rmap walker of "libfoo" (unmap_mapping_range's walk, as truncation runs it): under the
- * i_mmap read lock, vma_interval_tree_foreach over the VMAs mapping the file's pages
- * [2048, 2559], and for each one `body` (addresses are page offsets of the file).
+ * ptdump (walk_page_range_debug): the whole low range walked, VMAs or not, under the mmap write
+ * lock (P6 rev 2): a downgraded munmap frees page tables under the read lock, so a reader-side
+ * walk could meet tables being freed.
  */
-export const fileRmapWalk = (body: ReadonlyArray<Step>): ReadonlyArray<Step> => [
-  { op: "lock", lock: "iMmap", file: "libfoo", mode: "read" },
-  {
-    op: "rmapWalk",
-    lock: "iMmap",
-    file: "libfoo",
-    first: 2048,
-    last: 2559,
-    done: "out",
-    label: "each",
-  },
-  ...body,
-  { op: "rmapWalkNext", walk: "each" },
-  { op: "unlock", lock: "iMmap", file: "libfoo", mode: "read", label: "out" },
-]
-
-/** Truncation's zap of every VMA mapping the file's range, found through the rmap (P4). */
-export const truncateWalk: ReadonlyArray<Step> = fileRmapWalk([
-  { op: "do", action: "zapRange", addr: 2048, end: 2560 },
-])
-
-/**
- * ptdump (walk_page_range_debug): the whole low range walked, VMAs or not, under the mmap lock
- * in `mode`. Write is right (P6 rev 2): a downgraded munmap frees page tables under the read
- * lock, so a reader-side walk could meet tables being freed.
- */
-export const ptdump = (mode: "read" | "write" = "write"): ReadonlyArray<Step> => [
-  { op: "lock", lock: "mmap", mode },
-  { op: "do", action: "walkNoVma", addr: 0, end: 16384 },
-  { op: "unlock", lock: "mmap", mode },
-]
+export const ptdump: Program = mmapWriteLock(mm, (lock) =>
+  walkPageRangeDebug(lock, page(0), page(16384)),
+)

@@ -172,12 +172,19 @@ export const lockTable = (
 
 /**
  * The second half: re-reads the PMD entry of `addr` (pmd_same). True when it still points at
- * the locked `table`; otherwise drops that lock and the RCU section of the mapping, and false.
+ * the locked `table`; otherwise drops that lock (and, with `leaveRcu`, the RCU section of the
+ * mapping), and false.
  */
-export const stillMapped = (st: State, t: Task, addr: number, table: number): boolean => {
+export const stillMapped = (
+  st: State,
+  t: Task,
+  addr: number,
+  table: number,
+  leaveRcu = true,
+): boolean => {
   if (st.mmOf(t).pt.pteTablePfn(addr) === table) return true
   t.held = t.held.filter((h) => !(h.kind === "pteLock" && h.table === table))
-  t.rcuDepth--
+  if (leaveRcu) t.rcuDepth--
   const r = st.release(pteLockId(st, t.mm, addr, table) as string, t.id, "write")
   if (Array.isArray(r)) st.grant(r)
   return false

@@ -24,8 +24,9 @@ const pteOffsetMapNolock = (st: State, t: Task, s: Op<"pteOffsetMapNolock">): Ex
 
 /**
  * Takes the lock of the PTE table mapped by pte_offset_map_rw_nolock (may wait), then re-reads
- * the PMD entry: if it no longer points at that table, unlocks, unmaps (leaves RCU) and takes
- * `onFail` (the caller retries). Without `recheck` the lock alone ends it (P16, P10 bug).
+ * the PMD entry: if it no longer points at that table, unlocks and takes `onFail` (the table
+ * stays mapped: the caller's pte_unmap leaves RCU, then it retries or gives up). Without
+ * `recheck` the lock alone ends it (P16, P10 bug).
  */
 const pteLockRevalidate = (st: State, t: Task, s: Op<"pteLockRevalidate">): Exec => {
   const m = t.mapped
@@ -38,10 +39,14 @@ const pteLockRevalidate = (st: State, t: Task, s: Op<"pteLockRevalidate">): Exec
     locked(t, s)
     return "ran"
   }
-  t.mapped = undefined
   // When the PMD entry changed (the table was freed or replaced after we found it), fail.
-  if (stillMapped(st, t, s.addr, m.table)) t.pc++
-  else st.jump(t, s.onFail)
+  if (stillMapped(st, t, s.addr, m.table, false)) {
+    t.mapped = undefined
+    t.pc++
+  } else {
+    t.mapped = { table: m.table, locked: false }
+    st.jump(t, s.onFail)
+  }
   return "ran"
 }
 
