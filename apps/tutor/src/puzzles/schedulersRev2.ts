@@ -105,8 +105,8 @@ export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
       "A lockless walker maps the PTE table under RCU and reads it there (P13, P10). Since PT_RECLAIM a zap may free a table it emptied, after an RCU grace period (P17): the table stays valid only until the walker leaves its RCU section. This walker read its entry after leaving it, from a table already freed.",
     kernel:
       "madvise_dontneed -> zap_pte_range -> try_to_free_pte (mm/pt_reclaim.c) vs gup_fast, pte_offset_map",
-    spec: world(lib("pt-reclaim", "dontneed"), lib("pt-reclaim", "walker", "use-after-rcu")),
-    fixed: world(lib("pt-reclaim", "dontneed"), lib("pt-reclaim", "walker")),
+    spec: () => world(lib("pt-reclaim", "dontneed"), lib("pt-reclaim", "walker", "use-after-rcu")),
+    fixed: () => world(lib("pt-reclaim", "dontneed"), lib("pt-reclaim", "walker")),
     addr: 512,
   }),
   scheduler({
