@@ -116,3 +116,15 @@ export const walked = Core.iMmapLockRead(libbar, (locked) =>
   // @expect-error IMmapLockOf<"IMmapWriteLock", "F7", "libbar.so">
   Core.vmaIntervalTreeForeach(locked, pgoff, pgoff, (vma) => Core.writeVma(vma, "shared_rb", 0)),
 )
+
+// Broken (P14): no rmap lock at all. The object locks end with the mmap lock scope that found
+// the VMA; what is reported is the missing lock of each kind the VMA may be, for its mm.
+const noRmapLock = Core.mmapWriteLock(mm, (lock) =>
+  Effect.gen(function* () {
+    const vma = yield* Core.findVma(lock, addr)
+    yield* Core.vmaStartWrite(vma, Core.movePageTables(vma, addr, end, far))
+  }),
+)
+// @expect-error LockRequired<"IMmapWriteLock", "proc1">
+// @expect-error LockRequired<"AnonVmaWriteLock", "proc1">
+run(noRmapLock.pipe(provide))
