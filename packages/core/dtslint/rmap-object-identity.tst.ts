@@ -128,3 +128,34 @@ const noRmapLock = Core.mmapWriteLock(mm, (lock) =>
 // @expect-error LockRequired<"IMmapWriteLock", "proc1">
 // @expect-error LockRequired<"AnonVmaWriteLock", "proc1">
 run(noRmapLock.pipe(provide))
+
+// The same for a VMA read-locked under the mmap read lock (V8): F8 with no anon_vma lock.
+const chainNoLock = Core.mmapReadLock(mm, (lock) =>
+  Effect.flatMap(Core.findVma(lock, addr), (vma) =>
+    Core.vmaStartReadLocked(vma, {
+      onLocked: (v) => Core.writeVma(v, "anon_vma_chain", 0),
+      onFailed: () => Effect.void,
+    }),
+  ),
+)
+// @expect-error LockRequired<"AnonVmaWriteLock", "proc1">
+run(chainNoLock.pipe(provide))
+
+// An anon_vma walk: each VMA's own anon_vma is another object than the one walked.
+const walkChain = Core.mmapReadLock(mm, (lock) =>
+  Effect.gen(function* () {
+    const vma = yield* Core.findVma(lock, addr)
+    if (!Core.Vma.hasKind(vma, "anonymous")) return
+    const av = yield* Core.anonVmaOf(vma)
+    yield* Core.anonVmaLockRead(av, (locked) =>
+      Core.anonVmaIntervalTreeForeach(locked, pgoff, pgoff, (other) =>
+        Effect.flatMap(Core.anonVmaOf(other), (own) =>
+          // @expect-error AnonVmaLockOf<"AnonVmaWriteLock", "F8"
+          Core.anonVmaLockWrite(own, () => Core.writeVma(vma, "anon_vma_chain", 0)),
+        ),
+      ),
+    )
+  }),
+)
+
+export { walkChain }

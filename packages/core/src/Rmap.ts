@@ -20,7 +20,15 @@ import type { Kernel, LockRequest } from "./Kernel.js"
 import { type KernelError, NoAnonVma } from "./KernelError.js"
 import * as Mm from "./Mm.js"
 import type { Acquires, InversionsIn } from "./Order.js"
-import type { Discharge, Discharged, FileOf, ObjectDischarged } from "./Requirement.js"
+import type {
+  AnonVmaLockOf,
+  Discharge,
+  Discharged,
+  FileOf,
+  ObjectClause,
+  ObjectDischarged,
+  ObjectLocks,
+} from "./Requirement.js"
 import type { Clauses, RmapLocksOfKind, VmaKind } from "./Rules.js"
 import {
   bound,
@@ -188,12 +196,21 @@ export const anonVmaLockRead = anonVmaScope("read")
 export const anonVmaLockWrite = anonVmaScope("write")
 
 /**
+ * The object locks keyed by one walk step (they end with it, as in an mmap lock scope): its
+ * VMA's anon_vma; and its address_space unless the walk is of one (`F`): then they go on to
+ * that address_space's lock scope.
+ */
+type StepLocks<V, F> = [F] extends [never]
+  ? ObjectLocks<InRmapWalk<V, F>>
+  : AnonVmaLockOf<ObjectClause, string, InRmapWalk<V, F>>
+
+/**
  * The body of one step of an rmap walk: generic in the step's identity `V`; `F` is the
  * address_space walked (`never` for an anon_vma walk).
  */
 type WalkBody<K extends VmaKind, F, A, E, R> = <V>(
   vma: Vma<string, InRmapWalk<V, F>, K>,
-) => Effect.Effect<A, E, R | InRmapWalk<V, F>>
+) => Effect.Effect<A, E, R | InRmapWalk<V, F> | StepLocks<V, F>>
 
 const walkTree = (
   req: { readonly file?: string; readonly anonVma?: number },
