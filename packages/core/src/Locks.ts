@@ -13,7 +13,7 @@ import type { Attempt, Kernel, LockRequest } from "./Kernel.js"
 import type { KernelError, VmaStartWriteInterrupted } from "./KernelError.js"
 import type { Mm } from "./Mm.js"
 import type { Acquires, MmapViolations } from "./Order.js"
-import type { Discharge } from "./Requirement.js"
+import type { Discharge, ObjectLocks } from "./Requirement.js"
 import { bound, held, type InMmapLockScope, type ScopeBound, withKernel } from "./Scope.js"
 
 /** An mmap lock mode. */
@@ -46,10 +46,14 @@ export type EintrUnhandled<E> = [Extract<E, VmaStartWriteInterrupted>] extends [
   ? never
   : L11UnhandledEintr
 
-/** The body of an mmap lock scope: generic in the scope identity `S`. */
+/**
+ * The body of an mmap lock scope: generic in the scope identity `S`. The object locks of the
+ * VMAs it found (F7, F8, P14) end here too: the clause each stands for is still required of
+ * the mm (`LockRequired`), so a missing rmap lock is reported once, in kernel words.
+ */
 export type MmapBody<Id extends string, M extends MmapMode, A, E, R> = <S>(
   lock: MmapLock<Id, M, S>,
-) => Effect.Effect<A, E, R | InMmapLockScope<S>>
+) => Effect.Effect<A, E, R | InMmapLockScope<S> | ObjectLocks<InMmapLockScope<S>>>
 
 /**
  * The type of an mmap lock scope in mode `M` on mm `Id` around a body `Effect<A, E, R>`: what
@@ -154,7 +158,13 @@ export const mmapWriteDowngrade = <Id extends string, E, R, A2, E2, R2>(
   mm: Mm<Id>,
   body: <S>(
     lock: MmapLock<Id, "write", S>,
-  ) => DowngradePhases<E, R | InMmapLockScope<S>, A2, E2, R2 | InMmapLockScope<S>>,
+  ) => DowngradePhases<
+    E,
+    R | InMmapLockScope<S> | ObjectLocks<InMmapLockScope<S>>,
+    A2,
+    E2,
+    R2 | InMmapLockScope<S> | ObjectLocks<InMmapLockScope<S>>
+  >,
 ): Effect.Effect<
   A2,
   E | E2 | KernelError,

@@ -14,7 +14,13 @@ import { type KernelError, RuleViolation } from "./KernelError.js"
 import type { MmapLock, MmapMode } from "./Locks.js"
 import type { Mm } from "./Mm.js"
 import type { LockedPmd, LockedPte, ReadablePte } from "./PageTable.js"
-import type { Discharged, Requires, RequiresAction, RequiresOn } from "./Requirement.js"
+import type {
+  Discharged,
+  ObjectsRequired,
+  Requires,
+  RequiresAction,
+  RequiresOn,
+} from "./Requirement.js"
 import type { ActionName, OperationName, VmaField, VmaFields, VmaKind } from "./Rules.js"
 import { bound, type InMmapLockScope, type ScopeBound } from "./Scope.js"
 import { type AnonKind, handle, type Vma, type VmaInfo } from "./Vma.js"
@@ -52,13 +58,22 @@ export const readVma = <Id extends string, T, K extends VmaKind>(
 ): Operation<VmaInfo, "readVma", Id, T> =>
   operate<VmaInfo>(vma.mm.id, "readVma", { vma: vma.info.id }) as never
 
-/** Writes one VMA field; the locks it needs come from that field's row (F1-F8), on the VMA's kind. */
+/**
+ * Writes one VMA field; the locks it needs come from that field's row (F1-F8), on the VMA's
+ * kind; its rmap locks are those of this VMA's own address_space / anon_vma (F1, F7, F8).
+ */
 export const writeVma = <Id extends string, T, K extends VmaKind, F extends VmaField>(
   vma: Vma<Id, T, K>,
   field: F,
   value: unknown,
-): Effect.Effect<void, KernelError, RequiresOn<(typeof VmaFields)[F], Id, K> | T | Kernel> =>
-  operate<void>(vma.mm.id, "writeVma", { vma: vma.info.id, field, value }) as never
+): Effect.Effect<
+  void,
+  KernelError,
+  | RequiresOn<(typeof VmaFields)[F], Id, K>
+  | ObjectsRequired<(typeof VmaFields)[F], K, T>
+  | T
+  | Kernel
+> => operate<void>(vma.mm.id, "writeVma", { vma: vma.info.id, field, value }) as never
 
 /** anon_vma_prepare's store: sets anon_vma from NULL on first fault (F9: mmap read + page_table_lock). */
 export const setAnonVma = <Id extends string, T, K extends VmaKind>(
@@ -66,10 +81,13 @@ export const setAnonVma = <Id extends string, T, K extends VmaKind>(
 ): Operation<void, "setAnonVma", Id, T> =>
   operate<void>(vma.mm.id, "setAnonVma", { vma: vma.info.id }) as never
 
-/** Sets anon_vma back to NULL (F9: mmap write + VMA write + anon_vma write); only kinds that have one. */
+/**
+ * Sets anon_vma back to NULL (F9: mmap write + VMA write + the write lock of this VMA's
+ * anon_vma); only kinds that have one.
+ */
 export const clearAnonVma = <Id extends string, T, K extends AnonKind>(
   vma: Vma<Id, T, K>,
-): Operation<void, "clearAnonVma", Id, T> =>
+): Operation<void, "clearAnonVma", Id, T | ObjectsRequired<"clearAnonVma", K, T>> =>
   operate<void>(vma.mm.id, "clearAnonVma", { vma: vma.info.id }) as never
 
 /** One level visited by a page-table walk. */
@@ -281,14 +299,20 @@ export const mmapRegion = <Id extends string, M extends MmapMode, S>(
 ): Effect.Effect<void, KernelError, Requires<"attachVma", Id> | InMmapLockScope<S> | Kernel> =>
   operate<void>(lock.mm.id, "mapVma", { addr, end }) as never
 
-/** move_page_tables: moves [addr, end) to `to` (P14: mmap, VMA and the rmap write locks of the VMA's kind). */
+/**
+ * move_page_tables: moves [addr, end) to `to` (P14: mmap, VMA and the rmap write locks of the
+ * VMA's kind, on this VMA's own address_space / anon_vma).
+ */
 export const movePageTables = <Id extends string, T, K extends VmaKind>(
   vma: Vma<Id, T, K>,
   addr: PageAddr,
   end: PageAddr,
   to: PageAddr,
-): Effect.Effect<void, KernelError, RequiresOn<"movePageTables", Id, K> | T | Kernel> =>
-  operate<void>(vma.mm.id, "movePageTables", { vma: vma.info.id, addr, end, to }) as never
+): Effect.Effect<
+  void,
+  KernelError,
+  RequiresOn<"movePageTables", Id, K> | ObjectsRequired<"movePageTables", K, T> | T | Kernel
+> => operate<void>(vma.mm.id, "movePageTables", { vma: vma.info.id, addr, end, to }) as never
 
 /** A call freeing the PTE table `pte` under its PMD table's lock `pmd` as well (row `op`). */
 const pteTableFree =

@@ -19,10 +19,14 @@ import type {
   OperationName,
   Operations,
   RmapLocksOfKind,
+  RuleIdOf,
   VmaKind,
 } from "./Rules.js"
+import type { InRmapWalk, ScopeBound } from "./Scope.js"
 
 declare const LockRequiredTypeId: unique symbol
+declare const IMmapLockOfTypeId: unique symbol
+declare const AnonVmaLockOfTypeId: unique symbol
 
 /**
  * A lock the program must hold, named by its clause in the rule table, for mm `Id`. Purely a
@@ -113,3 +117,88 @@ export type Discharge<R, L extends LockKind, M extends LockMode, Id extends stri
   R,
   Discharged<L, M, Id>
 >
+
+/**
+ * The clauses only one rmap object's lock satisfies (i_mmap of an address_space, or an
+ * anon_vma): computed from `Rules.Clauses`, the clauses every member of which names one lock.
+ */
+export type ObjectClause = {
+  [C in ClauseName]: [RequirementsOf<C>["lock"]] extends ["iMmap"]
+    ? C
+    : [RequirementsOf<C>["lock"]] extends ["anonVma"]
+      ? C
+      : never
+}[ClauseName]
+
+/**
+ * The i_mmap lock of one address_space (F7, P14): an operation on a file VMA needs the lock of
+ * the address_space that VMA maps, not another file's. `Obj` is the address_space's identity;
+ * `Rule` the rule of the operation, e.g. `IMmapLockOf<"IMmapWriteLock", "P14", Obj>`. Purely
+ * a type, discharged only by an i_mmap lock scope on that address_space (or `takeRmapLocks`).
+ */
+export interface IMmapLockOf<Clause extends ClauseName, Rule extends string, Obj> {
+  readonly [IMmapLockOfTypeId]: {
+    readonly clause: Clause
+    readonly rule: Rule
+    readonly object: ScopeBound<Obj>
+  }
+}
+
+/** The lock of one anon_vma (F8, F9, P14): like `IMmapLockOf`, for a VMA's own anon_vma. */
+export interface AnonVmaLockOf<Clause extends ClauseName, Rule extends string, Obj> {
+  readonly [AnonVmaLockOfTypeId]: {
+    readonly clause: Clause
+    readonly rule: Rule
+    readonly object: ScopeBound<Obj>
+  }
+}
+
+/** The lock of one rmap object: `IMmapLockOf` or `AnonVmaLockOf`, by the clause's lock. */
+export type RmapLockOfObject<
+  C extends ObjectClause,
+  Rule extends string,
+  Obj,
+> = RequirementsOf<C>["lock"] extends "iMmap"
+  ? IMmapLockOf<C, Rule, Obj>
+  : AnonVmaLockOf<C, Rule, Obj>
+
+/**
+ * The identity of the address_space a VMA of scope token `T` maps: the file walked for a VMA
+ * of an i_mmap walk, else the VMA's own scope (the file is only known at run time, and the
+ * handle's `fileMapping` carries the same identity). A declared handle (`T = never`) has none.
+ */
+export type FileOf<T> = T extends InRmapWalk<infer _S, infer F> ? ([F] extends [never] ? T : F) : T
+
+/** The identity of a VMA's anon_vma: the VMA's own scope (what `anonVmaOf` carries). */
+export type AnonVmaOf<T> = T
+
+/** The object whose lock clause `C` names, for a VMA of scope token `T`. */
+type ObjectOf<C extends ObjectClause, T> = RequirementsOf<C>["lock"] extends "iMmap"
+  ? FileOf<T>
+  : AnonVmaOf<T>
+
+/**
+ * The object locks operation `Op` needs on a VMA of kind `K` and scope token `T` (F7, F8, P14):
+ * one `RmapLockOfObject` per rmap clause of its row on that kind. None for a declared handle.
+ */
+export type ObjectsRequired<Op extends OperationName, K extends VmaKind, T> =
+  OnKind<(typeof Operations)[Op]["requires"][number], K> extends infer C
+    ? C extends ObjectClause
+      ? ObjectOf<C, T> extends infer O
+        ? O extends unknown
+          ? RmapLockOfObject<C, RuleIdOf<Op>, O>
+          : never
+        : never
+      : never
+    : never
+
+/** The object locks that lock `L` in mode `M` on object `Obj` discharges. */
+export type ObjectDischarged<L extends "iMmap" | "anonVma", M extends LockMode, Obj> = {
+  readonly iMmap: IMmapLockOf<SatisfiedTable[L][M], string, Obj>
+  readonly anonVma: AnonVmaLockOf<SatisfiedTable[L][M], string, Obj>
+}[L]
+
+/** Every object lock of the object `Obj` (what a scope that handed out `Obj`'s VMAs ends). */
+export type ObjectLocks<Obj> =
+  | IMmapLockOf<ObjectClause, string, Obj>
+  | AnonVmaLockOf<ObjectClause, string, Obj>

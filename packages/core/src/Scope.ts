@@ -32,9 +32,14 @@ export interface InRmapLockScope<S> {
   readonly "L5: valid only inside the rmap lock scope that locked it": ScopeBound<S>
 }
 
-/** Token of one step of an rmap interval-tree walk: the VMA is stable only in that step's body. */
-export interface InRmapWalk<S> {
+/**
+ * Token of one step of an rmap interval-tree walk: the VMA is stable only in that step's body.
+ * `F` is the identity of the address_space walked (`never` for an anon_vma walk): the VMAs of
+ * an i_mmap walk map that file.
+ */
+export interface InRmapWalk<S, F = never> {
   readonly "L5: valid only inside the rmap walk body that found it": ScopeBound<S>
+  readonly "F7, P14: the address_space this walk step's VMA maps": ScopeBound<F>
 }
 
 /** Token of a PTE lock scope (pte_offset_map_lock): valid until pte_unmap_unlock. */

@@ -9,15 +9,18 @@ import type { Kernel, LockRequest } from "./Kernel.js"
 import { type KernelError, VmaStartWriteInterrupted } from "./KernelError.js"
 import type { Mm } from "./Mm.js"
 import type { Acquires, ScopeLeaves, VmaReadViolations } from "./Order.js"
-import type { Discharge, Requires } from "./Requirement.js"
+import type { Discharge, ObjectLocks, Requires } from "./Requirement.js"
 import type { VmaKind } from "./Rules.js"
 import { held, type InVmaReadScope, withKernel } from "./Scope.js"
 import { handle, type Vma } from "./Vma.js"
 
-/** The body run with a VMA read-locked: generic in the lock's identity `S` (valid until vma_end_read). */
+/**
+ * The body run with a VMA read-locked: generic in the lock's identity `S` (valid until
+ * vma_end_read). The VMA's object locks end here too, as in an mmap lock scope (Locks.ts).
+ */
 export type VmaReadBody<Id extends string, K extends VmaKind, A, E, R> = <S>(
   vma: Vma<Id, InVmaReadScope<S>, K>,
-) => Effect.Effect<A, E, R | InVmaReadScope<S>>
+) => Effect.Effect<A, E, R | InVmaReadScope<S> | ObjectLocks<InVmaReadScope<S>>>
 
 /** The two cases a lock_vma_under_rcu caller must handle (L2): locked, or fall back. */
 export interface LockVmaUnderRcuCases<Id extends string, A, E, R, A2, E2, R2> {
