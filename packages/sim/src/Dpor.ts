@@ -34,6 +34,51 @@ export const dependent = (a: Footprint, b: Footprint): boolean =>
   a.writes.some((r) => touches(b.writes, r) || touches(b.reads, r)) ||
   b.writes.some((r) => touches(a.reads, r))
 
+/**
+ * Footprints numbered by their text, with the dependence of every pair asked for remembered: a
+ * search meets a few hundred footprints millions of times, so each pair is compared once.
+ */
+export class Prints {
+  private readonly ids = new Map<string, number>()
+  private readonly all: Array<Footprint> = []
+  /** Pair (a, b) -> 1 independent, 2 dependent (0: not asked yet), in rows of `a`. */
+  private readonly rows: Array<Uint8Array> = []
+
+  /** The number of footprint `fp`. */
+  id(fp: Footprint): number {
+    const key = `${fp.reads.join()}|${fp.writes.join()}`
+    let id = this.ids.get(key)
+    if (id === undefined) {
+      id = this.all.length
+      this.all.push(fp)
+      this.ids.set(key, id)
+    }
+    return id
+  }
+
+  /** The footprint numbered `id`. */
+  get(id: number): Footprint {
+    return this.all[id] as Footprint
+  }
+
+  /** Are the moves of footprints `a` and `b` (numbers) dependent? */
+  dependent(a: number, b: number): boolean {
+    let row = this.rows[a]
+    if (row === undefined || row.length <= b) {
+      const wider = new Uint8Array(Math.max(64, this.all.length * 2))
+      if (row) wider.set(row)
+      row = wider
+      this.rows[a] = row
+    }
+    let d = row[b] as number
+    if (d === 0) {
+      d = dependent(this.get(a), this.get(b)) ? 2 : 1
+      row[b] = d
+    }
+    return d === 2
+  }
+}
+
 /** The task a move belongs to (a move is `task | (alt << 8)`). */
 export const taskOf = (move: number): number => move & 255
 
@@ -91,41 +136,54 @@ export interface Limits {
 /**
  * Completed states (key -> the sleep set they were searched with, as the key numbers tasks, and
  * what ran below them), and the moves run below states, numbered (`below` sets are bitsets of
- * these numbers). Searches of one spec with the same keys may share it.
+ * these numbers), with the footprints they name. Searches of one spec with the same keys may
+ * share it.
  */
 export interface Memo {
   readonly cache: Map<
     string,
     { sleep: ReadonlyArray<number>; below: ReadonlyArray<number>; summary?: Summary }
   >
-  readonly doneIds: Map<string, number>
+  /** (task, footprint number) -> the number of that move in `dones`. */
+  readonly doneIds: Map<number, number>
   readonly dones: Array<Done>
+  readonly prints: Prints
 }
 
 /** An empty memo. */
-export const memo = (): Memo => ({ cache: new Map(), doneIds: new Map(), dones: [] })
+export const memo = (): Memo => ({
+  cache: new Map(),
+  doneIds: new Map(),
+  dones: [],
+  prints: new Prints(),
+})
 
 // One executed move on the current path, with its happens-before vector clock: `vc[t]` is how
 // many moves of task t happen before it or are it; `idx` is its own number among its task's.
 interface Event {
   readonly move: number
   readonly task: number
-  readonly fp: Footprint
+  /** The footprint's number (see `Prints`). */
+  readonly fp: number
   readonly vc: Int32Array
   readonly idx: number
-  /** The footprint as a string (for memos). */
-  readonly key: string
+}
+
+// A move asleep or done at a node, with its footprint's number.
+interface Slept {
+  readonly move: number
+  readonly fp: number
 }
 
 // One state on the current path.
 interface Node {
   readonly w: World
   readonly enabled: ReadonlyArray<number>
-  readonly sleep: ReadonlyArray<Asleep>
+  readonly sleep: ReadonlyArray<Slept>
   /** Moves to explore from here (the source set, grown by races found below). */
   readonly backtrack: Array<number>
   /** Moves explored from here, with their footprints (they sleep in later siblings). */
-  readonly done: Array<Asleep>
+  readonly done: Array<Slept>
   /** Per task: the clock of its last move, and of the move that woke it up since. */
   readonly last: ReadonlyArray<Int32Array | undefined>
   readonly woke: ReadonlyArray<Int32Array | undefined>
@@ -140,7 +198,7 @@ interface Node {
 // on the path, the tasks below with a move dependent on it (memoised), and every task below.
 export interface Summary {
   readonly dones: ReadonlyArray<Done>
-  readonly conflicts: Map<string, ReadonlyArray<number>>
+  readonly conflicts: Map<number, ReadonlyArray<number>>
   readonly tasksBelow: ReadonlySet<number>
 }
 
@@ -152,12 +210,14 @@ const summarise = (below: ReadonlyArray<number>, all: ReadonlyArray<Done>): Summ
   return { dones, conflicts: new Map(), tasksBelow: new Set(dones.flatMap((d) => d.tasks)) }
 }
 
-/** The tasks below that ran a move dependent on one with footprint `fp` (keyed `key`). */
-const conflicting = (s: Summary, key: string, fp: Footprint): ReadonlyArray<number> => {
-  let tasks = s.conflicts.get(key)
+/** The tasks below that ran a move dependent on one with footprint `fp` (a number). */
+const conflicting = (s: Summary, prints: Prints, fp: number): ReadonlyArray<number> => {
+  let tasks = s.conflicts.get(fp)
   if (tasks === undefined) {
-    tasks = [...new Set(s.dones.filter((d) => dependent(d.fp, fp)).flatMap((d) => d.tasks))]
-    s.conflicts.set(key, tasks)
+    tasks = [
+      ...new Set(s.dones.filter((d) => prints.dependent(d.fp, fp)).flatMap((d) => d.tasks)),
+    ]
+    s.conflicts.set(fp, tasks)
   }
   return tasks
 }
@@ -168,16 +228,16 @@ const merge = (into: Array<number>, from: ReadonlyArray<number>): void => {
 }
 
 // A move run somewhere below a state: the tasks that may have made it (with symmetry, any of
-// its class, as the state may be an image of the one searched), and its footprint.
+// its class, as the state may be an image of the one searched), and its footprint's number.
 export interface Done {
   readonly tasks: ReadonlyArray<number>
-  readonly fp: Footprint
+  readonly fp: number
 }
 
-const fpKey = (fp: Footprint): string => `${fp.reads.join()}|${fp.writes.join()}`
-
-const hasMove = (list: ReadonlyArray<Asleep>, move: number): boolean =>
-  list.some((a) => a.move === move)
+const hasMove = (list: ReadonlyArray<Slept>, move: number): boolean => {
+  for (let i = 0; i < list.length; i++) if ((list[i] as Slept).move === move) return true
+  return false
+}
 
 const join = (into: Int32Array, from: Int32Array | undefined): void => {
   if (from === undefined) return
@@ -197,16 +257,22 @@ export const search = (
 ): Outcome => {
   const tasks = root.tasks.length
   const sym = limits.symmetry
+  // Completed states: key -> the sleep set they were searched with and what ran below them.
+  const { cache, doneIds, dones, prints } = limits.memo ?? memo()
   // What a move run below a state says about the states of its orbit.
-  const done = (task: number, fp: Footprint): Done => {
+  const done = (task: number, fp: number): Done => {
     if (sym === undefined) return { tasks: [task], fp }
+    const f = prints.get(fp)
     const g = (rs: ReadonlyArray<string>) => rs.map((r) => sym.tracker.generalise(r))
-    return { tasks: sym.tracker.group(task), fp: { reads: g(fp.reads), writes: g(fp.writes) } }
+    return {
+      tasks: sym.tracker.group(task),
+      fp: prints.id({ reads: g(f.reads), writes: g(f.writes) }),
+    }
   }
   const node = (
     w: World,
     enabled: ReadonlyArray<number>,
-    asleep: ReadonlyArray<Asleep>,
+    asleep: ReadonlyArray<Slept>,
     last: ReadonlyArray<Int32Array | undefined>,
     woke: ReadonlyArray<Int32Array | undefined>,
     mirror: Mirror | undefined,
@@ -229,10 +295,8 @@ export const search = (
   // The sleep set of a state as its key sees it (renumbered like its image, with symmetry).
   const asKeyed = (n: { mirror: Mirror | undefined }, moves: ReadonlyArray<number>) =>
     sym && n.mirror ? moves.map((m) => sym.tracker.map(n.mirror as Mirror, m)) : moves
-  // Completed states: key -> the sleep set they were searched with and what ran below them.
-  const { cache, doneIds, dones } = limits.memo ?? memo()
-  const doneId = (task: number, fp: Footprint, key: string): number => {
-    const k = `${task}|${key}`
+  const doneId = (task: number, fp: number): number => {
+    const k = fp * 256 + task
     let id = doneIds.get(k)
     if (id === undefined) {
       id = dones.length
@@ -261,18 +325,21 @@ export const search = (
   // backtrack set of the state before i. `tail` is the later move when it is known; when it is
   // not (a move below a state reached again), `below` are the tasks that may make it, and an
   // initial of the known part stands for the whole, or else every such task enabled there.
+  // `path` is the events on the path, and `extra` one more after them, if any.
   const reverse = (
     path: ReadonlyArray<Event>,
+    extra: Event | undefined,
     i: number,
     tail: Event | undefined,
     below?: ReadonlySet<number>,
   ): void => {
-    const e = path[i] as Event
+    const e = (i < path.length ? path[i] : extra) as Event
     const n = stack[i] as Node
     const has = (m: number) => n.backtrack.includes(m) || hasMove(n.sleep, m)
     const v: Array<Event> = []
-    for (let j = i + 1; j < path.length; j++) {
-      const y = path[j] as Event
+    const length = path.length + (extra ? 1 : 0)
+    for (let j = i + 1; j < length; j++) {
+      const y = (j < path.length ? path[j] : extra) as Event
       if (e.idx > (y.vc[e.task] as number)) {
         // The first move of v is an initial: often it is here already.
         if (v.length === 0 && has(y.move)) return
@@ -288,7 +355,8 @@ export const search = (
     }
     // Nothing known after i: the interleaving starts with a move of a task that has not moved
     // since i, enabled at i.
-    const moved = new Set(path.slice(i + 1).map((y) => y.task))
+    const moved = new Set<number>()
+    for (let j = i + 1; j < length; j++) moved.add(((j < path.length ? path[j] : extra) as Event).task)
     for (const m of n.enabled)
       if (below?.has(taskOf(m)) && !moved.has(taskOf(m)))
         if (!n.backtrack.includes(m) && !hasMove(n.sleep, m)) n.backtrack.push(m)
@@ -299,10 +367,10 @@ export const search = (
   // over-approximated by every (task, footprint) run below the state before (dependent, of
   // another task, not already ordered before that task's next move), each reversed with the
   // known part of its sequence (after Yang et al., "Efficient stateful dynamic partial order
-  // reduction", SPIN 2008, with source sets).
+  // reduction", SPIN 2008, with source sets). The path is `events` and then `x`.
   const revisit = (
     summary: Summary,
-    path: ReadonlyArray<Event>,
+    x: Event,
     last: ReadonlyArray<Int32Array | undefined>,
     woke: ReadonlyArray<Int32Array | undefined>,
   ): void => {
@@ -317,16 +385,17 @@ export const search = (
       }
       return vq
     }
-    for (let i = 0; i < path.length; i++) {
-      const e = path[i] as Event
-      const tasksRacing = conflicting(summary, e.key, e.fp)
+    for (let i = 0; i <= events.length; i++) {
+      const e = (i < events.length ? events[i] : x) as Event
+      const tasksRacing = conflicting(summary, prints, e.fp)
       if (tasksRacing.some((q) => e.task !== q && e.idx > (clock(q)[e.task] as number)))
-        reverse(path, i, undefined, summary.tasksBelow)
+        reverse(events, x, i, undefined, summary.tasksBelow)
     }
   }
   const stack: Array<Node> = []
   const events: Array<Event> = []
-  const start = node(root, root.runnable(), sleep, new Array(tasks), new Array(tasks), sym?.root)
+  const asleep = sleep.map((a) => ({ move: a.move, fp: prints.id(a.fp) }))
+  const start = node(root, root.runnable(), asleep, new Array(tasks), new Array(tasks), sym?.root)
   if (start === undefined) {
     if (root.runnable().length === 0) counters.executions++
     else counters.sleepBlocked++
@@ -360,7 +429,7 @@ export const search = (
       return { kind: "budget" }
     if ((counters.states & 1023) === 1023 && limits.tick(counters)) return { kind: "budget" }
     const task = taskOf(move)
-    const fp = n.w.footprint(move)
+    const fp = prints.id(n.w.footprint(move))
 
     // The new move's clock: its task's last move, what woke it, and every earlier dependent
     // move; a dependent move not already ordered before it by the others is a race.
@@ -370,23 +439,25 @@ export const search = (
     const races: Array<number> = []
     for (let i = events.length - 1; i >= 0; i--) {
       const e = events[i] as Event
-      if (e.task === task || !dependent(e.fp, fp)) continue
+      if (e.task === task || !prints.dependent(e.fp, fp)) continue
       if (e.idx > (vc[e.task] as number)) races.push(i)
       join(vc, e.vc)
     }
     const idx = (n.last[task]?.[task] ?? 0) + 1
     vc[task] = idx
-    const x: Event = { move, task, fp, vc, idx, key: limits.key ? fpKey(fp) : "" }
-    for (const i of races) reverse(events, i, x)
+    const x: Event = { move, task, fp, vc, idx }
+    for (const i of races) reverse(events, undefined, i, x)
 
     const child = n.w.clone()
     child.step(move)
     counters.states++
     limits.visit?.(child, move)
-    const childSleep = [...n.sleep, ...n.done].filter((a) => !dependent(a.fp, fp))
+    const childSleep: Array<Slept> = []
+    for (const a of n.sleep) if (!prints.dependent(a.fp, fp)) childSleep.push(a)
+    for (const a of n.done) if (!prints.dependent(a.fp, fp)) childSleep.push(a)
     n.done.push({ move, fp })
     if (limits.key) {
-      const id = doneId(task, fp, x.key)
+      const id = doneId(task, fp)
       n.below[id >>> 5] = (n.below[id >>> 5] ?? 0) | (1 << (id & 31))
     }
     if (child.violations.length > 0) {
@@ -414,7 +485,7 @@ export const search = (
         )
       if (seen && mine && seen.sleep.every((m) => mine.includes(m))) {
         seen.summary ??= summarise(seen.below, dones)
-        revisit(seen.summary, [...events, x], last, woke)
+        revisit(seen.summary, x, last, woke)
         merge(n.below, seen.below)
         continue
       }
