@@ -13,7 +13,7 @@
  *
  * @since 0.2.0
  */
-import type { Mirror, Tracker } from "./Symmetry.js"
+import type { Canonical, Tracker } from "./Symmetry.js"
 import type { Footprint, Violation, World } from "./World.js"
 
 /**
@@ -125,10 +125,13 @@ export interface Limits {
   readonly tick: (c: Counters) => boolean
   /** Called on every state reached, after `move` (it may report an invariant on it). */
   readonly visit?: (w: World, move: number) => void
-  /** State hashing: the key of a state (its fingerprint); without it the search is stateless. */
-  readonly key?: (w: World) => string
-  /** With state hashing: states are keyed by their images under symmetry, from `root`'s. */
-  readonly symmetry?: { readonly tracker: Tracker; readonly root: Mirror }
+  /**
+   * State hashing: the key of a state (its fingerprint, or with symmetry its key up to
+   * symmetry and the renaming of that key); without it the search is stateless.
+   */
+  readonly key?: (w: World) => Canonical | { readonly key: string; readonly slot?: undefined }
+  /** With state hashing: the symmetry the keys are taken up to. */
+  readonly symmetry?: Tracker
   /** With state hashing: the completed states, shared by the searches given the same memo. */
   readonly memo?: Memo
 }
@@ -190,8 +193,8 @@ interface Node {
   /** With state hashing: the state's key, and every (task, footprint) run below it so far. */
   key: string | undefined
   readonly below: Array<number>
-  /** With symmetry: the state's image. */
-  readonly mirror: Mirror | undefined
+  /** With symmetry: the renaming of the state's key (task -> its number there). */
+  readonly slot: Int32Array | undefined
 }
 
 // What ran below a completed state, for the races of a revisit: for each footprint of a move
@@ -214,9 +217,7 @@ const summarise = (below: ReadonlyArray<number>, all: ReadonlyArray<Done>): Summ
 const conflicting = (s: Summary, prints: Prints, fp: number): ReadonlyArray<number> => {
   let tasks = s.conflicts.get(fp)
   if (tasks === undefined) {
-    tasks = [
-      ...new Set(s.dones.filter((d) => prints.dependent(d.fp, fp)).flatMap((d) => d.tasks)),
-    ]
+    tasks = [...new Set(s.dones.filter((d) => prints.dependent(d.fp, fp)).flatMap((d) => d.tasks))]
     s.conflicts.set(fp, tasks)
   }
   return tasks
@@ -263,9 +264,9 @@ export const search = (
   const done = (task: number, fp: number): Done => {
     if (sym === undefined) return { tasks: [task], fp }
     const f = prints.get(fp)
-    const g = (rs: ReadonlyArray<string>) => rs.map((r) => sym.tracker.generalise(r))
+    const g = (rs: ReadonlyArray<string>) => rs.map((r) => sym.generalise(r))
     return {
-      tasks: sym.tracker.group(task),
+      tasks: sym.group(task),
       fp: prints.id({ reads: g(f.reads), writes: g(f.writes) }),
     }
   }
@@ -275,7 +276,7 @@ export const search = (
     asleep: ReadonlyArray<Slept>,
     last: ReadonlyArray<Int32Array | undefined>,
     woke: ReadonlyArray<Int32Array | undefined>,
-    mirror: Mirror | undefined,
+    slot: Int32Array | undefined,
   ): Node | undefined => {
     const first = enabled.find((m) => !hasMove(asleep, m))
     if (first === undefined) return undefined
@@ -289,12 +290,12 @@ export const search = (
       woke,
       key: undefined,
       below: [],
-      mirror,
+      slot,
     }
   }
   // The sleep set of a state as its key sees it (renumbered like its image, with symmetry).
-  const asKeyed = (n: { mirror: Mirror | undefined }, moves: ReadonlyArray<number>) =>
-    sym && n.mirror ? moves.map((m) => sym.tracker.map(n.mirror as Mirror, m)) : moves
+  const asKeyed = (slot: Int32Array | undefined, moves: ReadonlyArray<number>) =>
+    sym && slot ? moves.map((m) => sym.map(slot, m)) : moves
   const doneId = (task: number, fp: number): number => {
     const k = fp * 256 + task
     let id = doneIds.get(k)
@@ -356,7 +357,8 @@ export const search = (
     // Nothing known after i: the interleaving starts with a move of a task that has not moved
     // since i, enabled at i.
     const moved = new Set<number>()
-    for (let j = i + 1; j < length; j++) moved.add(((j < path.length ? path[j] : extra) as Event).task)
+    for (let j = i + 1; j < length; j++)
+      moved.add(((j < path.length ? path[j] : extra) as Event).task)
     for (const m of n.enabled)
       if (below?.has(taskOf(m)) && !moved.has(taskOf(m)))
         if (!n.backtrack.includes(m) && !hasMove(n.sleep, m)) n.backtrack.push(m)
@@ -395,7 +397,7 @@ export const search = (
   const stack: Array<Node> = []
   const events: Array<Event> = []
   const asleep = sleep.map((a) => ({ move: a.move, fp: prints.id(a.fp) }))
-  const start = node(root, root.runnable(), asleep, new Array(tasks), new Array(tasks), sym?.root)
+  const start = node(root, root.runnable(), asleep, new Array(tasks), new Array(tasks), undefined)
   if (start === undefined) {
     if (root.runnable().length === 0) counters.executions++
     else counters.sleepBlocked++
@@ -415,7 +417,7 @@ export const search = (
         if (!cache.has(n.key)) counters.stored++
         cache.set(n.key, {
           sleep: asKeyed(
-            n,
+            n.slot,
             n.sleep.map((a) => a.move),
           ),
           below: n.below,
@@ -473,14 +475,15 @@ export const search = (
     last[task] = vc
     const woke = [...n.woke]
     for (const m of enabled) if (taskOf(m) !== task && !n.enabled.includes(m)) woke[taskOf(m)] = vc
-    const mirror = sym && n.mirror ? sym.tracker.step(n.mirror, move, n.w) : undefined
-    const key = limits.key?.(mirror?.image ?? child)
+    const keyed = limits.key?.(child)
+    const key = keyed?.key
+    const slot = keyed?.slot
     if (key !== undefined) {
       const seen = cache.get(key)
       const mine =
         seen &&
         asKeyed(
-          { mirror },
+          slot,
           childSleep.map((a) => a.move),
         )
       if (seen && mine && seen.sleep.every((m) => mine.includes(m))) {
@@ -490,7 +493,7 @@ export const search = (
         continue
       }
     }
-    const next = node(child, enabled, childSleep, last, woke, mirror)
+    const next = node(child, enabled, childSleep, last, woke, slot)
     if (next === undefined) {
       counters.sleepBlocked++
       continue

@@ -201,9 +201,9 @@ export const symmetryOf = (spec: WorldSpec, budget: Budget): Tracker | undefined
 export const canonicalOf = (spec: WorldSpec, budget: Budget): Canonicalise | undefined => {
   const sym = symmetryOf(spec, budget)
   if (sym === undefined) return undefined
-  return (w, path) => {
-    const m = sym.start(path)
-    return { key: (m.image ?? w).fingerprint(), map: (move) => sym.map(m, move) }
+  return (w) => {
+    const { key, slot } = sym.canonical(w)
+    return { key, map: (move) => sym.map(slot, move) }
   }
 }
 
@@ -229,8 +229,14 @@ export const runJob = (
   const sym = run.budget.hashing === false ? undefined : symmetryOf(spec, run.budget)
   const limits = {
     memo: memo(),
-    ...(run.budget.hashing === false ? {} : { key: (child: World) => child.fingerprint(intern) }),
-    ...(sym ? { symmetry: { tracker: sym, root: sym.start(job.path) } } : {}),
+    ...(run.budget.hashing === false
+      ? {}
+      : {
+          key: sym
+            ? (child: World) => sym.canonical(child, intern)
+            : (child: World) => ({ key: child.fingerprint(intern) }),
+        }),
+    ...(sym ? { symmetry: sym } : {}),
     maxDepth: run.maxDepth - job.path.length,
     maxStates: run.maxStates - run.counters.states,
     tick: (c: Counters) => run.tick({ ...c, states: run.counters.states + c.states }),

@@ -51,7 +51,7 @@ export interface Canon {
 }
 
 /** Keys states for the top's state hashing: the plain fingerprint, or one up to symmetry. */
-export type Canonicalise = (w: World, path: ReadonlyArray<number>) => Canon
+export type Canonicalise = (w: World) => Canon
 
 interface Top {
   readonly w: World
@@ -102,7 +102,7 @@ export const plan = (
           counters.sleepBlocked++
           continue
         }
-        const canon = canonical?.(child, path) ?? {
+        const canon = canonical?.(child) ?? {
           key: child.fingerprint(),
           map: (m: number) => m,
         }

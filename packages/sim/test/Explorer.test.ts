@@ -127,13 +127,12 @@ const finals = (s: WorldSpec, budget: Explorer.Budget) => {
   return { verdict: r.verdict, seen, search: r.search }
 }
 
-/** The smallest fingerprint over a state's images under the symmetry of `s` (by brute force). */
-const orbitKey = (s: WorldSpec) => {
+/** Every renumbering of the tasks of `s` within their classes (task -> its new number). */
+const renumberings = (s: WorldSpec): Array<Int32Array> => {
   const perms = (xs: ReadonlyArray<number>): Array<Array<number>> =>
     xs.length <= 1
       ? [[...xs]]
       : xs.flatMap((x, i) => perms([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]))
-  // Every renumbering of tasks within their classes.
   let maps: Array<Array<number>> = [s.tasks.map((_, id) => id)]
   for (const c of Symmetry.classes(s))
     maps = maps.flatMap((m) =>
@@ -145,6 +144,12 @@ const orbitKey = (s: WorldSpec) => {
         return next
       }),
     )
+  return maps.map((m) => Int32Array.from(m))
+}
+
+/** The smallest fingerprint over a state's images under the symmetry of `s` (by brute force). */
+const orbitKey = (s: WorldSpec) => {
+  const maps = renumberings(s)
   return (w: World) =>
     maps
       .map((m) =>
@@ -250,6 +255,53 @@ describe("Explorer dynamic partial-order reduction", () => {
         },
       ),
       { numRuns: 80 },
+    )
+  })
+})
+
+describe("Symmetry keys", () => {
+  it("the fingerprint under a renaming is the fingerprint of the renamed schedule's world", () => {
+    const page = 600
+    const at = (program: ReadonlyArray<Program.Step>, addr: number) =>
+      program.map((x) =>
+        "addr" in x && x.addr === page && !("end" in x) ? { ...x, addr } : x,
+      ) as Array<Program.Step>
+    const { fault } = Scenarios.paths
+    // Random programs, or the scale world's fault (which sleeps in wait queues and RCU).
+    const template = fc.oneof(
+      fc.array(step, { minLength: 1, maxLength: 5 }),
+      fc.constant(fault(page)),
+    )
+    fc.assert(
+      fc.property(
+        template,
+        fc.array(wellFormed, { maxLength: 1 }),
+        fc.integer({ min: 2, max: 3 }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        (t, others, n, picks) => {
+          const s = spec([...others, ...Array.from({ length: n }, (_, i) => at(t, 601 + i))])
+          const tracker = Symmetry.tracker(s)
+          fc.pre(tracker !== undefined)
+          if (tracker === undefined) return
+          // A random schedule, then every renumbering of the tasks within their classes.
+          const w = replay(s, [])
+          for (const p of picks) {
+            const moves = w.runnable()
+            if (moves.length === 0) break
+            w.step(moves[p % moves.length] as number)
+          }
+          for (const slot of renumberings(s)) {
+            const image = replay(
+              s,
+              w.trace.map((move) => (slot[move & 255] as number) | (move & ~255)),
+            )
+            expect(w.fingerprint(undefined, tracker.renaming(slot))).toBe(image.fingerprint())
+          }
+          const { key, slot } = tracker.canonical(w)
+          expect(key).toBe(w.fingerprint(undefined, tracker.renaming(slot)))
+        },
+      ),
+      { numRuns: 150 },
     )
   })
 })

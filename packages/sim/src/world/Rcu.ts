@@ -71,14 +71,14 @@ export const leakCheck = (st: State, t: Task): void => {
 
 /**
  * The digest of `t`'s grace-period wait: only readers still in the section they were in when it
- * began matter.
+ * began matter. With `slot`, task ids renamed by it.
  */
-export const digest = (st: State, t: Task): string => {
+export const digest = (st: State, t: Task, slot?: Int32Array): string => {
   let out = ""
   if (t.wait?.on === "grace")
     for (const [id, epoch] of t.wait.readers) {
       const r = st.tasks[id] as Task
-      if (r.rcuDepth > 0 && r.rcuEpoch === epoch) out += `,g${id}`
+      if (r.rcuDepth > 0 && r.rcuEpoch === epoch) out += `,g${slot ? slot[id] : id}`
     }
   return out
 }
