@@ -82,6 +82,26 @@ export class Prints {
 /** The task a move belongs to (a move is `task | (alt << 8)`). */
 export const taskOf = (move: number): number => move & 255
 
+/**
+ * One transition of the reduced searches: `move`, then the steps of its task that follow it
+ * and touch nothing shared (an empty footprint: a `goto`, the end of an rmap walk's body), as
+ * Spin folds local transitions into the visible one before them. Nothing another task does can
+ * tell whether such a step has run yet, so stopping the world between them only multiplies
+ * states. Stops at a violation, a blocked or finished task, or after as many steps as its
+ * program has (a loop of local steps).
+ */
+export const advance = (w: World, move: number): void => {
+  w.step(move)
+  const t = w.tasks[taskOf(move)]
+  if (t === undefined) return
+  for (let i = 0; i < t.program.length; i++) {
+    if (t.status !== "runnable" || w.violations.length > 0) return
+    const fp = w.footprint(t.id)
+    if (fp.reads.length > 0 || fp.writes.length > 0) return
+    w.step(t.id)
+  }
+}
+
 /** A move asleep at a node, with its footprint there (it stays asleep while nothing touches it). */
 export interface Asleep {
   readonly move: number
@@ -451,7 +471,7 @@ export const search = (
     for (const i of races) reverse(events, undefined, i, x)
 
     const child = n.w.clone()
-    child.step(move)
+    advance(child, move)
     counters.states++
     limits.visit?.(child, move)
     const childSleep: Array<Slept> = []

@@ -15,7 +15,7 @@
  *
  * @since 0.2.0
  */
-import { type Asleep, type Counters, dependent, zero } from "./Dpor.js"
+import { type Asleep, advance, type Counters, dependent, zero } from "./Dpor.js"
 import { type Violation, World, type WorldSpec } from "./World.js"
 
 /** A subtree to search: the schedule to its root and the moves asleep there. */
@@ -83,7 +83,7 @@ export const plan = (
         if (found !== undefined && !before(path, found.path)) break
         const fp = n.w.footprint(move)
         const child = n.w.clone()
-        child.step(move)
+        advance(child, move)
         counters.states++
         visit?.(child, move)
         const sleep = [...n.sleep, ...done].filter((a) => !dependent(a.fp, fp))
@@ -131,7 +131,7 @@ export const plan = (
  */
 export const root = (initial: World, job: Job): { w: World; sleep: Array<Asleep> } => {
   const w = initial.clone()
-  for (const m of job.path) w.step(m)
+  for (const m of job.path) advance(w, m)
   return { w, sleep: job.sleep.map((move) => ({ move, fp: w.footprint(move) })) }
 }
 
