@@ -297,6 +297,7 @@ export const search = (
     last: ReadonlyArray<Int32Array | undefined>,
     woke: ReadonlyArray<Int32Array | undefined>,
     slot: Int32Array | undefined,
+    resumed?: { readonly moves: Array<number>; readonly below: ReadonlyArray<number> },
   ): Node | undefined => {
     const first = enabled.find((m) => !hasMove(asleep, m))
     if (first === undefined) return undefined
@@ -304,18 +305,21 @@ export const search = (
       w,
       enabled,
       sleep: asleep,
-      backtrack: [first],
+      backtrack: resumed?.moves ?? [first],
       done: [],
       last,
       woke,
       key: undefined,
-      below: [],
+      below: resumed ? [...resumed.below] : [],
       slot,
     }
   }
   // The sleep set of a state as its key sees it (renumbered like its image, with symmetry).
   const asKeyed = (slot: Int32Array | undefined, moves: ReadonlyArray<number>) =>
     sym && slot ? moves.map((m) => sym.map(slot, m)) : moves
+  // A move of the key's numbering as this state numbers it.
+  const fromKeyed = (slot: Int32Array | undefined, move: number) =>
+    sym && slot ? sym.unmap(slot, move) : move
   const doneId = (task: number, fp: number): number => {
     const k = fp * 256 + task
     let id = doneIds.get(k)
@@ -487,6 +491,11 @@ export const search = (
       return { kind: "violation", violation, schedule: [...violation.trace] }
     }
     const enabled = child.runnable()
+    // A move of another task that this one disables (a kill, once the waiter it would interrupt
+    // is granted) never runs below, so no race shows it: run it here first too.
+    for (const m of n.enabled)
+      if (taskOf(m) !== task && !enabled.includes(m) && !n.backtrack.includes(m))
+        if (!hasMove(n.sleep, m)) n.backtrack.push(m)
     if (enabled.length === 0) {
       counters.executions++
       continue
@@ -495,6 +504,7 @@ export const search = (
     last[task] = vc
     const woke = [...n.woke]
     for (const m of enabled) if (taskOf(m) !== task && !n.enabled.includes(m)) woke[taskOf(m)] = vc
+    let resumed: { moves: Array<number>; below: ReadonlyArray<number> } | undefined
     const keyed = limits.key?.(child)
     const key = keyed?.key
     const slot = keyed?.slot
@@ -506,14 +516,22 @@ export const search = (
           slot,
           childSleep.map((a) => a.move),
         )
-      if (seen && mine && seen.sleep.every((m) => mine.includes(m))) {
+      if (seen && mine) {
         seen.summary ??= summarise(seen.below, dones)
         revisit(seen.summary, x, last, woke)
         merge(n.below, seen.below)
-        continue
+        // Searched before with a sleep set inside this one: nothing new here. Otherwise what
+        // was not searched is the interleavings starting with a move asleep then and not now
+        // (the rest are covered): search from those moves (and whatever races add) only.
+        const missing = seen.sleep.filter((m) => !mine.includes(m))
+        if (missing.length === 0) continue
+        resumed = {
+          moves: missing.map((m) => fromKeyed(slot, m)).filter((m) => enabled.includes(m)),
+          below: seen.below,
+        }
       }
     }
-    const next = node(child, enabled, childSleep, last, woke, slot)
+    const next = node(child, enabled, childSleep, last, woke, slot, resumed)
     if (next === undefined) {
       counters.sleepBlocked++
       continue

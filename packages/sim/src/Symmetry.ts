@@ -202,6 +202,11 @@ export class Tracker {
     return (slot[move & 255] as number) | (move & ~255)
   }
 
+  /** The move of the image keyed with `slot`, as the state itself numbers it (`map` undone). */
+  unmap(slot: Int32Array, move: number): number {
+    return slot.indexOf(move & 255) | (move & ~255)
+  }
+
   /** The tasks `task` may stand for in another state of its orbit (its class, or itself). */
   group(task: number): ReadonlyArray<number> {
     return this.classOf[task] ?? [task]
