@@ -158,28 +158,90 @@ export interface Limits {
 
 /**
  * Completed states (key -> the sleep set they were searched with, as the key numbers tasks, and
- * what ran below them), and the moves run below states, numbered (`below` sets are bitsets of
- * these numbers), with the footprints they name. Searches of one spec with the same keys may
- * share it.
+ * what ran below them, a bitset of the numbers `Dones` gives moves). Searches of one spec with
+ * the same keys may share it.
  */
 export interface Memo {
-  readonly cache: Map<
-    string,
-    { sleep: ReadonlyArray<number>; below: ReadonlyArray<number>; summary?: Summary }
-  >
-  /** (task, footprint number) -> the number of that move in `dones`. */
-  readonly doneIds: Map<number, number>
-  readonly dones: Array<Done>
+  readonly cache: Map<string, { sleep: ReadonlyArray<number>; below: ReadonlyArray<number> }>
+  readonly dones: Dones
   readonly prints: Prints
 }
 
 /** An empty memo. */
-export const memo = (): Memo => ({
-  cache: new Map(),
-  doneIds: new Map(),
-  dones: [],
-  prints: new Prints(),
-})
+export const memo = (): Memo => {
+  const prints = new Prints()
+  return { cache: new Map(), dones: new Dones(prints), prints }
+}
+
+/**
+ * The moves run below states, numbered: (task, footprint) pairs, where with symmetry the task
+ * stands for its class and the footprint is generalised (the state may be an image of the one
+ * searched). For the races of a state reached again it answers, from the bitset of what ran
+ * below it, which tasks ran a move dependent on a given footprint, with bitsets: per task the
+ * moves it may have made, per footprint the moves dependent on it (grown as moves are added).
+ */
+export class Dones {
+  private readonly ids = new Map<number, number>()
+  private count = 0
+  private readonly fps: Array<number> = []
+  /** Per task: the bitset of moves it may have made. */
+  private readonly byTask: Array<Array<number>> = []
+  /** Per footprint number: the bitset of moves dependent on it, complete up to `upTo`. */
+  private readonly against: Array<{ bits: Array<number>; upTo: number } | undefined> = []
+
+  constructor(private readonly prints: Prints) {}
+
+  /** The number of the move (`tasks`, `fp`) keyed `key`, added if new. */
+  id(key: number, tasks: () => ReadonlyArray<number>, fp: () => number): number {
+    let id = this.ids.get(key)
+    if (id === undefined) {
+      id = this.count++
+      this.ids.set(key, id)
+      this.fps.push(fp())
+      for (const t of tasks()) {
+        const bits = this.byTask[t] ?? []
+        this.byTask[t] = bits
+        bits[id >>> 5] = (bits[id >>> 5] ?? 0) | (1 << (id & 31))
+      }
+    }
+    return id
+  }
+
+  /** The moves dependent on footprint `fp`, as a bitset. */
+  private dependentOn(fp: number): Array<number> {
+    let d = this.against[fp]
+    if (d === undefined) {
+      d = { bits: [], upTo: 0 }
+      this.against[fp] = d
+    }
+    for (; d.upTo < this.count; d.upTo++)
+      if (this.prints.dependent(this.fps[d.upTo] as number, fp))
+        d.bits[d.upTo >>> 5] = (d.bits[d.upTo >>> 5] ?? 0) | (1 << (d.upTo & 31))
+    return d.bits
+  }
+
+  /** Marks in `out` (by task) the tasks that made a move in `below` dependent on `fp`. */
+  racing(below: ReadonlyArray<number>, fp: number, out: Uint8Array): void {
+    out.fill(0)
+    const dep = this.dependentOn(fp)
+    for (let w = 0; w < below.length; w++) {
+      const x = (below[w] as number) & (dep[w] ?? 0)
+      if (x === 0) continue
+      for (let t = 0; t < out.length; t++) if ((x & (this.byTask[t]?.[w] ?? 0)) !== 0) out[t] = 1
+    }
+  }
+
+  /** Marks in `out` (by task) the tasks that made some move in `below`. */
+  tasksIn(below: ReadonlyArray<number>, out: Uint8Array): void {
+    out.fill(0)
+    for (let t = 0; t < out.length; t++) {
+      const mine = this.byTask[t]
+      if (mine !== undefined)
+        for (let w = 0; w < below.length && out[t] === 0; w++)
+          if (((below[w] as number) & (mine[w] ?? 0)) !== 0) out[t] = 1
+    }
+  }
+}
 
 // One executed move on the current path, with its happens-before vector clock: `vc[t]` is how
 // many moves of task t happen before it or are it; `idx` is its own number among its task's.
@@ -217,42 +279,9 @@ interface Node {
   readonly slot: Int32Array | undefined
 }
 
-// What ran below a completed state, for the races of a revisit: for each footprint of a move
-// on the path, the tasks below with a move dependent on it (memoised), and every task below.
-export interface Summary {
-  readonly dones: ReadonlyArray<Done>
-  readonly conflicts: Map<number, ReadonlyArray<number>>
-  readonly tasksBelow: ReadonlySet<number>
-}
-
-const summarise = (below: ReadonlyArray<number>, all: ReadonlyArray<Done>): Summary => {
-  const dones: Array<Done> = []
-  below.forEach((word, w) => {
-    for (let b = 0; b < 32; b++) if ((word >>> b) & 1) dones.push(all[w * 32 + b] as Done)
-  })
-  return { dones, conflicts: new Map(), tasksBelow: new Set(dones.flatMap((d) => d.tasks)) }
-}
-
-/** The tasks below that ran a move dependent on one with footprint `fp` (a number). */
-const conflicting = (s: Summary, prints: Prints, fp: number): ReadonlyArray<number> => {
-  let tasks = s.conflicts.get(fp)
-  if (tasks === undefined) {
-    tasks = [...new Set(s.dones.filter((d) => prints.dependent(d.fp, fp)).flatMap((d) => d.tasks))]
-    s.conflicts.set(fp, tasks)
-  }
-  return tasks
-}
-
 /** Adds the bits of `from` to `into`. */
 const merge = (into: Array<number>, from: ReadonlyArray<number>): void => {
   for (let i = 0; i < from.length; i++) into[i] = (into[i] ?? 0) | (from[i] as number)
-}
-
-// A move run somewhere below a state: the tasks that may have made it (with symmetry, any of
-// its class, as the state may be an image of the one searched), and its footprint's number.
-export interface Done {
-  readonly tasks: ReadonlyArray<number>
-  readonly fp: number
 }
 
 const hasMove = (list: ReadonlyArray<Slept>, move: number): boolean => {
@@ -279,17 +308,7 @@ export const search = (
   const tasks = root.tasks.length
   const sym = limits.symmetry
   // Completed states: key -> the sleep set they were searched with and what ran below them.
-  const { cache, doneIds, dones, prints } = limits.memo ?? memo()
-  // What a move run below a state says about the states of its orbit.
-  const done = (task: number, fp: number): Done => {
-    if (sym === undefined) return { tasks: [task], fp }
-    const f = prints.get(fp)
-    const g = (rs: ReadonlyArray<string>) => rs.map((r) => sym.generalise(r))
-    return {
-      tasks: sym.group(task),
-      fp: prints.id({ reads: g(f.reads), writes: g(f.writes) }),
-    }
-  }
+  const { cache, dones, prints } = limits.memo ?? memo()
   const node = (
     w: World,
     enabled: ReadonlyArray<number>,
@@ -320,16 +339,19 @@ export const search = (
   // A move of the key's numbering as this state numbers it.
   const fromKeyed = (slot: Int32Array | undefined, move: number) =>
     sym && slot ? sym.unmap(slot, move) : move
-  const doneId = (task: number, fp: number): number => {
-    const k = fp * 256 + task
-    let id = doneIds.get(k)
-    if (id === undefined) {
-      id = dones.length
-      dones.push(done(task, fp))
-      doneIds.set(k, id)
-    }
-    return id
-  }
+  // The number of a move run below a state: with symmetry, for any task of its class and its
+  // footprint generalised (what it says about the states of its orbit).
+  const doneId = (task: number, fp: number): number =>
+    dones.id(
+      fp * 256 + task,
+      () => (sym ? sym.group(task) : [task]),
+      () => {
+        if (sym === undefined) return fp
+        const f = prints.get(fp)
+        const g = (rs: ReadonlyArray<string>) => rs.map((r) => sym.generalise(r))
+        return prints.id({ reads: g(f.reads), writes: g(f.writes) })
+      },
+    )
   // The moves of `v` (events on the path, in order) that no earlier move of `v` happens before:
   // the initials of v, any of which can start an interleaving where v's moves come first.
   const initials = (v: ReadonlyArray<Event>): Array<number> => {
@@ -356,7 +378,7 @@ export const search = (
     extra: Event | undefined,
     i: number,
     tail: Event | undefined,
-    below?: ReadonlySet<number>,
+    below?: Uint8Array,
   ): void => {
     const e = (i < path.length ? path[i] : extra) as Event
     const n = stack[i] as Node
@@ -384,7 +406,7 @@ export const search = (
     for (let j = i + 1; j < length; j++)
       moved.add(((j < path.length ? path[j] : extra) as Event).task)
     for (const m of n.enabled)
-      if (below?.has(taskOf(m)) && !moved.has(taskOf(m)))
+      if (below?.[taskOf(m)] === 1 && !moved.has(taskOf(m)))
         if (!n.backtrack.includes(m) && !hasMove(n.sleep, m)) n.backtrack.push(m)
   }
   // A state reached again is not searched again: its subtree, searched before from the same
@@ -394,8 +416,10 @@ export const search = (
   // another task, not already ordered before that task's next move), each reversed with the
   // known part of its sequence (after Yang et al., "Efficient stateful dynamic partial order
   // reduction", SPIN 2008, with source sets). The path is `events` and then `x`.
+  const racing = new Uint8Array(tasks)
+  const tasksBelow = new Uint8Array(tasks)
   const revisit = (
-    summary: Summary,
+    below: ReadonlyArray<number>,
     x: Event,
     last: ReadonlyArray<Int32Array | undefined>,
     woke: ReadonlyArray<Int32Array | undefined>,
@@ -411,11 +435,15 @@ export const search = (
       }
       return vq
     }
+    dones.tasksIn(below, tasksBelow)
     for (let i = 0; i <= events.length; i++) {
       const e = (i < events.length ? events[i] : x) as Event
-      const tasksRacing = conflicting(summary, prints, e.fp)
-      if (tasksRacing.some((q) => e.task !== q && e.idx > (clock(q)[e.task] as number)))
-        reverse(events, x, i, undefined, summary.tasksBelow)
+      dones.racing(below, e.fp, racing)
+      for (let q = 0; q < tasks; q++)
+        if (racing[q] === 1 && e.task !== q && e.idx > (clock(q)[e.task] as number)) {
+          reverse(events, x, i, undefined, tasksBelow)
+          break
+        }
     }
   }
   const stack: Array<Node> = []
@@ -517,8 +545,7 @@ export const search = (
           childSleep.map((a) => a.move),
         )
       if (seen && mine) {
-        seen.summary ??= summarise(seen.below, dones)
-        revisit(seen.summary, x, last, woke)
+        revisit(seen.below, x, last, woke)
         merge(n.below, seen.below)
         // Searched before with a sleep set inside this one: nothing new here. Otherwise what
         // was not searched is the interleavings starting with a move asleep then and not now
