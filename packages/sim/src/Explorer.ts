@@ -12,7 +12,8 @@
  *
  * @since 0.1.0
  */
-import { type Counters, dependent, memo, type Outcome, search, zero } from "./Dpor.js"
+import { type Counters, memo, type Outcome, search, zero } from "./Dpor.js"
+import { dependent } from "./Independence.js"
 import { isSimError, type SimError } from "./SimError.js"
 import { type Canonicalise, cyclic, type Job, type Plan, plan, root } from "./Split.js"
 import { type Tracker, tracker } from "./Symmetry.js"

@@ -15,7 +15,8 @@
  *
  * @since 0.2.0
  */
-import { type Asleep, advance, type Counters, dependent, zero } from "./Dpor.js"
+import { type Asleep, advance, type Counters, zero } from "./Dpor.js"
+import { dependent } from "./Independence.js"
 import { type Violation, World, type WorldSpec } from "./World.js"
 
 /** A subtree to search: the schedule to its root and the moves asleep there. */

@@ -142,6 +142,8 @@ export class Tracker {
   private readonly classOf: Array<ReadonlyArray<number> | undefined>
   private readonly pages: ReadonlySet<string>
   private readonly general = new Map<string, string>()
+  /** The renamings made so far, by their `sig`. */
+  private readonly renamings = new Map<string, Renaming>()
 
   constructor(
     private readonly spec: WorldSpec,
@@ -182,6 +184,16 @@ export class Tracker {
    * turns into.
    */
   renaming(slot: Int32Array): Renaming {
+    const sig = slot.join()
+    let r = this.renamings.get(sig)
+    if (r === undefined) {
+      r = this.rename(slot, sig)
+      this.renamings.set(sig, r)
+    }
+    return r
+  }
+
+  private rename(slot: Int32Array, sig: string): Renaming {
     const pages = new Map<string, Map<number, number>>()
     for (const c of this.cs) {
       if (c.pages.length === 0) continue
@@ -194,7 +206,7 @@ export class Tracker {
         map.set(c.pages[i] as number, c.pages[c.members.indexOf(to)] as number)
       })
     }
-    return { slot, pages, sig: slot.join() }
+    return { slot: Int32Array.from(slot), pages, sig }
   }
 
   /** `move` renumbered as in the image keyed with `slot`. */
