@@ -272,11 +272,11 @@ export const search = (
     }
     // Nothing known after i: the interleaving starts with a move of a task that has not moved
     // since i, enabled at i.
-    const moved = new Set<number>()
+    moved.fill(0)
     for (let j = i + 1; j < length; j++)
-      moved.add(((j < path.length ? path[j] : extra) as Event).task)
+      moved[((j < path.length ? path[j] : extra) as Event).task] = 1
     for (const m of n.enabled)
-      if (below?.[taskOf(m)] === 1 && !moved.has(taskOf(m)))
+      if (below?.[taskOf(m)] === 1 && moved[taskOf(m)] === 0)
         if (!n.backtrack.includes(m) && !hasMove(n.sleep, m)) n.backtrack.push(m)
   }
   // A state reached again is not searched again: its subtree, searched before from the same
@@ -288,29 +288,21 @@ export const search = (
   // reduction", SPIN 2008, with source sets). The path is `events` and then `x`.
   const racing = new Uint8Array(tasks)
   const tasksBelow = new Uint8Array(tasks)
+  const moved = new Uint8Array(tasks)
   const revisit = (
     below: ReadonlyArray<number>,
     x: Event,
     last: ReadonlyArray<Int32Array | undefined>,
     woke: ReadonlyArray<Int32Array | undefined>,
   ): void => {
-    const clocks = new Map<number, Int32Array>()
-    const clock = (q: number): Int32Array => {
-      let vq = clocks.get(q)
-      if (vq === undefined) {
-        vq = new Int32Array(tasks)
-        join(vq, last[q])
-        join(vq, woke[q])
-        clocks.set(q, vq)
-      }
-      return vq
-    }
+    // How many moves of task t happen before task q's next move.
+    const before = (q: number, t: number): number => Math.max(last[q]?.[t] ?? 0, woke[q]?.[t] ?? 0)
     dones.tasksIn(below, tasksBelow)
     for (let i = 0; i <= events.length; i++) {
       const e = (i < events.length ? events[i] : x) as Event
       dones.racing(below, e.fp, racing)
       for (let q = 0; q < tasks; q++)
-        if (racing[q] === 1 && e.task !== q && e.idx > (clock(q)[e.task] as number)) {
+        if (racing[q] === 1 && e.task !== q && e.idx > before(q, e.task)) {
           reverse(events, x, i, undefined, tasksBelow)
           break
         }

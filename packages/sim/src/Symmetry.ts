@@ -158,7 +158,8 @@ export class Tracker {
 
   /** The key of `w` up to symmetry (`intern` as for `World.fingerprint`), with its renaming. */
   canonical(w: World, intern?: (part: string) => number): Canonical {
-    const slot = Int32Array.from(this.spec.tasks, (_, id) => id)
+    const slot = new Int32Array(this.spec.tasks.length)
+    for (let id = 0; id < slot.length; id++) slot[id] = id
     let moved = false
     for (const c of this.cs) {
       const mm = this.spec.tasks[c.members[0] as number]?.mm ?? ""
