@@ -364,19 +364,20 @@ export class World {
    */
   fingerprint(intern?: (part: string) => number, as?: Renaming): string {
     const st = this.st
-    let out = ""
-    if (as === undefined) for (const t of st.tasks) out += this.taskPart(t)
+    // Joined once from its parts: a flat string, cheap to hash as a key.
+    const out: Array<string | number> = []
+    if (as === undefined) for (const t of st.tasks) out.push(this.taskPart(t))
     else {
       const inv = new Int32Array(st.tasks.length)
       for (let i = 0; i < inv.length; i++) inv[as.slot[i] as number] = i
-      for (const i of inv) out += this.taskPart(st.tasks[i] as Task, as.slot)
+      for (const i of inv) out.push(this.taskPart(st.tasks[i] as Task, as.slot))
     }
-    out += st.sems.digest(as?.slot)
-    out += st.seqs.digest()
+    out.push(st.sems.digest(as?.slot), st.seqs.digest(), "|")
     // The lockdep history is part of the state: it decides which inversions are still reported.
     const history = st.lockdep.history()
     const memory = st.memory.key(as)
-    return intern ? `${out}|${intern(history)}|${intern(memory)}` : `${out}|${history}|${memory}`
+    out.push(intern ? intern(history) : history, "|", intern ? intern(memory) : memory)
+    return out.join("")
   }
 
   /** Task `id`'s part of the fingerprint (where it is, what it holds and waits for). */
