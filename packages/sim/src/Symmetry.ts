@@ -161,13 +161,14 @@ export class Tracker {
     const slot = new Int32Array(this.spec.tasks.length)
     for (let id = 0; id < slot.length; id++) slot[id] = id
     let moved = false
+    const parts = w.taskDigests()
     for (const c of this.cs) {
       const mm = this.spec.tasks[c.members[0] as number]?.mm ?? ""
       const own = c.pages.length > 0
       const ranked = c.members
         .map((m, i) => ({
           m,
-          sig: own ? `${w.taskDigest(m)}@${w.leafAt(mm, c.pages[i] as number)}` : w.taskDigest(m),
+          sig: own ? `${parts[m]}@${w.leafAt(mm, c.pages[i] as number)}` : (parts[m] as string),
         }))
         .sort((a, b) => (a.sig < b.sig ? -1 : a.sig > b.sig ? 1 : a.m - b.m))
       ranked.forEach(({ m }, r) => {
@@ -175,7 +176,7 @@ export class Tracker {
         if (slot[m] !== m) moved = true
       })
     }
-    const key = moved ? w.fingerprint(intern, this.renaming(slot)) : w.fingerprint(intern)
+    const key = w.fingerprint(intern, moved ? this.renaming(slot) : undefined, parts)
     return { key, slot }
   }
 

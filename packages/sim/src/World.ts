@@ -360,17 +360,27 @@ export class World {
    * long parts (memory, lockdep history) appear as the small numbers it gives them, which keeps
    * the digest short and cheap to hash; without, they appear whole. With `as`, the digest of
    * the world in which the tasks and pages are renamed by it (a symmetry, see `Symmetry`): the
-   * digest the renamed schedule's world has.
+   * digest the renamed schedule's world has. `parts`, if given, are this state's
+   * `taskDigests()` (not computed twice).
    */
-  fingerprint(intern?: (part: string) => number, as?: Renaming): string {
+  fingerprint(
+    intern?: (part: string) => number,
+    as?: Renaming,
+    parts?: ReadonlyArray<string>,
+  ): string {
     const st = this.st
     // Joined once from its parts: a flat string, cheap to hash as a key.
     const out: Array<string | number> = []
-    if (as === undefined) for (const t of st.tasks) out.push(this.taskPart(t))
+    // Renaming changes a task's part only where it names other tasks: a grace-period wait.
+    const part = (t: Task): string =>
+      parts !== undefined && (as === undefined || t.wait?.on !== "grace")
+        ? (parts[t.id] as string)
+        : this.taskPart(t, as?.slot)
+    if (as === undefined) for (const t of st.tasks) out.push(part(t))
     else {
       const inv = new Int32Array(st.tasks.length)
       for (let i = 0; i < inv.length; i++) inv[as.slot[i] as number] = i
-      for (const i of inv) out.push(this.taskPart(st.tasks[i] as Task, as.slot))
+      for (const i of inv) out.push(part(st.tasks[i] as Task))
     }
     out.push(st.sems.digest(as?.slot), st.seqs.digest(), "|")
     // The lockdep history is part of the state: it decides which inversions are still reported.
@@ -380,10 +390,9 @@ export class World {
     return out.join("")
   }
 
-  /** Task `id`'s part of the fingerprint (where it is, what it holds and waits for). */
-  taskDigest(id: number): string {
-    const t = this.st.tasks[id]
-    return t === undefined ? "" : this.taskPart(t)
+  /** Each task's part of the fingerprint (where it is, what it holds and waits for), by id. */
+  taskDigests(): Array<string> {
+    return this.st.tasks.map((t) => this.taskPart(t))
   }
 
   /** The leaf entry mapping page `vpn` of mm `mm` (0 when none), as fingerprints show it. */
