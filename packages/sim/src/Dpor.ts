@@ -9,33 +9,38 @@
  * step reports from what its footprint covers, and usually a tiny fraction of the states. Races
  * between dependent moves are found with vector clocks; a task blocked on a lock happens after
  * the move that woke it. The search is stateless (no state hashing): it needs a world whose
- * tasks cannot loop (see `Explorer` for the search used otherwise).
+ * tasks cannot loop (see `Explorer` for the search used otherwise). State hashing is optional
+ * (`Limits.key`); footprints and what ran below states are kept as numbers (`Independence`).
  *
  * @since 0.2.0
  */
-import type { Mirror, Tracker } from "./Symmetry.js"
+
+import { Dones, Prints } from "./Independence.js"
+import type { Canonical, Tracker } from "./Symmetry.js"
 import type { Footprint, Violation, World } from "./World.js"
-
-/**
- * Do resources `a` and `b` overlap? Resources are paths: `mem` holds `mem:proc`, which holds
- * `mem:proc:pte:601`; two resources overlap when they are equal or one holds the other.
- */
-export const overlap = (a: string, b: string): boolean =>
-  a === b ||
-  (a.length < b.length
-    ? b.startsWith(a) && b[a.length] === ":"
-    : a.startsWith(b) && a[b.length] === ":")
-
-const touches = (resources: ReadonlyArray<string>, r: string): boolean =>
-  resources.some((x) => overlap(x, r))
-
-/** Do two moves touch an overlapping resource that one of them changes? */
-export const dependent = (a: Footprint, b: Footprint): boolean =>
-  a.writes.some((r) => touches(b.writes, r) || touches(b.reads, r)) ||
-  b.writes.some((r) => touches(a.reads, r))
 
 /** The task a move belongs to (a move is `task | (alt << 8)`). */
 export const taskOf = (move: number): number => move & 255
+
+/**
+ * One transition of the reduced searches: `move`, then the steps of its task that follow it
+ * and touch nothing shared (an empty footprint: a `goto`, the end of an rmap walk's body), as
+ * Spin folds local transitions into the visible one before them. Nothing another task does can
+ * tell whether such a step has run yet, so stopping the world between them only multiplies
+ * states. Stops at a violation, a blocked or finished task, or after as many steps as its
+ * program has (a loop of local steps).
+ */
+export const advance = (w: World, move: number): void => {
+  w.step(move)
+  const t = w.tasks[taskOf(move)]
+  if (t === undefined) return
+  for (let i = 0; i < t.program.length; i++) {
+    if (t.status !== "runnable" || w.violations.length > 0) return
+    const fp = w.footprint(t.id)
+    if (fp.reads.length > 0 || fp.writes.length > 0) return
+    w.step(t.id)
+  }
+}
 
 /** A move asleep at a node, with its footprint there (it stays asleep while nothing touches it). */
 export interface Asleep {
@@ -80,86 +85,68 @@ export interface Limits {
   readonly tick: (c: Counters) => boolean
   /** Called on every state reached, after `move` (it may report an invariant on it). */
   readonly visit?: (w: World, move: number) => void
-  /** State hashing: the key of a state (its fingerprint); without it the search is stateless. */
-  readonly key?: (w: World) => string
-  /** With state hashing: states are keyed by their images under symmetry, from `root`'s. */
-  readonly symmetry?: { readonly tracker: Tracker; readonly root: Mirror }
+  /**
+   * State hashing: the key of a state (its fingerprint, or with symmetry its key up to
+   * symmetry and the renaming of that key); without it the search is stateless.
+   */
+  readonly key?: (w: World) => Canonical | { readonly key: string; readonly slot?: undefined }
+  /** With state hashing: the symmetry the keys are taken up to. */
+  readonly symmetry?: Tracker
   /** With state hashing: the completed states, shared by the searches given the same memo. */
   readonly memo?: Memo
 }
 
 /**
  * Completed states (key -> the sleep set they were searched with, as the key numbers tasks, and
- * what ran below them), and the moves run below states, numbered (`below` sets are bitsets of
- * these numbers). Searches of one spec with the same keys may share it.
+ * what ran below them, a bitset of the numbers `Dones` gives moves). Searches of one spec with
+ * the same keys may share it.
  */
 export interface Memo {
-  readonly cache: Map<
-    string,
-    { sleep: ReadonlyArray<number>; below: ReadonlyArray<number>; summary?: Summary }
-  >
-  readonly doneIds: Map<string, number>
-  readonly dones: Array<Done>
+  readonly cache: Map<string, { sleep: ReadonlyArray<number>; below: ReadonlyArray<number> }>
+  readonly dones: Dones
+  readonly prints: Prints
 }
 
 /** An empty memo. */
-export const memo = (): Memo => ({ cache: new Map(), doneIds: new Map(), dones: [] })
+export const memo = (): Memo => {
+  const prints = new Prints()
+  return { cache: new Map(), dones: new Dones(prints), prints }
+}
 
 // One executed move on the current path, with its happens-before vector clock: `vc[t]` is how
 // many moves of task t happen before it or are it; `idx` is its own number among its task's.
 interface Event {
   readonly move: number
   readonly task: number
-  readonly fp: Footprint
+  /** The footprint's number (see `Prints`). */
+  readonly fp: number
   readonly vc: Int32Array
   readonly idx: number
-  /** The footprint as a string (for memos). */
-  readonly key: string
+}
+
+// A move asleep or done at a node, with its footprint's number.
+interface Slept {
+  readonly move: number
+  readonly fp: number
 }
 
 // One state on the current path.
 interface Node {
   readonly w: World
   readonly enabled: ReadonlyArray<number>
-  readonly sleep: ReadonlyArray<Asleep>
+  readonly sleep: ReadonlyArray<Slept>
   /** Moves to explore from here (the source set, grown by races found below). */
   readonly backtrack: Array<number>
   /** Moves explored from here, with their footprints (they sleep in later siblings). */
-  readonly done: Array<Asleep>
+  readonly done: Array<Slept>
   /** Per task: the clock of its last move, and of the move that woke it up since. */
   readonly last: ReadonlyArray<Int32Array | undefined>
   readonly woke: ReadonlyArray<Int32Array | undefined>
   /** With state hashing: the state's key, and every (task, footprint) run below it so far. */
   key: string | undefined
   readonly below: Array<number>
-  /** With symmetry: the state's image. */
-  readonly mirror: Mirror | undefined
-}
-
-// What ran below a completed state, for the races of a revisit: for each footprint of a move
-// on the path, the tasks below with a move dependent on it (memoised), and every task below.
-export interface Summary {
-  readonly dones: ReadonlyArray<Done>
-  readonly conflicts: Map<string, ReadonlyArray<number>>
-  readonly tasksBelow: ReadonlySet<number>
-}
-
-const summarise = (below: ReadonlyArray<number>, all: ReadonlyArray<Done>): Summary => {
-  const dones: Array<Done> = []
-  below.forEach((word, w) => {
-    for (let b = 0; b < 32; b++) if ((word >>> b) & 1) dones.push(all[w * 32 + b] as Done)
-  })
-  return { dones, conflicts: new Map(), tasksBelow: new Set(dones.flatMap((d) => d.tasks)) }
-}
-
-/** The tasks below that ran a move dependent on one with footprint `fp` (keyed `key`). */
-const conflicting = (s: Summary, key: string, fp: Footprint): ReadonlyArray<number> => {
-  let tasks = s.conflicts.get(key)
-  if (tasks === undefined) {
-    tasks = [...new Set(s.dones.filter((d) => dependent(d.fp, fp)).flatMap((d) => d.tasks))]
-    s.conflicts.set(key, tasks)
-  }
-  return tasks
+  /** With symmetry: the renaming of the state's key (task -> its number there). */
+  readonly slot: Int32Array | undefined
 }
 
 /** Adds the bits of `from` to `into`. */
@@ -167,17 +154,10 @@ const merge = (into: Array<number>, from: ReadonlyArray<number>): void => {
   for (let i = 0; i < from.length; i++) into[i] = (into[i] ?? 0) | (from[i] as number)
 }
 
-// A move run somewhere below a state: the tasks that may have made it (with symmetry, any of
-// its class, as the state may be an image of the one searched), and its footprint.
-export interface Done {
-  readonly tasks: ReadonlyArray<number>
-  readonly fp: Footprint
+const hasMove = (list: ReadonlyArray<Slept>, move: number): boolean => {
+  for (let i = 0; i < list.length; i++) if ((list[i] as Slept).move === move) return true
+  return false
 }
-
-const fpKey = (fp: Footprint): string => `${fp.reads.join()}|${fp.writes.join()}`
-
-const hasMove = (list: ReadonlyArray<Asleep>, move: number): boolean =>
-  list.some((a) => a.move === move)
 
 const join = (into: Int32Array, from: Int32Array | undefined): void => {
   if (from === undefined) return
@@ -197,55 +177,51 @@ export const search = (
 ): Outcome => {
   const tasks = root.tasks.length
   const sym = limits.symmetry
-  // What a move run below a state says about the states of its orbit.
-  const done = (task: number, fp: Footprint): Done => {
-    if (sym === undefined) return { tasks: [task], fp }
-    const g = (rs: ReadonlyArray<string>) => rs.map((r) => sym.tracker.generalise(r))
-    return { tasks: sym.tracker.group(task), fp: { reads: g(fp.reads), writes: g(fp.writes) } }
-  }
+  // Completed states: key -> the sleep set they were searched with and what ran below them.
+  const { cache, dones, prints } = limits.memo ?? memo()
   const node = (
     w: World,
     enabled: ReadonlyArray<number>,
-    asleep: ReadonlyArray<Asleep>,
+    asleep: ReadonlyArray<Slept>,
     last: ReadonlyArray<Int32Array | undefined>,
     woke: ReadonlyArray<Int32Array | undefined>,
-    mirror: Mirror | undefined,
+    slot: Int32Array | undefined,
+    resumed?: { readonly moves: Array<number>; readonly below: ReadonlyArray<number> },
   ): Node | undefined => {
     const first = enabled.find((m) => !hasMove(asleep, m))
     if (first === undefined) return undefined
-    // A kill (L11) is a choice of the task asleep in its killable wait, which another task's
-    // move can take away (the reader it waits for leaves, and the wait ends) without a race
-    // between executed moves ever showing it: each kill move awake is searched where it is
-    // enabled.
-    const kills = enabled.filter((m) => taskOf(m) !== m && m !== first && !hasMove(asleep, m))
     return {
       w,
       enabled,
       sleep: asleep,
-      backtrack: [first, ...kills],
+      backtrack: resumed?.moves ?? [first],
       done: [],
       last,
       woke,
       key: undefined,
-      below: [],
-      mirror,
+      below: resumed ? [...resumed.below] : [],
+      slot,
     }
   }
   // The sleep set of a state as its key sees it (renumbered like its image, with symmetry).
-  const asKeyed = (n: { mirror: Mirror | undefined }, moves: ReadonlyArray<number>) =>
-    sym && n.mirror ? moves.map((m) => sym.tracker.map(n.mirror as Mirror, m)) : moves
-  // Completed states: key -> the sleep set they were searched with and what ran below them.
-  const { cache, doneIds, dones } = limits.memo ?? memo()
-  const doneId = (task: number, fp: Footprint, key: string): number => {
-    const k = `${task}|${key}`
-    let id = doneIds.get(k)
-    if (id === undefined) {
-      id = dones.length
-      dones.push(done(task, fp))
-      doneIds.set(k, id)
-    }
-    return id
-  }
+  const asKeyed = (slot: Int32Array | undefined, moves: ReadonlyArray<number>) =>
+    sym && slot ? moves.map((m) => sym.map(slot, m)) : moves
+  // A move of the key's numbering as this state numbers it.
+  const fromKeyed = (slot: Int32Array | undefined, move: number) =>
+    sym && slot ? sym.unmap(slot, move) : move
+  // The number of a move run below a state: with symmetry, for any task of its class and its
+  // footprint generalised (what it says about the states of its orbit).
+  const doneId = (task: number, fp: number): number =>
+    dones.id(
+      fp * 256 + task,
+      () => (sym ? sym.group(task) : [task]),
+      () => {
+        if (sym === undefined) return fp
+        const f = prints.get(fp)
+        const g = (rs: ReadonlyArray<string>) => rs.map((r) => sym.generalise(r))
+        return prints.id({ reads: g(f.reads), writes: g(f.writes) })
+      },
+    )
   // The moves of `v` (events on the path, in order) that no earlier move of `v` happens before:
   // the initials of v, any of which can start an interleaving where v's moves come first.
   const initials = (v: ReadonlyArray<Event>): Array<number> => {
@@ -266,18 +242,21 @@ export const search = (
   // backtrack set of the state before i. `tail` is the later move when it is known; when it is
   // not (a move below a state reached again), `below` are the tasks that may make it, and an
   // initial of the known part stands for the whole, or else every such task enabled there.
+  // `path` is the events on the path, and `extra` one more after them, if any.
   const reverse = (
     path: ReadonlyArray<Event>,
+    extra: Event | undefined,
     i: number,
     tail: Event | undefined,
-    below?: ReadonlySet<number>,
+    below?: Uint8Array,
   ): void => {
-    const e = path[i] as Event
+    const e = (i < path.length ? path[i] : extra) as Event
     const n = stack[i] as Node
     const has = (m: number) => n.backtrack.includes(m) || hasMove(n.sleep, m)
     const v: Array<Event> = []
-    for (let j = i + 1; j < path.length; j++) {
-      const y = path[j] as Event
+    const length = path.length + (extra ? 1 : 0)
+    for (let j = i + 1; j < length; j++) {
+      const y = (j < path.length ? path[j] : extra) as Event
       if (e.idx > (y.vc[e.task] as number)) {
         // The first move of v is an initial: often it is here already.
         if (v.length === 0 && has(y.move)) return
@@ -293,9 +272,11 @@ export const search = (
     }
     // Nothing known after i: the interleaving starts with a move of a task that has not moved
     // since i, enabled at i.
-    const moved = new Set(path.slice(i + 1).map((y) => y.task))
+    moved.fill(0)
+    for (let j = i + 1; j < length; j++)
+      moved[((j < path.length ? path[j] : extra) as Event).task] = 1
     for (const m of n.enabled)
-      if (below?.has(taskOf(m)) && !moved.has(taskOf(m)))
+      if (below?.[taskOf(m)] === 1 && moved[taskOf(m)] === 0)
         if (!n.backtrack.includes(m) && !hasMove(n.sleep, m)) n.backtrack.push(m)
   }
   // A state reached again is not searched again: its subtree, searched before from the same
@@ -304,34 +285,33 @@ export const search = (
   // over-approximated by every (task, footprint) run below the state before (dependent, of
   // another task, not already ordered before that task's next move), each reversed with the
   // known part of its sequence (after Yang et al., "Efficient stateful dynamic partial order
-  // reduction", SPIN 2008, with source sets).
+  // reduction", SPIN 2008, with source sets). The path is `events` and then `x`.
+  const racing = new Uint8Array(tasks)
+  const tasksBelow = new Uint8Array(tasks)
+  const moved = new Uint8Array(tasks)
   const revisit = (
-    summary: Summary,
-    path: ReadonlyArray<Event>,
+    below: ReadonlyArray<number>,
+    x: Event,
     last: ReadonlyArray<Int32Array | undefined>,
     woke: ReadonlyArray<Int32Array | undefined>,
   ): void => {
-    const clocks = new Map<number, Int32Array>()
-    const clock = (q: number): Int32Array => {
-      let vq = clocks.get(q)
-      if (vq === undefined) {
-        vq = new Int32Array(tasks)
-        join(vq, last[q])
-        join(vq, woke[q])
-        clocks.set(q, vq)
-      }
-      return vq
-    }
-    for (let i = 0; i < path.length; i++) {
-      const e = path[i] as Event
-      const tasksRacing = conflicting(summary, e.key, e.fp)
-      if (tasksRacing.some((q) => e.task !== q && e.idx > (clock(q)[e.task] as number)))
-        reverse(path, i, undefined, summary.tasksBelow)
+    // How many moves of task t happen before task q's next move.
+    const before = (q: number, t: number): number => Math.max(last[q]?.[t] ?? 0, woke[q]?.[t] ?? 0)
+    dones.tasksIn(below, tasksBelow)
+    for (let i = 0; i <= events.length; i++) {
+      const e = (i < events.length ? events[i] : x) as Event
+      dones.racing(below, e.fp, racing)
+      for (let q = 0; q < tasks; q++)
+        if (racing[q] === 1 && e.task !== q && e.idx > before(q, e.task)) {
+          reverse(events, x, i, undefined, tasksBelow)
+          break
+        }
     }
   }
   const stack: Array<Node> = []
   const events: Array<Event> = []
-  const start = node(root, root.runnable(), sleep, new Array(tasks), new Array(tasks), sym?.root)
+  const asleep = sleep.map((a) => ({ move: a.move, fp: prints.id(a.fp) }))
+  const start = node(root, root.runnable(), asleep, new Array(tasks), new Array(tasks), undefined)
   if (start === undefined) {
     if (root.runnable().length === 0) counters.executions++
     else counters.sleepBlocked++
@@ -351,7 +331,7 @@ export const search = (
         if (!cache.has(n.key)) counters.stored++
         cache.set(n.key, {
           sleep: asKeyed(
-            n,
+            n.slot,
             n.sleep.map((a) => a.move),
           ),
           below: n.below,
@@ -365,7 +345,7 @@ export const search = (
       return { kind: "budget" }
     if ((counters.states & 1023) === 1023 && limits.tick(counters)) return { kind: "budget" }
     const task = taskOf(move)
-    const fp = n.w.footprint(move)
+    const fp = prints.id(n.w.footprint(move))
 
     // The new move's clock: its task's last move, what woke it, and every earlier dependent
     // move; a dependent move not already ordered before it by the others is a race.
@@ -375,23 +355,25 @@ export const search = (
     const races: Array<number> = []
     for (let i = events.length - 1; i >= 0; i--) {
       const e = events[i] as Event
-      if (e.task === task || !dependent(e.fp, fp)) continue
+      if (e.task === task || !prints.dependent(e.fp, fp)) continue
       if (e.idx > (vc[e.task] as number)) races.push(i)
       join(vc, e.vc)
     }
     const idx = (n.last[task]?.[task] ?? 0) + 1
     vc[task] = idx
-    const x: Event = { move, task, fp, vc, idx, key: limits.key ? fpKey(fp) : "" }
-    for (const i of races) reverse(events, i, x)
+    const x: Event = { move, task, fp, vc, idx }
+    for (const i of races) reverse(events, undefined, i, x)
 
     const child = n.w.clone()
-    child.step(move)
+    advance(child, move)
     counters.states++
     limits.visit?.(child, move)
-    const childSleep = [...n.sleep, ...n.done].filter((a) => !dependent(a.fp, fp))
+    const childSleep: Array<Slept> = []
+    for (const a of n.sleep) if (!prints.dependent(a.fp, fp)) childSleep.push(a)
+    for (const a of n.done) if (!prints.dependent(a.fp, fp)) childSleep.push(a)
     n.done.push({ move, fp })
     if (limits.key) {
-      const id = doneId(task, fp, x.key)
+      const id = doneId(task, fp)
       n.below[id >>> 5] = (n.below[id >>> 5] ?? 0) | (1 << (id & 31))
     }
     if (child.violations.length > 0) {
@@ -399,6 +381,11 @@ export const search = (
       return { kind: "violation", violation, schedule: [...violation.trace] }
     }
     const enabled = child.runnable()
+    // A move of another task that this one disables (a kill, once the waiter it would interrupt
+    // is granted) never runs below, so no race shows it: run it here first too.
+    for (const m of n.enabled)
+      if (taskOf(m) !== task && !enabled.includes(m) && !n.backtrack.includes(m))
+        if (!hasMove(n.sleep, m)) n.backtrack.push(m)
     if (enabled.length === 0) {
       counters.executions++
       continue
@@ -407,24 +394,33 @@ export const search = (
     last[task] = vc
     const woke = [...n.woke]
     for (const m of enabled) if (taskOf(m) !== task && !n.enabled.includes(m)) woke[taskOf(m)] = vc
-    const mirror = sym && n.mirror ? sym.tracker.step(n.mirror, move, n.w) : undefined
-    const key = limits.key?.(mirror?.image ?? child)
+    let resumed: { moves: Array<number>; below: ReadonlyArray<number> } | undefined
+    const keyed = limits.key?.(child)
+    const key = keyed?.key
+    const slot = keyed?.slot
     if (key !== undefined) {
       const seen = cache.get(key)
       const mine =
         seen &&
         asKeyed(
-          { mirror },
+          slot,
           childSleep.map((a) => a.move),
         )
-      if (seen && mine && seen.sleep.every((m) => mine.includes(m))) {
-        seen.summary ??= summarise(seen.below, dones)
-        revisit(seen.summary, [...events, x], last, woke)
+      if (seen && mine) {
+        revisit(seen.below, x, last, woke)
         merge(n.below, seen.below)
-        continue
+        // Searched before with a sleep set inside this one: nothing new here. Otherwise what
+        // was not searched is the interleavings starting with a move asleep then and not now
+        // (the rest are covered): search from those moves (and whatever races add) only.
+        const missing = seen.sleep.filter((m) => !mine.includes(m))
+        if (missing.length === 0) continue
+        resumed = {
+          moves: missing.map((m) => fromKeyed(slot, m)).filter((m) => enabled.includes(m)),
+          below: seen.below,
+        }
       }
     }
-    const next = node(child, enabled, childSleep, last, woke, mirror)
+    const next = node(child, enabled, childSleep, last, woke, slot, resumed)
     if (next === undefined) {
       counters.sleepBlocked++
       continue

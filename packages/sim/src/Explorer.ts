@@ -12,7 +12,8 @@
  *
  * @since 0.1.0
  */
-import { type Counters, dependent, memo, type Outcome, search, zero } from "./Dpor.js"
+import { type Counters, memo, type Outcome, search, zero } from "./Dpor.js"
+import { dependent } from "./Independence.js"
 import { isSimError, type SimError } from "./SimError.js"
 import { type Canonicalise, cyclic, type Job, type Plan, plan, root } from "./Split.js"
 import { type Tracker, tracker } from "./Symmetry.js"
@@ -201,9 +202,9 @@ export const symmetryOf = (spec: WorldSpec, budget: Budget): Tracker | undefined
 export const canonicalOf = (spec: WorldSpec, budget: Budget): Canonicalise | undefined => {
   const sym = symmetryOf(spec, budget)
   if (sym === undefined) return undefined
-  return (w, path) => {
-    const m = sym.start(path)
-    return { key: (m.image ?? w).fingerprint(), map: (move) => sym.map(m, move) }
+  return (w) => {
+    const { key, slot } = sym.canonical(w)
+    return { key, map: (move) => sym.map(slot, move) }
   }
 }
 
@@ -229,8 +230,14 @@ export const runJob = (
   const sym = run.budget.hashing === false ? undefined : symmetryOf(spec, run.budget)
   const limits = {
     memo: memo(),
-    ...(run.budget.hashing === false ? {} : { key: (child: World) => child.fingerprint(intern) }),
-    ...(sym ? { symmetry: { tracker: sym, root: sym.start(job.path) } } : {}),
+    ...(run.budget.hashing === false
+      ? {}
+      : {
+          key: sym
+            ? (child: World) => sym.canonical(child, intern)
+            : (child: World) => ({ key: child.fingerprint(intern) }),
+        }),
+    ...(sym ? { symmetry: sym } : {}),
     maxDepth: run.maxDepth - job.path.length,
     maxStates: run.maxStates - run.counters.states,
     tick: (c: Counters) => run.tick({ ...c, states: run.counters.states + c.states }),

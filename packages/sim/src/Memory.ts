@@ -12,6 +12,19 @@ import { Mm } from "./Mm.js"
 import * as Rmap from "./Rmap.js"
 import type { Vma } from "./Vma.js"
 
+/**
+ * A renaming of a world's tasks and pages (a symmetry, see `Symmetry`): the digest of a world
+ * under it is the digest of the world in which each task's part is played by another.
+ */
+export interface Renaming {
+  /** Task id -> its id in the renamed world. */
+  readonly slot: Int32Array
+  /** Per mm: page -> its page in the renamed world (pages not named stay). */
+  readonly pages: ReadonlyMap<string, ReadonlyMap<number, number>>
+  /** A text naming the renaming, for caches. */
+  readonly sig: string
+}
+
 /** Frames, mms, files and detached VMAs of one world. */
 export class Memory {
   readonly frames: Frames
@@ -28,6 +41,7 @@ export class Memory {
   private readonly vmaIds: { next: number }
   private nextAnon: number
   private cachedKey: string | undefined
+  private renamedKeys: Map<string, string> | undefined
 
   /** An empty memory for `arch`. */
   static empty(arch: Arch): Memory {
@@ -99,25 +113,45 @@ export class Memory {
     return this.freed.pop()
   }
 
-  /** Forgets the cached digest: call before every write. */
+  /** Forgets the cached digests: call before every write. */
   touch(): void {
     this.cachedKey = undefined
+    this.renamedKeys = undefined
   }
 
-  /** A deterministic digest of the memory (cached until the next `touch`). */
-  key(): string {
-    this.cachedKey ??= JSON.stringify([
-      [...this.mms].map(([k, m]) => [
-        k,
-        m.pt.digest(),
-        m.vmas.map((v) => [v.id, v.start, v.end, v.pgoff, v.flags, v.anonVma?.id]),
-      ]),
-      [...this.detached].map(([k, vs]) => [k, vs.map((v) => v.id)]),
+  /**
+   * A deterministic digest of the memory (cached until the next `touch`). With `as`, the digest
+   * of this memory with its tasks and pages renamed (see `Renaming`), cached by `as.sig`.
+   */
+  key(as?: Renaming): string {
+    if (as === undefined) {
+      this.cachedKey ??= this.digest()
+      return this.cachedKey
+    }
+    this.renamedKeys ??= new Map()
+    let key = this.renamedKeys.get(as.sig)
+    if (key === undefined) {
+      key = this.digest(as)
+      this.renamedKeys.set(as.sig, key)
+    }
+    return key
+  }
+
+  private digest(as?: Renaming): string {
+    return JSON.stringify([
+      [...this.mms].map(([k, m]) => {
+        const pages = as?.pages.get(k)
+        return [
+          k,
+          pages ? m.pt.digestAs(pages) : m.pt.digest(),
+          m.vmas.map((v) => [v.id, v.start, v.end, v.pgoff, v.flags, v.anonVma?.id]),
+        ]
+      }),
+      [...this.detached].map(([k, vs]) => [as ? as.slot[k] : k, vs.map((v) => v.id)]),
       this.freed.map((v) => v.id),
       this.frames.inUse,
       this.frames.pendingFrees.length,
     ])
-    return this.cachedKey
   }
 
   /** A deep copy sharing nothing with this one; rmap trees are rebuilt on the copies. */
@@ -151,6 +185,7 @@ export class Memory {
     )
     const c = new Memory(frames, mms, byName, detached, freed, vmaIds, this.nextAnon, this.arch)
     c.cachedKey = this.cachedKey
+    c.renamedKeys = this.renamedKeys
     return c
   }
 }

@@ -7,16 +7,17 @@
  * renaming the two pages maps the world onto itself, so a state and its image have the same
  * future up to that renaming: the same deadlocks and the same rules broken.
  *
- * A state is keyed by the fingerprint of its image in which the tasks of each class are
- * renumbered by how far they have got (a renamed schedule reaches the renamed state).
- * Equal keys mean images of one another, so a search keeps one of them: sound whatever the
- * numbering chosen (it only decides how many images are recognised).
+ * A state is keyed by the fingerprint of its image in which the tasks of each class are sorted
+ * by their own state (a renamed schedule reaches the renamed state, whose fingerprint
+ * `World.fingerprint` computes without building it). Equal keys mean images of one another, so
+ * a search keeps one of them: sound whatever the order chosen (it only decides how many images
+ * are recognised).
  *
  * @since 0.2.0
  */
 import { x86_64 } from "./Arch.js"
 import type { Step } from "./Program.js"
-import { World, type WorldSpec } from "./World.js"
+import type { Renaming, World, WorldSpec } from "./World.js"
 
 /** Fields of a step that name a page or a range of pages. */
 const PAGE = "addr"
@@ -124,35 +125,29 @@ const groups = (
     .map((c) => ({ members: c.members, pages: c.pages ?? [] }))
 }
 
-/** A state's image with each class's tasks renumbered by how far they have got. */
-export interface Mirror {
-  /** The image; undefined while it is the state itself (no task renumbered). */
-  readonly image: World | undefined
-  /** Task -> its number in the image. */
+/** A state's key up to symmetry, and its renaming: task -> its number in the keyed image. */
+export interface Canonical {
+  readonly key: string
   readonly slot: Int32Array
-  /** Task -> the moves it made, and the order of its first move among tasks (-1: none yet). */
-  readonly made: Int32Array
-  readonly first: Int32Array
-  readonly firsts: number
 }
 
 /**
- * Symmetry for a depth-first search: keeps, beside each state, its image in which the tasks of
- * each class are numbered by how far they have got (moves made, most first; ties in the order
- * they first moved). The image is extended one step per step while no task that moved changes
- * its number, and rebuilt by replaying the renamed schedule when one does. The image's
- * fingerprint keys the state; images equal means states that are images of one another.
+ * Symmetry for a search: keys each state by the fingerprint of its image in which the tasks of
+ * each class are sorted by what they are doing (their part of the fingerprint and the entry of
+ * their own page; ties by task id), and their pages renamed with them. The image is not built:
+ * `World.fingerprint` digests the state under the renaming. Images equal means states that are
+ * images of one another.
  */
 export class Tracker {
   private readonly classOf: Array<ReadonlyArray<number> | undefined>
   private readonly pages: ReadonlySet<string>
   private readonly general = new Map<string, string>()
-  /** The spec's world, validated once and cloned for each image. */
-  private initial: World | undefined
+  /** The renamings made so far, by their `sig`. */
+  private readonly renamings = new Map<string, Renaming>()
 
   constructor(
     private readonly spec: WorldSpec,
-    cs: ReadonlyArray<{
+    private readonly cs: ReadonlyArray<{
       readonly members: ReadonlyArray<number>
       readonly pages: ReadonlyArray<number>
     }>,
@@ -161,64 +156,69 @@ export class Tracker {
     this.pages = new Set(cs.flatMap((c) => c.pages.map(String)))
   }
 
-  /** The mirror of the state `path` reaches. */
-  start(path: ReadonlyArray<number>): Mirror {
-    this.initial ??= new World(this.spec)
-    const w = this.initial.clone()
-    const n = this.spec.tasks.length
-    let m: Mirror = {
-      image: undefined,
-      slot: Int32Array.from(this.spec.tasks, (_, id) => id),
-      made: new Int32Array(n),
-      first: new Int32Array(n).fill(-1),
-      firsts: 0,
-    }
-    for (const move of path) {
-      m = this.step(m, move, w)
-      w.step(move)
-    }
-    return m
-  }
-
-  /** The mirror after `move`, from the mirror `m` of state `w` (which `move` leaves as it is). */
-  step(m: Mirror, move: number, w: World): Mirror {
-    const t = move & 255
-    const c = this.classOf[t]
-    const made = Int32Array.from(m.made)
-    made[t] = (made[t] as number) + 1
-    let { first, firsts, slot } = m
-    if (c !== undefined) {
-      if (first[t] === -1) {
-        first = Int32Array.from(first)
-        first[t] = firsts++
-      }
-      const order = (x: number) => (first[x] === -1 ? 1e9 + x : (first[x] as number))
-      const ranked = [...c].sort(
-        (x, y) => (made[y] as number) - (made[x] as number) || order(x) - order(y),
-      )
-      slot = Int32Array.from(slot)
-      ranked.forEach((x, r) => {
-        slot[x] = c[r] as number
+  /** The key of `w` up to symmetry (`intern` as for `World.fingerprint`), with its renaming. */
+  canonical(w: World, intern?: (part: string) => number): Canonical {
+    const slot = new Int32Array(this.spec.tasks.length)
+    for (let id = 0; id < slot.length; id++) slot[id] = id
+    let moved = false
+    const parts = w.taskDigests()
+    for (const c of this.cs) {
+      const mm = this.spec.tasks[c.members[0] as number]?.mm ?? ""
+      const own = c.pages.length > 0
+      const ranked = c.members
+        .map((m, i) => ({
+          m,
+          sig: own ? `${parts[m]}@${w.leafAt(mm, c.pages[i] as number)}` : (parts[m] as string),
+        }))
+        .sort((a, b) => (a.sig < b.sig ? -1 : a.sig > b.sig ? 1 : a.m - b.m))
+      ranked.forEach(({ m }, r) => {
+        slot[m] = c.members[r] as number
+        if (slot[m] !== m) moved = true
       })
     }
-    const next = { slot, made, first, firsts }
-    if (made.every((k, i) => k === 0 || slot[i] === i)) return { image: undefined, ...next }
-    const kept = m.made.every((k, i) => k === 0 || slot[i] === m.slot[i])
-    if (kept) {
-      const image = (m.image ?? w).clone()
-      image.step((slot[t] as number) | (move & ~255))
-      return { image, ...next }
-    }
-    // A task that moved changed its number: replay the schedule renamed.
-    this.initial ??= new World(this.spec)
-    const image = this.initial.clone()
-    for (const x of [...w.trace, move]) image.step((slot[x & 255] as number) | (x & ~255))
-    return { image, ...next }
+    const key = w.fingerprint(intern, moved ? this.renaming(slot) : undefined, parts)
+    return { key, slot }
   }
 
-  /** `move` renumbered as in the image. */
-  map(m: Mirror, move: number): number {
-    return (m.slot[move & 255] as number) | (move & ~255)
+  /**
+   * The renaming of the world in which task `slot[t]` plays task t's part (`slot` permutes
+   * tasks within their classes): each member's own page becomes the page of the member it
+   * turns into.
+   */
+  renaming(slot: Int32Array): Renaming {
+    const sig = slot.join()
+    let r = this.renamings.get(sig)
+    if (r === undefined) {
+      r = this.rename(slot, sig)
+      this.renamings.set(sig, r)
+    }
+    return r
+  }
+
+  private rename(slot: Int32Array, sig: string): Renaming {
+    const pages = new Map<string, Map<number, number>>()
+    for (const c of this.cs) {
+      if (c.pages.length === 0) continue
+      const mm = this.spec.tasks[c.members[0] as number]?.mm ?? ""
+      c.members.forEach((m, i) => {
+        const to = slot[m] as number
+        if (to === m) return
+        const map = pages.get(mm) ?? new Map<number, number>()
+        pages.set(mm, map)
+        map.set(c.pages[i] as number, c.pages[c.members.indexOf(to)] as number)
+      })
+    }
+    return { slot: Int32Array.from(slot), pages, sig }
+  }
+
+  /** `move` renumbered as in the image keyed with `slot`. */
+  map(slot: Int32Array, move: number): number {
+    return (slot[move & 255] as number) | (move & ~255)
+  }
+
+  /** The move of the image keyed with `slot`, as the state itself numbers it (`map` undone). */
+  unmap(slot: Int32Array, move: number): number {
+    return slot.indexOf(move & 255) | (move & ~255)
   }
 
   /** The tasks `task` may stand for in another state of its orbit (its class, or itself). */

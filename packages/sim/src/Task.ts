@@ -48,7 +48,8 @@ export interface Task {
   readonly program: ReadonlyArray<Step>
   pc: number
   status: "runnable" | "blocked" | "done"
-  held: Array<Held>
+  /** What it holds, oldest first: replaced on change, never changed in place (clones share it). */
+  held: ReadonlyArray<Held>
   rcuDepth: number
   rcuEpoch: number
   wait: Wait | undefined

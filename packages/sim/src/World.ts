@@ -16,6 +16,7 @@ import type { Rules } from "@mmguard/core"
 import type { Arch } from "./Arch.js"
 import { x86_64 } from "./Arch.js"
 import type { Frames } from "./Frames.js"
+import type { Renaming } from "./Memory.js"
 import type { Mm } from "./Mm.js"
 import * as Move from "./Move.js"
 import type { Step } from "./Program.js"
@@ -40,6 +41,7 @@ import * as VmaAttach from "./world/VmaAttach.js"
 import * as VmaLock from "./world/VmaLock.js"
 import * as VmaWrites from "./world/VmaWrites.js"
 
+export type { Renaming } from "./Memory.js"
 export type { VmaSetup, WorldSpec } from "./Validate.js"
 export type { Footprint, Violation } from "./world/State.js"
 
@@ -356,26 +358,56 @@ export class World {
   /**
    * A deterministic digest of the state (for the explorer's state hashing). With `intern`, the
    * long parts (memory, lockdep history) appear as the small numbers it gives them, which keeps
-   * the digest short and cheap to hash; without, they appear whole.
+   * the digest short and cheap to hash; without, they appear whole. With `as`, the digest of
+   * the world in which the tasks and pages are renamed by it (a symmetry, see `Symmetry`): the
+   * digest the renamed schedule's world has. `parts`, if given, are this state's
+   * `taskDigests()` (not computed twice).
    */
-  fingerprint(intern?: (part: string) => number): string {
+  fingerprint(
+    intern?: (part: string) => number,
+    as?: Renaming,
+    parts?: ReadonlyArray<string>,
+  ): string {
     const st = this.st
-    let out = ""
-    for (const t of st.tasks) {
-      out += `${t.pc}${t.status[0]}${t.rcuDepth}`
-      if (t.ptl) out += `m${t.ptl.table}${t.ptl.locked ? "l" : ""}`
-      if (t.vmaLookup) out += `v${t.vmaLookup.vma}${t.vmaLookup.ref ? "r" : ""}`
-      if (t.mapped) out += `n${t.mapped.table}${t.mapped.locked ? "l" : ""}`
-      if (t.interrupted !== undefined) out += `k${t.interrupted}`
-      for (const h of t.held) out += `,${h.id}${h.mode[0]}`
-      out += `${Rcu.digest(st, t)}${RmapWalk.digest(t)};`
+    // Joined once from its parts: a flat string, cheap to hash as a key.
+    const out: Array<string | number> = []
+    // Renaming changes a task's part only where it names other tasks: a grace-period wait.
+    const part = (t: Task): string =>
+      parts !== undefined && (as === undefined || t.wait?.on !== "grace")
+        ? (parts[t.id] as string)
+        : this.taskPart(t, as?.slot)
+    if (as === undefined) for (const t of st.tasks) out.push(part(t))
+    else {
+      const inv = new Int32Array(st.tasks.length)
+      for (let i = 0; i < inv.length; i++) inv[as.slot[i] as number] = i
+      for (const i of inv) out.push(part(st.tasks[i] as Task))
     }
-    out += st.sems.digest()
-    out += st.seqs.digest()
+    out.push(st.sems.digest(as?.slot), st.seqs.digest(), "|")
     // The lockdep history is part of the state: it decides which inversions are still reported.
     const history = st.lockdep.history()
-    const memory = st.memory.key()
-    return intern ? `${out}|${intern(history)}|${intern(memory)}` : `${out}|${history}|${memory}`
+    const memory = st.memory.key(as)
+    out.push(intern ? intern(history) : history, "|", intern ? intern(memory) : memory)
+    return out.join("")
+  }
+
+  /** Each task's part of the fingerprint (where it is, what it holds and waits for), by id. */
+  taskDigests(): Array<string> {
+    return this.st.tasks.map((t) => this.taskPart(t))
+  }
+
+  /** The leaf entry mapping page `vpn` of mm `mm` (0 when none), as fingerprints show it. */
+  leafAt(mm: string, vpn: number): number {
+    return this.st.memory.mms.get(mm)?.pt.leafAt(vpn) ?? 0
+  }
+
+  private taskPart(t: Task, slot?: Int32Array): string {
+    let out = `${t.pc}${t.status[0]}${t.rcuDepth}`
+    if (t.ptl) out += `m${t.ptl.table}${t.ptl.locked ? "l" : ""}`
+    if (t.vmaLookup) out += `v${t.vmaLookup.vma}${t.vmaLookup.ref ? "r" : ""}`
+    if (t.mapped) out += `n${t.mapped.table}${t.mapped.locked ? "l" : ""}`
+    if (t.interrupted !== undefined) out += `k${t.interrupted}`
+    for (const h of t.held) out += `,${h.id}${h.mode[0]}`
+    return `${out}${Rcu.digest(this.st, t, slot)}${RmapWalk.digest(t)};`
   }
 }
 

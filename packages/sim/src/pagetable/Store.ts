@@ -24,6 +24,7 @@ export abstract class TableStore {
   /** Set once cloned: from then on some tables may be shared with another page table. */
   protected shared = false
   protected cachedDigest: string | undefined
+  protected cachedEntries: ReadonlyArray<readonly [number, number]> | undefined
 
   /** Page numbers covered by one entry, per real level. */
   protected readonly span: ReadonlyArray<number>
@@ -145,6 +146,7 @@ export abstract class TableStore {
    */
   protected own(start: number, end: number): void {
     this.cachedDigest = undefined
+    this.cachedEntries = undefined
     // A page table that was never cloned owns every table it has.
     if (!this.shared) return
     if (this.root.owner !== this.owner) this.root = this.copyTable(this.root)
@@ -253,8 +255,31 @@ export abstract class TableStore {
 
   /** Every present leaf as text, for state hashing (cached until the next change). */
   digest(): string {
-    this.cachedDigest ??= this.entries().join(";")
+    this.cachedDigest ??= this.leaves().join(";")
     return this.cachedDigest
+  }
+
+  /**
+   * The digest of this page table with its pages renamed by `pages` (page -> page; pages it
+   * does not name stay): the digest the renamed page table would have (for symmetry).
+   */
+  digestAs(pages: ReadonlyMap<number, number>): string {
+    return this.leaves()
+      .map(([vpn, e]): [number, number] => [pages.get(vpn) ?? vpn, e])
+      .sort((a, b) => a[0] - b[0])
+      .join(";")
+  }
+
+  /** The leaf entry mapping page `vpn` as `entries` lists it (0 when none). */
+  leafAt(vpn: number): number {
+    for (const [v, e] of this.leaves()) if (v === vpn) return e
+    return 0
+  }
+
+  /** `entries`, cached until the next change. */
+  private leaves(): ReadonlyArray<readonly [number, number]> {
+    this.cachedEntries ??= this.entries()
+    return this.cachedEntries
   }
 
   /** The pfns of every page-table page, the PGD included. */

@@ -66,7 +66,7 @@ const lock = (st: State, t: Task, s: LockStep): Exec => {
   if (typeof got === "object") return st.misuse(t, "L10", got.misuse)
   if (got === "acquired") {
     if (s.op === "lock") st.checkOrder(t, r.cls, r.id)
-    t.held.push(held)
+    t.held = [...t.held, held]
     t.pc++
     return "ran"
   }
@@ -114,7 +114,7 @@ export const resumeHold = (
 ): void => {
   const s = t.program[t.pc]
   if (s === undefined || !(PtLocks.granted(t, s) || RcuWalk.granted(t, s))) t.pc++
-  t.held.push(wait.held)
+  t.held = [...t.held, wait.held]
 }
 
 /** The footprint of a lock step: the lock, and what its module says the step also touches. */

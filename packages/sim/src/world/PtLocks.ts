@@ -166,7 +166,7 @@ export const lockTable = (
     t.wait = { on: "sem", id, after: "hold", held }
     return "blocked"
   }
-  t.held.push(held)
+  t.held = [...t.held, held]
   return "locked"
 }
 

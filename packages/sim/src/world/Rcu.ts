@@ -71,16 +71,19 @@ export const leakCheck = (st: State, t: Task): void => {
 
 /**
  * The digest of `t`'s grace-period wait: only readers still in the section they were in when it
- * began matter.
+ * began matter, by task id (with `slot`, task ids renamed by it).
  */
-export const digest = (st: State, t: Task): string => {
-  let out = ""
-  if (t.wait?.on === "grace")
-    for (const [id, epoch] of t.wait.readers) {
-      const r = st.tasks[id] as Task
-      if (r.rcuDepth > 0 && r.rcuEpoch === epoch) out += `,g${id}`
-    }
-  return out
+export const digest = (st: State, t: Task, slot?: Int32Array): string => {
+  if (t.wait?.on !== "grace") return ""
+  const ids: Array<number> = []
+  for (const [id, epoch] of t.wait.readers) {
+    const r = st.tasks[id] as Task
+    if (r.rcuDepth > 0 && r.rcuEpoch === epoch) ids.push(slot ? (slot[id] as number) : id)
+  }
+  return ids
+    .sort((a, b) => a - b)
+    .map((id) => `,g${id}`)
+    .join("")
 }
 
 /** Entering or leaving a read section changes only this task's sections (grace periods read all). */

@@ -37,16 +37,16 @@ export class SemTable {
 
   /**
    * The wait queues, by lock id whatever the creation order (who holds a semaphore is in the
-   * tasks' held lists; FIFO order decides who gets it next).
+   * tasks' held lists; FIFO order decides who gets it next). With `slot`, task ids renamed by it.
    */
-  digest(): string {
+  digest(slot?: Int32Array): string {
     if (this.order.length !== this.table.size) this.order = [...this.table.keys()].sort()
     let out = ""
     for (const k of this.order) {
       const sem = this.table.get(k) as Rwsem.Rwsem
       if (sem.waiters.length === 0) continue
       out += k
-      for (const w of sem.waiters) out += `/${w.task}${w.mode[0]}`
+      for (const w of sem.waiters) out += `/${slot ? slot[w.task] : w.task}${w.mode[0]}`
       out += ";"
     }
     return out

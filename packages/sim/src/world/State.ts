@@ -249,8 +249,8 @@ export class State {
   /** A copy sharing everything with this state until either side writes. */
   clone(): State {
     const c = Object.create(State.prototype) as State
-    // Held entries and waits are immutable: a task copy can share them.
-    const tasks = this.tasks.map((t) => ({ ...t, held: [...t.held] }))
+    // Held lists, their entries and waits are immutable: a task copy can share them.
+    const tasks = this.tasks.map((t) => ({ ...t }))
     this.memoryShared = true
     Object.assign(c, this, {
       tasks,

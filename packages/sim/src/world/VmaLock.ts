@@ -110,7 +110,10 @@ type Op<K extends Step["op"]> = Extract<Step, { op: K }>
 
 /** The read lock of VMA object `vma`, looked up for page `vpn`, is now held by `t`. */
 const holdRead = (t: Task, vma: number, vpn: number): void => {
-  t.held.push({ id: lockId(vma), kind: "vma", cls: undefined, mode: "read", at: t.pc, vpn, vma })
+  t.held = [
+    ...t.held,
+    { id: lockId(vma), kind: "vma", cls: undefined, mode: "read", at: t.pc, vpn, vma },
+  ]
 }
 
 /**

@@ -1,0 +1,142 @@
+/**
+ * The independence relation of the reduced searches, over the footprints `World.footprint`
+ * gives moves: when two moves commute, and the numbered forms a search keeps of footprints
+ * (`Prints`) and of the moves run below states (`Dones`), so that its hot loops compare numbers
+ * and bitsets instead of resource paths.
+ *
+ * @since 0.2.0
+ */
+import type { Footprint } from "./World.js"
+
+/**
+ * Do resources `a` and `b` overlap? Resources are paths: `mem` holds `mem:proc`, which holds
+ * `mem:proc:pte:601`; two resources overlap when they are equal or one holds the other.
+ */
+export const overlap = (a: string, b: string): boolean =>
+  a === b ||
+  (a.length < b.length
+    ? b.startsWith(a) && b[a.length] === ":"
+    : a.startsWith(b) && a[b.length] === ":")
+
+const touches = (resources: ReadonlyArray<string>, r: string): boolean =>
+  resources.some((x) => overlap(x, r))
+
+/** Do two moves touch an overlapping resource that one of them changes? */
+export const dependent = (a: Footprint, b: Footprint): boolean =>
+  a.writes.some((r) => touches(b.writes, r) || touches(b.reads, r)) ||
+  b.writes.some((r) => touches(a.reads, r))
+
+/**
+ * Footprints numbered by their text, with the dependence of every pair asked for remembered: a
+ * search meets a few hundred footprints millions of times, so each pair is compared once.
+ */
+export class Prints {
+  private readonly ids = new Map<string, number>()
+  private readonly all: Array<Footprint> = []
+  /** Pair (a, b) -> 1 independent, 2 dependent (0: not asked yet), in rows of `a`. */
+  private readonly rows: Array<Uint8Array> = []
+
+  /** The number of footprint `fp`. */
+  id(fp: Footprint): number {
+    const key = `${fp.reads.join()}|${fp.writes.join()}`
+    let id = this.ids.get(key)
+    if (id === undefined) {
+      id = this.all.length
+      this.all.push(fp)
+      this.ids.set(key, id)
+    }
+    return id
+  }
+
+  /** The footprint numbered `id`. */
+  get(id: number): Footprint {
+    return this.all[id] as Footprint
+  }
+
+  /** Are the moves of footprints `a` and `b` (numbers) dependent? */
+  dependent(a: number, b: number): boolean {
+    let row = this.rows[a]
+    if (row === undefined || row.length <= b) {
+      const wider = new Uint8Array(Math.max(64, this.all.length * 2))
+      if (row) wider.set(row)
+      row = wider
+      this.rows[a] = row
+    }
+    let d = row[b] as number
+    if (d === 0) {
+      d = dependent(this.get(a), this.get(b)) ? 2 : 1
+      row[b] = d
+    }
+    return d === 2
+  }
+}
+
+/**
+ * The moves run below states, numbered: (task, footprint) pairs, where with symmetry the task
+ * stands for its class and the footprint is generalised (the state may be an image of the one
+ * searched). For the races of a state reached again it answers, from the bitset of what ran
+ * below it, which tasks ran a move dependent on a given footprint, with bitsets: per task the
+ * moves it may have made, per footprint the moves dependent on it (grown as moves are added).
+ */
+export class Dones {
+  private readonly ids = new Map<number, number>()
+  private count = 0
+  private readonly fps: Array<number> = []
+  /** Per task: the bitset of moves it may have made. */
+  private readonly byTask: Array<Array<number>> = []
+  /** Per footprint number: the bitset of moves dependent on it, complete up to `upTo`. */
+  private readonly against: Array<{ bits: Array<number>; upTo: number } | undefined> = []
+
+  constructor(private readonly prints: Prints) {}
+
+  /** The number of the move (`tasks`, `fp`) keyed `key`, added if new. */
+  id(key: number, tasks: () => ReadonlyArray<number>, fp: () => number): number {
+    let id = this.ids.get(key)
+    if (id === undefined) {
+      id = this.count++
+      this.ids.set(key, id)
+      this.fps.push(fp())
+      for (const t of tasks()) {
+        const bits = this.byTask[t] ?? []
+        this.byTask[t] = bits
+        bits[id >>> 5] = (bits[id >>> 5] ?? 0) | (1 << (id & 31))
+      }
+    }
+    return id
+  }
+
+  /** The moves dependent on footprint `fp`, as a bitset. */
+  private dependentOn(fp: number): Array<number> {
+    let d = this.against[fp]
+    if (d === undefined) {
+      d = { bits: [], upTo: 0 }
+      this.against[fp] = d
+    }
+    for (; d.upTo < this.count; d.upTo++)
+      if (this.prints.dependent(this.fps[d.upTo] as number, fp))
+        d.bits[d.upTo >>> 5] = (d.bits[d.upTo >>> 5] ?? 0) | (1 << (d.upTo & 31))
+    return d.bits
+  }
+
+  /** Marks in `out` (by task) the tasks that made a move in `below` dependent on `fp`. */
+  racing(below: ReadonlyArray<number>, fp: number, out: Uint8Array): void {
+    out.fill(0)
+    const dep = this.dependentOn(fp)
+    for (let w = 0; w < below.length; w++) {
+      const x = (below[w] as number) & (dep[w] ?? 0)
+      if (x === 0) continue
+      for (let t = 0; t < out.length; t++) if ((x & (this.byTask[t]?.[w] ?? 0)) !== 0) out[t] = 1
+    }
+  }
+
+  /** Marks in `out` (by task) the tasks that made some move in `below`. */
+  tasksIn(below: ReadonlyArray<number>, out: Uint8Array): void {
+    out.fill(0)
+    for (let t = 0; t < out.length; t++) {
+      const mine = this.byTask[t]
+      if (mine !== undefined)
+        for (let w = 0; w < below.length && out[t] === 0; w++)
+          if (((below[w] as number) & (mine[w] ?? 0)) !== 0) out[t] = 1
+    }
+  }
+}
