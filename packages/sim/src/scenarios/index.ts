@@ -31,6 +31,8 @@ import { scenario as vmaReuse } from "./VmaReuse.js"
 
 /** The kernel paths the scenarios are built from (core programs), to build worlds of your own. */
 export * as paths from "./paths.js"
+/** What the library's paths are written with (core's traced API, the mm, pages), for yours. */
+export * as kernel from "./kernel.js"
 export {
   ANON,
   type Caught,
