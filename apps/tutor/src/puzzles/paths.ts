@@ -8,6 +8,7 @@
 import { type Compile, type Program, Scenarios, type WorldSpec } from "@mmguard/sim"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import { ANON, FILE } from "./steps.js"
 
 const { api, anonVmaOfAnon, libfoo, mm, page, pgoff } = Scenarios.kernel
 const {
@@ -36,7 +37,6 @@ const {
   writeVma,
   zapRange,
 } = api
-const { ANON, FILE } = Scenarios
 
 /** A puzzle names a task sim's library does not have (a defect of the puzzle). */
 export class MissingLibraryTask extends Data.TaggedError("MissingLibraryTask")<{
