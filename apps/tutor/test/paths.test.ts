@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest"
 import type { SchedulerPuzzle } from "../src/engine/Puzzle.js"
+import * as Game from "../src/engine/SchedulerGame.js"
 import { puzzles } from "../src/puzzles/index.js"
 import { libraryTask, libraryWorld, MissingLibraryTask } from "../src/puzzles/paths.js"
+import { winning } from "./support/search.js"
 
 describe("the kernel paths of the scheduler puzzles", () => {
   it("a library task or world the library lacks is a tagged MissingLibraryTask", () => {
@@ -24,5 +26,18 @@ describe("the kernel paths of the scheduler puzzles", () => {
     const ops = p?.spec.tasks.flatMap((t) => t.program.map((s) => s.op)) ?? []
     expect(ops).toContain("rmapWalk")
     expect(ops).toContain("pteOffsetMapLock")
+  })
+
+  it("ptdump's walk overlapping munmap's teardown is a stale table; after the free it is not", () => {
+    const p = puzzles.find((x): x is SchedulerPuzzle => x.id === "sched-debug-walk")
+    if (p === undefined) return expect.fail("no sched-debug-walk")
+    const win = winning(p) ?? []
+    expect(Game.victory(p, Game.play(p, win))?.detail).toMatch(/walks the tables of \[0, 16384\)/)
+    // munmap (task 0) to its end first, then the walk: nothing to observe.
+    const serial = [...Array<number>(40).fill(0), ...Array<number>(10).fill(1)]
+    let g = Game.start(p)
+    for (const t of serial)
+      if (!Game.over(p, g) && g.world.runnable().includes(t)) g = Game.stepTask(p, g, t)
+    expect(Game.victory(p, g)).toBeUndefined()
   })
 })

@@ -38,33 +38,30 @@ const {
   zapRange,
 } = api
 
-/** A puzzle names a task sim's library does not have (a defect of the puzzle). */
+/**
+ * A puzzle names a scenario, variant or task sim's library does not have: a defect of the
+ * puzzle, thrown when its world is first built (the tests build every one).
+ */
 export class MissingLibraryTask extends Data.TaggedError("MissingLibraryTask")<{
   readonly scenario: string
-  readonly name: string
+  readonly name: string | undefined
   readonly variant: string | undefined
 }> {}
 
-/** The task named `name` in sim's scenario `scenario` (its variant `variant` when given). */
-export const libraryTask = (scenario: string, name: string, variant?: string): Program.TaskSpec => {
-  const s = Scenarios.all.find((x) => x.id === scenario)
-  const spec = variant === undefined ? s?.spec : s?.variants.find((v) => v.id === variant)?.spec
-  const t = spec?.tasks.find((x) => x.name === name)
-  if (t === undefined) throw new MissingLibraryTask({ scenario, name, variant })
-  return t
-}
-
-/** The world of a library scenario (its variant `variant` when given). */
+/** The world of sim's scenario `scenario` (its variant `variant` when given). */
 export const libraryWorld = (scenario: string, variant?: string): WorldSpec => {
   const s = Scenarios.all.find((x) => x.id === scenario)
   const spec = variant === undefined ? s?.spec : s?.variants.find((v) => v.id === variant)?.spec
-  if (spec === undefined) throw new MissingLibraryTask({ scenario, name: "", variant })
+  if (spec === undefined) throw new MissingLibraryTask({ scenario, name: undefined, variant })
   return spec
 }
 
-/** `program` compiled into a task named `name` of the library's layout. */
-export const task = (name: string, program: Compile.Program): Program.TaskSpec =>
-  Scenarios.task(name, program)
+/** The task named `name` in sim's scenario `scenario` (its variant `variant` when given). */
+export const libraryTask = (scenario: string, name: string, variant?: string): Program.TaskSpec => {
+  const t = libraryWorld(scenario, variant).tasks.find((x) => x.name === name)
+  if (t === undefined) throw new MissingLibraryTask({ scenario, name, variant })
+  return t
+}
 
 /**
  * munmap of the VMA [start, end) without the downgrade (do_munmap before 6.1's downgrade on

@@ -15,12 +15,14 @@ import {
   munmapEarlyDowngrade,
   munmapLocked,
   munmapNoVmaWrite,
-  task,
   writerInOrder,
 } from "./paths.js"
 import { ANON, FILE, STACK } from "./steps.js"
 
-const world = (...tasks: WorldSpec["tasks"]): WorldSpec => ({ mms: Scenarios.layout, tasks })
+const { task } = Scenarios
+
+/** A world of the library's layout running `tasks`. */
+export const world = (...tasks: WorldSpec["tasks"]): WorldSpec => ({ mms: Scenarios.layout, tasks })
 
 /**
  * A scheduler puzzle: the generic hints come after the puzzle's own. Its worlds are built at

@@ -3,7 +3,7 @@
  * zap freeing the tables it emptied under a locked or a lockless walker (P17), memory_failure's
  * lock order (O4), and a VMA freed and reused under RCU while a fault locks it (V7).
  */
-import { Scenarios, type WorldSpec } from "@mmguard/sim"
+import { Scenarios } from "@mmguard/sim"
 import type { SchedulerPuzzle } from "../engine/Puzzle.js"
 import {
   ager,
@@ -11,13 +11,12 @@ import {
   collectProcs,
   libraryTask as lib,
   libraryWorld,
-  task,
   zapReclaim,
 } from "./paths.js"
-import { scheduler } from "./schedulers.js"
+import { scheduler, world } from "./schedulers.js"
 import { ANON } from "./steps.js"
 
-const world = (...tasks: WorldSpec["tasks"]): WorldSpec => ({ mms: Scenarios.layout, tasks })
+const { task } = Scenarios
 
 /** The scheduler puzzles of the rules revision 2 added. */
 export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
