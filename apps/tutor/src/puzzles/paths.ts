@@ -64,9 +64,9 @@ export const libraryTask = (scenario: string, name: string, variant?: string): P
 }
 
 /**
- * munmap of the VMA [start, end) without the downgrade (do_munmap before 6.1's downgrade on
- * every path): the VMA write-locked and detached, its range zapped and its tables freed, all
- * under the mmap write lock (L3, V7, P4, P7).
+ * munmap of the VMA [start, end) that keeps the mmap write lock throughout (do_vmi_munmap with
+ * `unlock` false, as mmap_region and mremap call it): the VMA write-locked and detached, its
+ * range zapped and its tables freed (L3, V7, P4, P7).
  */
 export const munmapLocked = (start: number, end: number): Compile.Program =>
   mmapWriteLock(mm, (lock) =>
