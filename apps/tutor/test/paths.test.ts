@@ -1,3 +1,4 @@
+import { Program } from "@mmguard/sim"
 import { describe, expect, it } from "vitest"
 import type { SchedulerPuzzle } from "../src/engine/Puzzle.js"
 import * as Game from "../src/engine/SchedulerGame.js"
@@ -23,9 +24,10 @@ describe("the kernel paths of the scheduler puzzles", () => {
 
   it("programs show as kernel-named lines", () => {
     const p = puzzles.find((x): x is SchedulerPuzzle => x.id === "sched-memory-failure")
-    const ops = p?.spec.tasks.flatMap((t) => t.program.map((s) => s.op)) ?? []
-    expect(ops).toContain("rmapWalk")
-    expect(ops).toContain("pteOffsetMapLock")
+    const lines = p?.spec.tasks.flatMap((t) => t.program.map((s) => Program.show(s))) ?? []
+    expect(lines).toContain("lock_read anon_vma(512)")
+    expect(lines.some((l) => l.startsWith("anon_vma_interval_tree_foreach("))).toBe(true)
+    expect(lines.some((l) => l.startsWith("pte_offset_map_lock(600)"))).toBe(true)
   })
 
   it("ptdump's walk overlapping munmap's teardown is a stale table; after the free it is not", () => {
