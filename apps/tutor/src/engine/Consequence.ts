@@ -79,6 +79,33 @@ const before = (w: World, t: Task, log: ReadonlyArray<Ran>): Outcome | undefined
               detail: `${t.name} changes page ${s.addr}'s table while ${o.name} holds its lock (${h.id}): ${o.name}'s update can be lost`,
             }
   }
+  // A walk of tables no VMA covers (walk_page_range_debug) while another task is between
+  // detaching a VMA of that range and freeing its tables: in the kernel the walk is long and
+  // meets the tables free_pgtables frees under it.
+  if (s.op === "do" && s.action === "walkNoVma") {
+    const end = s.end ?? s.addr + 1
+    for (const o of others) {
+      const mine = log.filter((r) => r.task === o.id && r.step.op === "do")
+      const at = mine.findLastIndex((r) => "action" in r.step && r.step.action === "detachVma")
+      const d = mine[at]?.step
+      const freed = mine
+        .slice(at + 1)
+        .some((r) => "action" in r.step && r.step.action === "freePgtables")
+      if (
+        d !== undefined &&
+        "addr" in d &&
+        d.addr >= s.addr &&
+        d.addr < end &&
+        !freed &&
+        o.status !== "done"
+      )
+        return {
+          kind: "staleTable",
+          task: t.name,
+          detail: `${t.name} walks the tables of [${s.addr}, ${end}) while ${o.name} frees those of the VMA it detached at ${d.addr}`,
+        }
+    }
+  }
   // A lockless reader (pte_offset_map, then ptep_get) out of RCU, its table unlinked meanwhile.
   if (s.op === "ptepGet" && t.mapped && t.rcuDepth === 0) {
     const table = mm.pt.pteTablePfn(s.addr)

@@ -9,14 +9,20 @@ import type { SchedulerPuzzle } from "../engine/Puzzle.js"
 import {
   fileRemapLocks,
   libraryTask as lib,
+  libraryWorld,
   mprotectRmw,
-  munmap,
-  task,
+  mprotectRmwRead,
+  munmapEarlyDowngrade,
+  munmapLocked,
+  munmapNoVmaWrite,
   writerInOrder,
 } from "./paths.js"
 import { ANON, FILE, STACK } from "./steps.js"
 
-const world = (...tasks: WorldSpec["tasks"]): WorldSpec => ({ mms: Scenarios.layout, tasks })
+const { task } = Scenarios
+
+/** A world of the library's layout running `tasks`. */
+export const world = (...tasks: WorldSpec["tasks"]): WorldSpec => ({ mms: Scenarios.layout, tasks })
 
 /**
  * A scheduler puzzle: the generic hints come after the puzzle's own. Its worlds are built at
@@ -52,8 +58,6 @@ export const scheduler = (
 }
 
 const goal = (g: Consequence) => g
-const scenarioSpec = (id: string): WorldSpec =>
-  Scenarios.all.find((s) => s.id === id)?.spec ?? world()
 
 /** Every scheduler puzzle. */
 export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
@@ -68,9 +72,9 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "The fault holds a VMA read lock and then asks for the mmap lock; mprotect holds the mmap write lock and waits in vma_start_write for that very reader. Neither can go on: a VMA read lock must never be held while taking the mmap lock (L9). vma_start_write waits for readers (V4).",
     kernel: "do_user_addr_fault, lock_vma_under_rcu; mprotect_fixup -> vma_start_write",
-    spec: () => Scenarios.all.find((s) => s.id === "page-fault")?.variants[1]?.spec ?? world(),
+    spec: () => libraryWorld("page-fault", "mmap-under-vma"),
     addr: ANON,
-    fixed: () => scenarioSpec("page-fault"),
+    fixed: () => libraryWorld("page-fault"),
   }),
   scheduler({
     id: "sched-fault-vs-munmap",
@@ -84,16 +88,9 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
       "When lock_vma_under_rcu fails (the VMA is write-locked, V3), the fault must fall back to the mmap read lock and look the VMA up again. This one installed anyway, with no lock that keeps the VMA: munmap had already taken the VMA away, so the page is mapped where no VMA is and will never be freed (P3).",
     kernel: "do_user_addr_fault -> lock_vma_under_rcu / mmap_read_lock fallback; do_vmi_munmap",
     spec: () =>
-      world(
-        lib("page-fault", "fault", "no-fallback"),
-        task("munmap", munmap(ANON, 512, 1024, { vmaWrite: true, downgrade: "none" })),
-      ),
+      world(lib("page-fault", "fault", "no-fallback"), task("munmap", munmapLocked(512, 1024))),
     addr: ANON,
-    fixed: () =>
-      world(
-        lib("page-fault", "fault"),
-        task("munmap", munmap(ANON, 512, 1024, { vmaWrite: true, downgrade: "none" })),
-      ),
+    fixed: () => world(lib("page-fault", "fault"), task("munmap", munmapLocked(512, 1024))),
   }),
   scheduler({
     id: "sched-munmap-reader",
@@ -105,17 +102,9 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "Detaching a VMA needs its write lock (V7), and vma_start_write waits for the readers (L3): this munmap skipped it, so the fault kept using a VMA that was no longer in the tree and could be freed. A VMA read lock promises stability (L5) only if writers take the write lock.",
     kernel: "do_vmi_munmap -> vma_start_write -> vma_mark_detached",
-    spec: () =>
-      world(
-        task("munmap", munmap(ANON, 512, 1024, { vmaWrite: false, downgrade: "none" })),
-        lib("page-fault", "fault"),
-      ),
+    spec: () => world(task("munmap", munmapNoVmaWrite), lib("page-fault", "fault")),
     addr: ANON,
-    fixed: () =>
-      world(
-        task("munmap", munmap(ANON, 512, 1024, { vmaWrite: true, downgrade: "none" })),
-        lib("page-fault", "fault"),
-      ),
+    fixed: () => world(task("munmap", munmapLocked(512, 1024)), lib("page-fault", "fault")),
   }),
   scheduler({
     id: "sched-two-mprotects",
@@ -128,11 +117,9 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "vm_flags is written under the mmap write lock and the VMA write lock (F3, L7). Under the read lock two writers run at once: the second writes back a value it read before the first wrote, and the first change is lost.",
     kernel: "do_mprotect_pkey -> mprotect_fixup -> vm_flags_reset",
-    spec: () =>
-      world(task("mprotect A", mprotectRmw("read")), task("mprotect B", mprotectRmw("read"))),
+    spec: () => world(task("mprotect A", mprotectRmwRead), task("mprotect B", mprotectRmwRead)),
     addr: ANON,
-    fixed: () =>
-      world(task("mprotect A", mprotectRmw("write")), task("mprotect B", mprotectRmw("write"))),
+    fixed: () => world(task("mprotect A", mprotectRmw), task("mprotect B", mprotectRmw)),
   }),
   scheduler({
     id: "sched-stack-vs-fault",
@@ -147,7 +134,7 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     spec: () =>
       world(lib("stack-expansion", "expand", "no-vma-write"), lib("stack-expansion", "fault")),
     addr: STACK,
-    fixed: () => scenarioSpec("stack-expansion"),
+    fixed: () => libraryWorld("stack-expansion"),
   }),
   scheduler({
     id: "sched-reclaim-vs-fault",
@@ -162,7 +149,7 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     kernel: "shrink_folio_list -> folio_referenced -> ptep_clear_flush_young",
     spec: () => world(lib("reclaim", "reclaim", "no-pte-lock"), lib("reclaim", "fault")),
     addr: 512,
-    fixed: () => scenarioSpec("reclaim"),
+    fixed: () => libraryWorld("reclaim"),
   }),
   scheduler({
     id: "sched-truncate-vs-munmap",
@@ -177,14 +164,10 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     spec: () =>
       world(
         lib("truncate", "truncate", "install-under-rmap"),
-        task("munmap", munmap(FILE, 2048, 2560, { vmaWrite: true, downgrade: "none" })),
+        task("munmap", munmapLocked(2048, 2560)),
       ),
     addr: FILE,
-    fixed: () =>
-      world(
-        lib("truncate", "truncate"),
-        task("munmap", munmap(FILE, 2048, 2560, { vmaWrite: true, downgrade: "none" })),
-      ),
+    fixed: () => world(lib("truncate", "truncate"), task("munmap", munmapLocked(2048, 2560))),
   }),
   scheduler({
     id: "sched-writer-vs-remap",
@@ -215,7 +198,7 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
       arch: Arch.i386,
     }),
     addr: 512,
-    fixed: () => ({ ...scenarioSpec("reclaim"), arch: Arch.i386 }),
+    fixed: () => ({ ...libraryWorld("reclaim"), arch: Arch.i386 }),
   }),
   scheduler({
     id: "sched-khugepaged-vs-fault",
@@ -229,9 +212,9 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "khugepaged may free an empty PTE table under only the i_mmap read lock, the PMD lock and the PTE lock (P15), after an RCU grace period (P10). So pte_offset_map_lock re-reads the PMD entry once it holds the lock (P11, P16); without that, the fault locks and writes a table that is gone. Allocating a table follows the same shape: check, lock, check again (P12).",
     kernel: "do_fault -> pte_offset_map_lock vs khugepaged -> retract_page_tables",
-    spec: () => Scenarios.all.find((s) => s.id === "pte-map-lock")?.variants[0]?.spec ?? world(),
+    spec: () => libraryWorld("pte-map-lock", "no-recheck"),
     addr: FILE,
-    fixed: () => scenarioSpec("pte-map-lock"),
+    fixed: () => libraryWorld("pte-map-lock"),
   }),
   scheduler({
     id: "sched-mremap-vs-reclaim",
@@ -246,7 +229,7 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     kernel: "mremap -> move_vma -> move_page_tables (take_rmap_locks)",
     spec: () => world(lib("mremap", "mremap", "no-rmap-lock"), lib("mremap", "reclaim")),
     addr: 512,
-    fixed: () => scenarioSpec("mremap"),
+    fixed: () => libraryWorld("mremap"),
   }),
   scheduler({
     id: "sched-munmap-downgrade",
@@ -259,11 +242,7 @@ export const schedulers: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "The kernel's munmap write-locks and detaches the VMAs, then downgrades (V5) and frees the page tables under the read lock: only detached VMAs make that safe (P7). This one downgraded before detaching, and downgrading bumps mm_lock_seq so no VMA's vm_lock_seq matches it any more (V1): every VMA write lock ends (V2), and the detach no longer excludes the fault that got in through the VMA lock: it goes on using a VMA that is gone.",
     kernel: "do_vmi_munmap -> vms_complete_munmap_vmas -> mmap_write_downgrade -> vms_clear_ptes",
-    spec: () =>
-      world(
-        task("munmap", munmap(ANON, 512, 1024, { vmaWrite: false, downgrade: "early" })),
-        lib("page-fault", "fault"),
-      ),
+    spec: () => world(task("munmap", munmapEarlyDowngrade), lib("page-fault", "fault")),
     addr: ANON,
     // The kernel's munmap of the anonymous VMA (sim's library), racing the fault.
     fixed: () => world(lib("ptdump", "munmap"), lib("page-fault", "fault")),

@@ -3,59 +3,20 @@
  * zap freeing the tables it emptied under a locked or a lockless walker (P17), memory_failure's
  * lock order (O4), and a VMA freed and reused under RCU while a fault locks it (V7).
  */
-import { Scenarios, type WorldSpec } from "@mmguard/sim"
+import { Scenarios } from "@mmguard/sim"
 import type { SchedulerPuzzle } from "../engine/Puzzle.js"
-import { libraryTask as lib, task } from "./paths.js"
-import { scheduler } from "./schedulers.js"
-import { ANON, act, anonVma, iMmap, lock, mmap, pte, unlock } from "./steps.js"
+import {
+  ager,
+  agerInverted,
+  collectProcs,
+  libraryTask as lib,
+  libraryWorld,
+  zapReclaim,
+} from "./paths.js"
+import { scheduler, world } from "./schedulers.js"
+import { ANON } from "./steps.js"
 
-const world = (...tasks: WorldSpec["tasks"]): WorldSpec => ({ mms: Scenarios.layout, tasks })
-
-/** A ptdump-like walk of page 600 under the PTE lock and only the mmap read lock. */
-const debugWalk = [
-  lock(mmap, "read"),
-  lock(pte(ANON)),
-  act({ op: "do", action: "walk", addr: ANON }),
-  unlock(pte(ANON)),
-  unlock(mmap, "read"),
-]
-
-/** Truncation with PT_RECLAIM: zap libfoo's range, then free the PTE table it left empty. */
-const zapReclaim = [
-  lock(iMmap, "read"),
-  act({ op: "do", action: "zapRange", addr: 2048, end: 2560 }),
-  lock({ lock: "pmd", addr: 2048 }),
-  lock(pte(2048)),
-  act({ op: "do", action: "retractPteTable", addr: 2048 }),
-  unlock(pte(2048)),
-  unlock({ lock: "pmd", addr: 2048 }),
-  unlock(iMmap, "read"),
-  { op: "synchronizeRcu" } as const,
-]
-
-/** memory_failure's collect_procs_anon: the anon_vma lock, then the PTE lock. */
-const collectProcs = [
-  lock(anonVma(ANON), "read"),
-  lock(pte(ANON)),
-  act({ op: "do", action: "walk", addr: ANON }),
-  unlock(pte(ANON)),
-  unlock(anonVma(ANON), "read"),
-]
-
-/** A path that ages page 600 under its PTE lock, taking the anon_vma lock first or inside. */
-const ager = (anonFirst: boolean) => {
-  const anon = [lock(anonVma(ANON), "write")]
-  const ptl = [lock(pte(ANON))]
-  return [
-    lock(mmap, "read"),
-    ...(anonFirst ? [...anon, ...ptl] : [...ptl, ...anon]),
-    act({ op: "do", action: "changeAccessDirty", addr: ANON }),
-    ...(anonFirst
-      ? [unlock(pte(ANON)), unlock(anonVma(ANON), "write")]
-      : [unlock(anonVma(ANON), "write"), unlock(pte(ANON))]),
-    unlock(mmap, "read"),
-  ]
-}
+const { task } = Scenarios
 
 /** The scheduler puzzles of the rules revision 2 added. */
 export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
@@ -64,14 +25,14 @@ export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
     chapter: "P",
     title: "A debug walk",
     story:
-      "A debug tool walks the page tables of page 600 while munmap tears that range down the way the kernel does.",
+      "A debug tool walks the page tables of the low range, page 600 among them, while munmap tears the VMA around page 600 down the way the kernel does.",
     goal: "staleTable",
     rules: ["P6", "P7", "V5"],
     hints: ["After munmap detaches, no VMA covers page 600: what protects its tables now?"],
     lesson:
       "munmap detaches its VMAs under the write lock, downgrades (V5) and frees their tables under the read lock (P7). So a walk of a range no VMA covers needs the mmap WRITE lock (P6): under the read lock it meets tables being freed.",
     kernel: "walk_page_range_debug (ptdump) vs do_vmi_munmap",
-    spec: () => world(lib("ptdump", "munmap"), task("ptdump", debugWalk)),
+    spec: () => world(lib("ptdump", "munmap"), lib("ptdump", "ptdump", "mmap-read")),
     fixed: () => world(lib("ptdump", "munmap"), lib("ptdump", "ptdump")),
     addr: ANON,
   }),
@@ -120,8 +81,8 @@ export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "memory_failure takes the anon_vma lock, then (through tasklist_lock, which sim does not model) the PTE map lock (O4); O1 orders anon_vma before the page-table locks too. The ager took them the other way round (O3).",
     kernel: "memory_failure -> collect_procs_anon",
-    spec: () => world(task("memory_failure", collectProcs), task("ager", ager(false))),
-    fixed: () => world(task("memory_failure", collectProcs), task("ager", ager(true))),
+    spec: () => world(task("memory_failure", collectProcs), task("ager", agerInverted)),
+    fixed: () => world(task("memory_failure", collectProcs), task("ager", ager)),
     addr: ANON,
   }),
   scheduler({
@@ -140,8 +101,8 @@ export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
       "The VMA that lock_vma_under_rcu found may be detached, freed and reused for another range before vma_start_read takes its reference (V7). So after locking it checks that the VMA is still attached, still this mm's and still covers the address, and otherwise drops it and fails to the mmap-lock fallback (V3, L2). Without that re-check the fault mapped page 600 under a VMA that now covers something else.",
     kernel:
       "lock_vma_under_rcu (mas_walk, vma_start_read, the re-check) vs vm_area_free and vm_area_alloc",
-    spec: () => Scenarios.all.find((x) => x.id === "vma-reuse")?.variants[0]?.spec ?? world(),
-    fixed: () => Scenarios.all.find((x) => x.id === "vma-reuse")?.spec ?? world(),
+    spec: () => libraryWorld("vma-reuse", "no-recheck"),
+    fixed: () => libraryWorld("vma-reuse"),
     addr: ANON,
   }),
   scheduler({
@@ -159,8 +120,8 @@ export const schedulersRev2: ReadonlyArray<SchedulerPuzzle> = [
     lesson:
       "vma_start_write_killable waits for the VMA's readers like vma_start_write (V4), but a fatal signal ends the wait with -EINTR: the VMA is then NOT write-locked, though the mmap write lock and the VMAs locked before stay held (L11). This writer ignored the result and wrote vm_flags under a reader's feet.",
     kernel: "vma_start_write_killable (returns -EINTR) vs do_user_addr_fault",
-    spec: () => Scenarios.all.find((x) => x.id === "killable-write")?.variants[0]?.spec ?? world(),
-    fixed: () => Scenarios.all.find((x) => x.id === "killable-write")?.spec ?? world(),
+    spec: () => libraryWorld("killable-write", "ignore-eintr"),
+    fixed: () => libraryWorld("killable-write"),
     addr: ANON,
   }),
 ]

@@ -1,10 +1,8 @@
 /** Small builders of program steps, shared by the puzzle files. */
-import type { Program } from "@mmguard/sim"
+import { type Program, Scenarios } from "@mmguard/sim"
 
-/** A page of the anonymous VMA, of the file VMA of "libfoo", of the stack (see the layout). */
-export const ANON = 600
-export const FILE = 2100
-export const STACK = 8300
+/** A page of the anonymous VMA, of the file VMA of "libfoo", of the stack (sim's layout). */
+export const { ANON, FILE, STACK } = Scenarios
 
 /** Takes lock `l` (in `mode`). */
 export const lock = (l: Program.LockTarget, mode?: "read" | "write"): Program.Step =>

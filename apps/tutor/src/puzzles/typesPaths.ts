@@ -175,7 +175,9 @@ export const pathTypes: ReadonlyArray<TypePuzzle> = [
     against: {
       mms: Scenarios.layout,
       pages: { addr: 512, end: 1024 },
-      paths: [libraryTask("page-fault", "fault")],
+      get paths() {
+        return [libraryTask("page-fault", "fault")]
+      },
     },
     start:
       "const program = Core.mmapWriteDowngrade(mm, (lock) =>\n  Core.downgradePhases(\n    Effect.gen(function* () {\n      const v = yield* Core.findVma(lock, addr)\n      yield* Core.vmaStartWrite(v, Core.detachVma(v))\n      return v\n    }),\n    (v) =>\n      Effect.andThen(Core.zapRange(v, addr, end), Core.freePgtables(lock, addr, end)),\n  ),\n)",
@@ -216,7 +218,9 @@ export const pathTypes: ReadonlyArray<TypePuzzle> = [
     against: {
       mms: Scenarios.layout,
       pages: { addr: ANON },
-      paths: [libraryTask("munmap", "munmap"), libraryTask("mprotect", "mprotect")],
+      get paths() {
+        return [libraryTask("munmap", "munmap"), libraryTask("mprotect", "mprotect")]
+      },
       maps: { page: ANON, rule: "L2" },
     },
     start:

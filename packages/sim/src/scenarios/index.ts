@@ -29,6 +29,8 @@ import { scenario as unlinkAnonVmas } from "./UnlinkAnonVmas.js"
 import { scenario as userfaultfd } from "./Userfaultfd.js"
 import { scenario as vmaReuse } from "./VmaReuse.js"
 
+/** What the library's paths are written with (core's traced API, the mm, pages), for yours. */
+export * as kernel from "./kernel.js"
 /** The kernel paths the scenarios are built from (core programs), to build worlds of your own. */
 export * as paths from "./paths.js"
 export {
