@@ -36,7 +36,11 @@ const waitFor = async (text: string, ms = 10_000) => {
   }
   throw new Error(`timed out waiting for "${text}"; the screen shows:\n${screen()}`)
 }
-/** Starts the built game in a 100x32 tmux session, with `env` (e.g. "NO_COLOR=1 ") first. */
+/**
+ * Starts the built game in a 100x32 tmux session, with `env` (e.g. "NO_COLOR=1 ") first. The
+ * game runs as in a player's terminal: without the CI variable, which turns colors off (the
+ * color support check treats an unknown CI as a terminal without colors).
+ */
 const launch = (env: string, args: ReadonlyArray<string>) =>
   tmux(
     "new-session",
@@ -47,7 +51,7 @@ const launch = (env: string, args: ReadonlyArray<string>) =>
     "100",
     "-y",
     "32",
-    `${env}XDG_CONFIG_HOME=${config} ${process.execPath} ${cli} ${args.join(" ")}`,
+    `env -u CI ${env}XDG_CONFIG_HOME=${config} ${process.execPath} ${cli} ${args.join(" ")}`,
   )
 const start = (...args: Array<string>) => launch("", args)
 const keys = async (...k: Array<string>) => {
