@@ -300,6 +300,11 @@ export const search = (
     dones.tasksIn(below, tasksBelow)
     for (let i = 0; i <= events.length; i++) {
       const e = (i < events.length ? events[i] : x) as Event
+      // Only a task that moved below and is not already ordered after e can race with it.
+      let open = false
+      for (let q = 0; q < tasks && !open; q++)
+        open = tasksBelow[q] === 1 && e.task !== q && e.idx > before(q, e.task)
+      if (!open) continue
       dones.racing(below, e.fp, racing)
       for (let q = 0; q < tasks; q++)
         if (racing[q] === 1 && e.task !== q && e.idx > before(q, e.task)) {
@@ -311,7 +316,9 @@ export const search = (
   const stack: Array<Node> = []
   const events: Array<Event> = []
   const asleep = sleep.map((a) => ({ move: a.move, fp: prints.id(a.fp) }))
-  const start = node(root, root.runnable(), asleep, new Array(tasks), new Array(tasks), undefined)
+  // Packed arrays (no holes): the copies below are cheap slices.
+  const none = (): Array<Int32Array | undefined> => new Array(tasks).fill(undefined)
+  const start = node(root, root.runnable(), asleep, none(), none(), undefined)
   if (start === undefined) {
     if (root.runnable().length === 0) counters.executions++
     else counters.sleepBlocked++
@@ -390,9 +397,9 @@ export const search = (
       counters.executions++
       continue
     }
-    const last = [...n.last]
+    const last = n.last.slice()
     last[task] = vc
-    const woke = [...n.woke]
+    const woke = n.woke.slice()
     for (const m of enabled) if (taskOf(m) !== task && !n.enabled.includes(m)) woke[taskOf(m)] = vc
     let resumed: { moves: Array<number>; below: ReadonlyArray<number> } | undefined
     const keyed = limits.key?.(child)

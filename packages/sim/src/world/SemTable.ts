@@ -15,6 +15,8 @@ export class SemTable {
   private owned: Set<string> | undefined
   /** The lock ids in sorted order, for digests (recomputed when the table grows). */
   private order: ReadonlyArray<string> = []
+  /** The digest without renaming, until a semaphore may change (`get`). */
+  private cached: string | undefined
 
   /** The semaphores by lock id (a read-only view). */
   get view(): ReadonlyMap<string, Rwsem.Rwsem> {
@@ -23,6 +25,8 @@ export class SemTable {
 
   /** Semaphore `id`, created on first use, and this table's own (copied if a fork shares it). */
   get(id: string): Rwsem.Rwsem {
+    // Every change to a semaphore goes through here: the digest may be stale from now on.
+    this.cached = undefined
     const s = this.table.get(id)
     if (s !== undefined && (this.owned === undefined || this.owned.has(id))) return s
     if (this.shared) {
@@ -40,6 +44,7 @@ export class SemTable {
    * tasks' held lists; FIFO order decides who gets it next). With `slot`, task ids renamed by it.
    */
   digest(slot?: Int32Array): string {
+    if (slot === undefined && this.cached !== undefined) return this.cached
     if (this.order.length !== this.table.size) this.order = [...this.table.keys()].sort()
     let out = ""
     for (const k of this.order) {
@@ -49,6 +54,7 @@ export class SemTable {
       for (const w of sem.waiters) out += `/${slot ? slot[w.task] : w.task}${w.mode[0]}`
       out += ";"
     }
+    if (slot === undefined) this.cached = out
     return out
   }
 
