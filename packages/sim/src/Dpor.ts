@@ -289,25 +289,36 @@ export const search = (
   const racing = new Uint8Array(tasks)
   const tasksBelow = new Uint8Array(tasks)
   const moved = new Uint8Array(tasks)
+  const bef = new Int32Array(tasks * tasks)
+  const open = new Int32Array(tasks)
   const revisit = (
     below: ReadonlyArray<number>,
     x: Event,
     last: ReadonlyArray<Int32Array | undefined>,
     woke: ReadonlyArray<Int32Array | undefined>,
   ): void => {
-    // How many moves of task t happen before task q's next move.
-    const before = (q: number, t: number): number => Math.max(last[q]?.[t] ?? 0, woke[q]?.[t] ?? 0)
+    // bef[q * tasks + t]: how many moves of task t happen before task q's next move; open[t]:
+    // the fewest of those over the other tasks that moved below (a move of t past it may race).
     dones.tasksIn(below, tasksBelow)
+    open.fill(0x7fffffff)
+    for (let q = 0; q < tasks; q++) {
+      const l = last[q]
+      const k = woke[q]
+      for (let t = 0; t < tasks; t++) {
+        const b = Math.max(
+          l === undefined ? 0 : (l[t] as number),
+          k === undefined ? 0 : (k[t] as number),
+        )
+        bef[q * tasks + t] = b
+        if (tasksBelow[q] === 1 && q !== t && b < (open[t] as number)) open[t] = b
+      }
+    }
     for (let i = 0; i <= events.length; i++) {
       const e = (i < events.length ? events[i] : x) as Event
-      // Only a task that moved below and is not already ordered after e can race with it.
-      let open = false
-      for (let q = 0; q < tasks && !open; q++)
-        open = tasksBelow[q] === 1 && e.task !== q && e.idx > before(q, e.task)
-      if (!open) continue
+      if (e.idx <= (open[e.task] as number)) continue
       dones.racing(below, e.fp, racing)
       for (let q = 0; q < tasks; q++)
-        if (racing[q] === 1 && e.task !== q && e.idx > before(q, e.task)) {
+        if (racing[q] === 1 && e.task !== q && e.idx > (bef[q * tasks + e.task] as number)) {
           reverse(events, x, i, undefined, tasksBelow)
           break
         }
