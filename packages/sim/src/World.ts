@@ -227,13 +227,15 @@ export class World {
   step(move: number): StepOutcome {
     const st = this.st
     if (Move.alt(move) === Move.KILL) {
-      const k = st.tasks[Move.task(move)]
+      const k = st.own(Move.task(move))
       if (k === undefined || !VmaLock.kill(st, k)) return "not-runnable"
       st.record(move)
       return this.afterStep(k)
     }
-    const t = Move.alt(move) === Move.STEP ? st.tasks[move] : undefined
-    if (t === undefined || !(t.status === "runnable" || Rcu.graceDone(st, t))) return "not-runnable"
+    const peek = Move.alt(move) === Move.STEP ? st.tasks[move] : undefined
+    if (peek === undefined || !(peek.status === "runnable" || Rcu.graceDone(st, peek)))
+      return "not-runnable"
+    const t = st.own(move) as Task
     st.record(move)
     if (t.wait?.on === "grace") {
       Rcu.endGrace(st, t)
@@ -290,7 +292,7 @@ export class World {
     // A failed step jumps to its onFail label. Labelling the step itself with it makes that
     // jump land on the step (pc 0), told apart from success (pc 1) below: "jumped".
     const s = "onFail" in valid ? { ...valid, label: valid.onFail } : valid
-    const t = this.st.tasks[id]
+    const t = this.st.own(id)
     if (t === undefined || t.status === "blocked") return "blocked"
     const saved = { program: t.program, pc: t.pc }
     const mutable = t as { program: ReadonlyArray<Step> }
