@@ -286,7 +286,7 @@ export const search = (
   // another task, not already ordered before that task's next move), each reversed with the
   // known part of its sequence (after Yang et al., "Efficient stateful dynamic partial order
   // reduction", SPIN 2008, with source sets). The path is `events` and then `x`.
-  const racing = new Uint8Array(tasks)
+  const rows: Array<Int32Array> = []
   const tasksBelow = new Uint8Array(tasks)
   const moved = new Uint8Array(tasks)
   const bef = new Int32Array(tasks * tasks)
@@ -299,7 +299,7 @@ export const search = (
   ): void => {
     // bef[q * tasks + t]: how many moves of task t happen before task q's next move; open[t]:
     // the fewest of those over the other tasks that moved below (a move of t past it may race).
-    dones.tasksIn(below, tasksBelow)
+    const words = dones.split(below, rows, tasksBelow)
     open.fill(0x7fffffff)
     for (let q = 0; q < tasks; q++) {
       const l = last[q]
@@ -316,9 +316,13 @@ export const search = (
     for (let i = 0; i <= events.length; i++) {
       const e = (i < events.length ? events[i] : x) as Event
       if (e.idx <= (open[e.task] as number)) continue
-      dones.racing(below, e.fp, racing)
       for (let q = 0; q < tasks; q++)
-        if (racing[q] === 1 && e.task !== q && e.idx > (bef[q * tasks + e.task] as number)) {
+        if (
+          tasksBelow[q] === 1 &&
+          e.task !== q &&
+          e.idx > (bef[q * tasks + e.task] as number) &&
+          dones.races(rows[q] as Int32Array, words, e.fp)
+        ) {
           reverse(events, x, i, undefined, tasksBelow)
           break
         }
