@@ -12,8 +12,9 @@
  *
  * @since 0.1.0
  */
-import { type Counters, memo, type Outcome, search, zero } from "./Dpor.js"
+import { search } from "./Dpor.js"
 import { dependent } from "./Independence.js"
+import { type Counters, memo, type Outcome, zero } from "./Search.js"
 import { isSimError, type SimError } from "./SimError.js"
 import { type Canonicalise, cyclic, type Job, type Plan, plan, root } from "./Split.js"
 import { type Tracker, tracker } from "./Symmetry.js"
