@@ -31,6 +31,8 @@ export interface TaskDigest {
   readonly held: Task["held"]
   readonly walk: Task["walk"]
   readonly part: string
+  /** The number an interner gave `part`, and that interner (see `fingerprint`). */
+  num?: { readonly by: (part: string) => number; readonly id: number }
 }
 
 /** Task `t`'s part made afresh (with `slot`, the task ids it names renamed by it). */
@@ -81,12 +83,29 @@ export const taskPart = (st: State, t: Task, slot?: Int32Array): string => {
   return part
 }
 
+/**
+ * Task `t`'s part as the number `intern` gives it (remembered with the part: the key then joins
+ * a few small numbers instead of the parts' text). With `slot`, renamed as for `taskPart`.
+ */
+const partNumber = (
+  st: State,
+  t: Task,
+  intern: (part: string) => number,
+  slot?: Int32Array,
+): number => {
+  const part = taskPart(st, t, slot)
+  const d = t.digest
+  if (d === undefined || d.part !== part) return intern(part)
+  if (d.num?.by !== intern) d.num = { by: intern, id: intern(part) }
+  return d.num.id
+}
+
 /** Each task's part, by id. */
 export const taskParts = (st: State): Array<string> => st.tasks.map((t) => taskPart(st, t))
 
 /**
- * The fingerprint of `st` (see `World.fingerprint`): `intern` numbers the long parts, `as`
- * renames tasks and pages, `parts` are this state's `taskParts` if already made.
+ * The fingerprint of `st` (see `World.fingerprint`): `intern` numbers the long parts (and the
+ * tasks' parts), `as` renames tasks and pages, `parts` are this state's `taskParts` if made.
  */
 export const fingerprint = (
   st: State,
@@ -96,16 +115,17 @@ export const fingerprint = (
 ): string => {
   // Joined once from its parts: a flat string, cheap to hash as a key.
   const out: Array<string | number> = []
-  const part = (t: Task): string => (parts?.[t.id] as string | undefined) ?? taskPart(st, t)
+  // Renaming changes a task's part only where it names other tasks: a grace-period wait.
+  const part = (t: Task): string | number => {
+    const slot = t.wait?.on === "grace" ? as?.slot : undefined
+    if (intern) return `${partNumber(st, t, intern, slot)};`
+    return (slot === undefined ? parts?.[t.id] : undefined) ?? taskPart(st, t, slot)
+  }
   if (as === undefined) for (const t of st.tasks) out.push(part(t))
   else {
     const inv = new Int32Array(st.tasks.length)
     for (let i = 0; i < inv.length; i++) inv[as.slot[i] as number] = i
-    // Renaming changes a task's part only where it names other tasks: a grace-period wait.
-    for (const i of inv) {
-      const t = st.tasks[i] as Task
-      out.push(t.wait?.on === "grace" ? taskPart(st, t, as.slot) : part(t))
-    }
+    for (const i of inv) out.push(part(st.tasks[i] as Task))
   }
   out.push(st.sems.digest(as?.slot), st.seqs.digest(), "|")
   // The lockdep history is part of the state: it decides which inversions are still reported.

@@ -11,7 +11,9 @@ import * as Rwsem from "../Rwsem.js"
 export class SemTable {
   private table = new Map<string, Rwsem.Rwsem>()
   private shared = false
-  /** After a fork: the semaphores this table has copied for itself (the rest are shared). */
+  /** Forked: a semaphore is this table's own only once copied (listed in `owned`). */
+  private forked = false
+  /** After a fork: the semaphores this table has copied for itself (made on the first copy). */
   private owned: Set<string> | undefined
   /** The lock ids in sorted order, for digests (recomputed when the table grows). */
   private order: ReadonlyArray<string> = []
@@ -28,14 +30,17 @@ export class SemTable {
     // Every change to a semaphore goes through here: the digest may be stale from now on.
     this.cached = undefined
     const s = this.table.get(id)
-    if (s !== undefined && (this.owned === undefined || this.owned.has(id))) return s
+    if (s !== undefined && (!this.forked || this.owned?.has(id) === true)) return s
     if (this.shared) {
       this.table = new Map(this.table)
       this.shared = false
     }
     const mine = s ? { ...s, readers: [...s.readers], waiters: [...s.waiters] } : Rwsem.make(id)
     this.table.set(id, mine)
-    this.owned?.add(id)
+    if (this.forked) {
+      this.owned ??= new Set()
+      this.owned.add(id)
+    }
     return mine
   }
 
@@ -61,9 +66,10 @@ export class SemTable {
   /** A copy for a cloned world: both share every semaphore until one of them changes it. */
   fork(): SemTable {
     this.shared = true
-    this.owned = new Set()
+    this.forked = true
+    this.owned = undefined
     const c = Object.create(SemTable.prototype) as SemTable
-    Object.assign(c, this, { owned: new Set() })
+    Object.assign(c, this)
     return c
   }
 }
