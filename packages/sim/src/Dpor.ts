@@ -11,107 +11,21 @@
  * the move that woke it. The search is stateless (no state hashing): it needs a world whose
  * tasks cannot loop (see `Explorer` for the search used otherwise). State hashing is optional
  * (`Limits.key`); footprints and what ran below states are kept as numbers (`Independence`).
+ * What a search is given and gives back (limits, counters, outcome, memo) is in `Search`.
  *
  * @since 0.2.0
  */
 
-import { Dones, Prints } from "./Independence.js"
-import type { Canonical, Tracker } from "./Symmetry.js"
-import type { Footprint, Violation, World } from "./World.js"
-
-/** The task a move belongs to (a move is `task | (alt << 8)`). */
-export const taskOf = (move: number): number => move & 255
-
-/**
- * One transition of the reduced searches: `move`, then the steps of its task that follow it
- * and touch nothing shared (an empty footprint: a `goto`, the end of an rmap walk's body), as
- * Spin folds local transitions into the visible one before them. Nothing another task does can
- * tell whether such a step has run yet, so stopping the world between them only multiplies
- * states. Stops at a violation, a blocked or finished task, or after as many steps as its
- * program has (a loop of local steps).
- */
-export const advance = (w: World, move: number): void => {
-  w.step(move)
-  const t = w.tasks[taskOf(move)]
-  if (t === undefined) return
-  for (let i = 0; i < t.program.length; i++) {
-    if (t.status !== "runnable" || w.violations.length > 0) return
-    const fp = w.footprint(t.id)
-    if (fp.reads.length > 0 || fp.writes.length > 0) return
-    w.step(t.id)
-  }
-}
-
-/** A move asleep at a node, with its footprint there (it stays asleep while nothing touches it). */
-export interface Asleep {
-  readonly move: number
-  readonly fp: Footprint
-}
-
-/** Counters of one search, for budgets and progress. */
-export interface Counters {
-  /** Moves executed. */
-  states: number
-  /** Complete interleavings (no task left to run). */
-  executions: number
-  /** Interleavings cut because every runnable move was asleep (covered elsewhere). */
-  sleepBlocked: number
-  /** Deepest schedule followed. */
-  depth: number
-  /** States stored by state hashing. */
-  stored: number
-}
-
-/** Counters at zero. */
-export const zero = (): Counters => ({
-  states: 0,
-  executions: 0,
-  sleepBlocked: 0,
-  depth: 0,
-  stored: 0,
-})
-
-/** How a search ended: `budget` when a limit stopped it, else with the first violation found. */
-export type Outcome =
-  | { readonly kind: "done" }
-  | { readonly kind: "budget" }
-  | { readonly kind: "violation"; readonly violation: Violation; readonly schedule: number[] }
-
-/** Limits and hooks of one search. */
-export interface Limits {
-  readonly maxDepth: number
-  readonly maxStates: number
-  /** Called every 1024 moves (for the clock and progress): true stops the search with "budget". */
-  readonly tick: (c: Counters) => boolean
-  /** Called on every state reached, after `move` (it may report an invariant on it). */
-  readonly visit?: (w: World, move: number) => void
-  /**
-   * State hashing: the key of a state (its fingerprint, or with symmetry its key up to
-   * symmetry and the renaming of that key); without it the search is stateless.
-   */
-  readonly key?: (w: World) => Canonical | { readonly key: string; readonly slot?: undefined }
-  /** With state hashing: the symmetry the keys are taken up to. */
-  readonly symmetry?: Tracker
-  /** With state hashing: the completed states, shared by the searches given the same memo. */
-  readonly memo?: Memo
-}
-
-/**
- * Completed states (key -> the sleep set they were searched with, as the key numbers tasks, and
- * what ran below them, a bitset of the numbers `Dones` gives moves). Searches of one spec with
- * the same keys may share it.
- */
-export interface Memo {
-  readonly cache: Map<string, { sleep: ReadonlyArray<number>; below: ReadonlyArray<number> }>
-  readonly dones: Dones
-  readonly prints: Prints
-}
-
-/** An empty memo. */
-export const memo = (): Memo => {
-  const prints = new Prints()
-  return { cache: new Map(), dones: new Dones(prints), prints }
-}
+import {
+  type Asleep,
+  advance,
+  type Counters,
+  type Limits,
+  memo,
+  type Outcome,
+  taskOf,
+} from "./Search.js"
+import type { Violation, World } from "./World.js"
 
 // One executed move on the current path, with its happens-before vector clock: `vc[t]` is how
 // many moves of task t happen before it or are it; `idx` is its own number among its task's.
@@ -286,23 +200,43 @@ export const search = (
   // another task, not already ordered before that task's next move), each reversed with the
   // known part of its sequence (after Yang et al., "Efficient stateful dynamic partial order
   // reduction", SPIN 2008, with source sets). The path is `events` and then `x`.
-  const racing = new Uint8Array(tasks)
+  const rows: Array<Int32Array> = []
   const tasksBelow = new Uint8Array(tasks)
   const moved = new Uint8Array(tasks)
+  const bef = new Int32Array(tasks * tasks)
+  const open = new Int32Array(tasks)
   const revisit = (
     below: ReadonlyArray<number>,
     x: Event,
     last: ReadonlyArray<Int32Array | undefined>,
     woke: ReadonlyArray<Int32Array | undefined>,
   ): void => {
-    // How many moves of task t happen before task q's next move.
-    const before = (q: number, t: number): number => Math.max(last[q]?.[t] ?? 0, woke[q]?.[t] ?? 0)
-    dones.tasksIn(below, tasksBelow)
+    // bef[q * tasks + t]: how many moves of task t happen before task q's next move; open[t]:
+    // the fewest of those over the other tasks that moved below (a move of t past it may race).
+    const words = dones.split(below, rows, tasksBelow)
+    open.fill(0x7fffffff)
+    for (let q = 0; q < tasks; q++) {
+      const l = last[q]
+      const k = woke[q]
+      for (let t = 0; t < tasks; t++) {
+        const b = Math.max(
+          l === undefined ? 0 : (l[t] as number),
+          k === undefined ? 0 : (k[t] as number),
+        )
+        bef[q * tasks + t] = b
+        if (tasksBelow[q] === 1 && q !== t && b < (open[t] as number)) open[t] = b
+      }
+    }
     for (let i = 0; i <= events.length; i++) {
       const e = (i < events.length ? events[i] : x) as Event
-      dones.racing(below, e.fp, racing)
+      if (e.idx <= (open[e.task] as number)) continue
       for (let q = 0; q < tasks; q++)
-        if (racing[q] === 1 && e.task !== q && e.idx > before(q, e.task)) {
+        if (
+          tasksBelow[q] === 1 &&
+          e.task !== q &&
+          e.idx > (bef[q * tasks + e.task] as number) &&
+          dones.races(rows[q] as Int32Array, words, e.fp)
+        ) {
           reverse(events, x, i, undefined, tasksBelow)
           break
         }
@@ -311,7 +245,9 @@ export const search = (
   const stack: Array<Node> = []
   const events: Array<Event> = []
   const asleep = sleep.map((a) => ({ move: a.move, fp: prints.id(a.fp) }))
-  const start = node(root, root.runnable(), asleep, new Array(tasks), new Array(tasks), undefined)
+  // Packed arrays (no holes): the copies below are cheap slices.
+  const none = (): Array<Int32Array | undefined> => new Array(tasks).fill(undefined)
+  const start = node(root, root.runnable(), asleep, none(), none(), undefined)
   if (start === undefined) {
     if (root.runnable().length === 0) counters.executions++
     else counters.sleepBlocked++
@@ -390,9 +326,9 @@ export const search = (
       counters.executions++
       continue
     }
-    const last = [...n.last]
+    const last = n.last.slice()
     last[task] = vc
-    const woke = [...n.woke]
+    const woke = n.woke.slice()
     for (const m of enabled) if (taskOf(m) !== task && !n.enabled.includes(m)) woke[taskOf(m)] = vc
     let resumed: { moves: Array<number>; below: ReadonlyArray<number> } | undefined
     const keyed = limits.key?.(child)

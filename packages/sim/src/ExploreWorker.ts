@@ -5,9 +5,10 @@
  *
  * @since 0.2.0
  */
-import { zero } from "./Dpor.js"
+
 import { Run, runJob } from "./Explorer.js"
 import type { WorkerJob, WorkerReply } from "./Parallel.js"
+import { zero } from "./Search.js"
 import { World, type WorldSpec } from "./World.js"
 
 interface Port {

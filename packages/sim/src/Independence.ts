@@ -118,25 +118,34 @@ export class Dones {
     return d.bits
   }
 
-  /** Marks in `out` (by task) the tasks that made a move in `below` dependent on `fp`. */
-  racing(below: ReadonlyArray<number>, fp: number, out: Uint8Array): void {
-    out.fill(0)
-    const dep = this.dependentOn(fp)
-    for (let w = 0; w < below.length; w++) {
-      const x = (below[w] as number) & (dep[w] ?? 0)
-      if (x === 0) continue
-      for (let t = 0; t < out.length; t++) if ((x & (this.byTask[t]?.[w] ?? 0)) !== 0) out[t] = 1
+  /**
+   * Splits `below` by task: `rows[t]` (grown as needed) gets the moves of `below` task t may
+   * have made, and `out[t]` is 1 when there is one. Returns how many words the rows hold.
+   */
+  split(below: ReadonlyArray<number>, rows: Array<Int32Array>, out: Uint8Array): number {
+    const words = below.length
+    for (let t = 0; t < out.length; t++) {
+      let row = rows[t]
+      if (row === undefined || row.length < words) {
+        row = new Int32Array(Math.max(words, 2 * (row?.length ?? 0)))
+        rows[t] = row
+      }
+      const mine = this.byTask[t]
+      let any = 0
+      for (let w = 0; w < words; w++) {
+        const x = mine === undefined ? 0 : (below[w] as number) & (mine[w] ?? 0)
+        row[w] = x
+        any |= x
+      }
+      out[t] = any === 0 ? 0 : 1
     }
+    return words
   }
 
-  /** Marks in `out` (by task) the tasks that made some move in `below`. */
-  tasksIn(below: ReadonlyArray<number>, out: Uint8Array): void {
-    out.fill(0)
-    for (let t = 0; t < out.length; t++) {
-      const mine = this.byTask[t]
-      if (mine !== undefined)
-        for (let w = 0; w < below.length && out[t] === 0; w++)
-          if (((below[w] as number) & (mine[w] ?? 0)) !== 0) out[t] = 1
-    }
+  /** Does `row` (a task's row of `split`, `words` long) hold a move dependent on `fp`? */
+  races(row: Int32Array, words: number, fp: number): boolean {
+    const dep = this.dependentOn(fp)
+    for (let w = 0; w < words; w++) if (((row[w] as number) & (dep[w] ?? 0)) !== 0) return true
+    return false
   }
 }

@@ -21,8 +21,8 @@ export interface Renaming {
   readonly slot: Int32Array
   /** Per mm: page -> its page in the renamed world (pages not named stay). */
   readonly pages: ReadonlyMap<string, ReadonlyMap<number, number>>
-  /** A text naming the renaming, for caches. */
-  readonly sig: string
+  /** A number (or for many tasks a text) naming the renaming, for caches. */
+  readonly sig: number | string
 }
 
 /** Frames, mms, files and detached VMAs of one world. */
@@ -41,7 +41,7 @@ export class Memory {
   private readonly vmaIds: { next: number }
   private nextAnon: number
   private cachedKey: string | undefined
-  private renamedKeys: Map<string, string> | undefined
+  private renamedKeys: Map<number | string, string> | undefined
 
   /** An empty memory for `arch`. */
   static empty(arch: Arch): Memory {

@@ -9,7 +9,7 @@
  *
  * @since 0.2.0
  */
-import { type Counters, type Outcome, zero } from "./Dpor.js"
+
 import {
   add,
   answer,
@@ -23,6 +23,7 @@ import {
   searchOf,
   visitor,
 } from "./Explorer.js"
+import { type Counters, type Outcome, zero } from "./Search.js"
 import { type Job, plan } from "./Split.js"
 import type { WorldSpec } from "./World.js"
 

@@ -15,9 +15,10 @@
  *
  * @since 0.2.0
  */
-import { type Asleep, advance, type Counters, zero } from "./Dpor.js"
+
 import { dependent } from "./Independence.js"
 import type { Step } from "./Program.js"
+import { type Asleep, advance, type Counters, zero } from "./Search.js"
 import { type Violation, World, type WorldSpec } from "./World.js"
 
 /** A subtree to search: the schedule to its root and the moves asleep there. */

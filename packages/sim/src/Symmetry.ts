@@ -143,7 +143,11 @@ export class Tracker {
   private readonly pages: ReadonlySet<string>
   private readonly general = new Map<string, string>()
   /** The renamings made so far, by their `sig`. */
-  private readonly renamings = new Map<string, Renaming>()
+  private readonly renamings = new Map<number | string, Renaming>()
+  /** Per class: its members' mm, and scratch space for sorting them (entries, order). */
+  private readonly mms: ReadonlyArray<string>
+  private readonly leaves: ReadonlyArray<Float64Array>
+  private readonly order: ReadonlyArray<Int32Array>
 
   constructor(
     private readonly spec: WorldSpec,
@@ -154,6 +158,9 @@ export class Tracker {
   ) {
     this.classOf = spec.tasks.map((_, id) => cs.find((c) => c.members.includes(id))?.members)
     this.pages = new Set(cs.flatMap((c) => c.pages.map(String)))
+    this.mms = cs.map((c) => spec.tasks[c.members[0] as number]?.mm ?? "")
+    this.leaves = cs.map((c) => new Float64Array(c.members.length))
+    this.order = cs.map((c) => new Int32Array(c.members.length))
   }
 
   /** The key of `w` up to symmetry (`intern` as for `World.fingerprint`), with its renaming. */
@@ -162,22 +169,48 @@ export class Tracker {
     for (let id = 0; id < slot.length; id++) slot[id] = id
     let moved = false
     const parts = w.taskDigests()
-    for (const c of this.cs) {
-      const mm = this.spec.tasks[c.members[0] as number]?.mm ?? ""
-      const own = c.pages.length > 0
-      const ranked = c.members
-        .map((m, i) => ({
-          m,
-          sig: own ? `${parts[m]}@${w.leafAt(mm, c.pages[i] as number)}` : (parts[m] as string),
-        }))
-        .sort((a, b) => (a.sig < b.sig ? -1 : a.sig > b.sig ? 1 : a.m - b.m))
-      ranked.forEach(({ m }, r) => {
-        slot[m] = c.members[r] as number
+    for (let ci = 0; ci < this.cs.length; ci++) {
+      const c = this.cs[ci] as Tracker["cs"][number]
+      const ms = c.members
+      const leaves = this.leaves[ci] as Float64Array
+      if (c.pages.length > 0) {
+        const mm = this.mms[ci] as string
+        for (let i = 0; i < ms.length; i++) leaves[i] = w.leafAt(mm, c.pages[i] as number)
+      }
+      // Insertion sort of the members (a class is small) by part, then by the entry of the
+      // own page (as text), then by id.
+      const order = this.order[ci] as Int32Array
+      for (let i = 0; i < ms.length; i++) {
+        let j = i
+        for (; j > 0 && this.before(parts, ms, leaves, i, order[j - 1] as number); j--)
+          order[j] = order[j - 1] as number
+        order[j] = i
+      }
+      for (let r = 0; r < ms.length; r++) {
+        const m = ms[order[r] as number] as number
+        slot[m] = ms[r] as number
         if (slot[m] !== m) moved = true
-      })
+      }
     }
     const key = w.fingerprint(intern, moved ? this.renaming(slot) : undefined, parts)
     return { key, slot }
+  }
+
+  /** Does member `a` of a class sort before member `b` (indices into `ms`, `a` > `b`)? */
+  private before(
+    parts: ReadonlyArray<string>,
+    ms: ReadonlyArray<number>,
+    leaves: Float64Array,
+    a: number,
+    b: number,
+  ): boolean {
+    const pa = parts[ms[a] as number] as string
+    const pb = parts[ms[b] as number] as string
+    if (pa !== pb) return pa < pb
+    const la = leaves[a] as number
+    const lb = leaves[b] as number
+    // Ties by id: `a` comes later in the class, so it never sorts before an equal `b`.
+    return la !== lb && String(la) < String(lb)
   }
 
   /**
@@ -186,7 +219,12 @@ export class Tracker {
    * turns into.
    */
   renaming(slot: Int32Array): Renaming {
-    const sig = slot.join()
+    // The permutation as one number, its digits in base n (exact while n^n < 2^53: n <= 13),
+    // or as text for more tasks.
+    let sig: number | string = 0
+    if (slot.length <= 13)
+      for (let i = slot.length - 1; i >= 0; i--) sig = sig * slot.length + (slot[i] as number)
+    else sig = slot.join()
     let r = this.renamings.get(sig)
     if (r === undefined) {
       r = this.rename(slot, sig)
@@ -195,7 +233,7 @@ export class Tracker {
     return r
   }
 
-  private rename(slot: Int32Array, sig: string): Renaming {
+  private rename(slot: Int32Array, sig: number | string): Renaming {
     const pages = new Map<string, Map<number, number>>()
     for (const c of this.cs) {
       if (c.pages.length === 0) continue

@@ -7,6 +7,7 @@
  */
 import type { Rules } from "@mmguard/core"
 import type { Step } from "./Program.js"
+import type { TaskDigest } from "./world/Digest.js"
 
 /** A lock a task holds. */
 export interface Held {
@@ -73,6 +74,8 @@ export interface Task {
   interrupted: number | undefined
   /** An rmap walk under way (`rmapWalk` ... `rmapWalkNext`), see `world/RmapWalk`. */
   walk: Walk | undefined
+  /** The task's part of the state digest, remembered while it holds (see `world/Digest`). */
+  digest: TaskDigest | undefined
 }
 
 /**

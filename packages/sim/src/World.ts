@@ -27,6 +27,7 @@ import type { Task } from "./Task.js"
 import type { WorldSpec } from "./Validate.js"
 import * as Validate from "./Validate.js"
 import type { Vma } from "./Vma.js"
+import * as Digest from "./world/Digest.js"
 import * as Do from "./world/Do.js"
 import * as Locking from "./world/Locking.js"
 import * as MmapLock from "./world/MmapLock.js"
@@ -114,6 +115,7 @@ export class World {
       mapped: undefined,
       interrupted: undefined,
       walk: undefined,
+      digest: undefined,
     }))
     const st = new State(spec.arch ?? x86_64, tasks, resumers)
     for (const m of spec.mms) {
@@ -225,13 +227,15 @@ export class World {
   step(move: number): StepOutcome {
     const st = this.st
     if (Move.alt(move) === Move.KILL) {
-      const k = st.tasks[Move.task(move)]
+      const k = st.own(Move.task(move))
       if (k === undefined || !VmaLock.kill(st, k)) return "not-runnable"
       st.record(move)
       return this.afterStep(k)
     }
-    const t = Move.alt(move) === Move.STEP ? st.tasks[move] : undefined
-    if (t === undefined || !(t.status === "runnable" || Rcu.graceDone(st, t))) return "not-runnable"
+    const peek = Move.alt(move) === Move.STEP ? st.tasks[move] : undefined
+    if (peek === undefined || !(peek.status === "runnable" || Rcu.graceDone(st, peek)))
+      return "not-runnable"
+    const t = st.own(move) as Task
     st.record(move)
     if (t.wait?.on === "grace") {
       Rcu.endGrace(st, t)
@@ -288,7 +292,7 @@ export class World {
     // A failed step jumps to its onFail label. Labelling the step itself with it makes that
     // jump land on the step (pc 0), told apart from success (pc 1) below: "jumped".
     const s = "onFail" in valid ? { ...valid, label: valid.onFail } : valid
-    const t = this.st.tasks[id]
+    const t = this.st.own(id)
     if (t === undefined || t.status === "blocked") return "blocked"
     const saved = { program: t.program, pc: t.pc }
     const mutable = t as { program: ReadonlyArray<Step> }
@@ -368,46 +372,17 @@ export class World {
     as?: Renaming,
     parts?: ReadonlyArray<string>,
   ): string {
-    const st = this.st
-    // Joined once from its parts: a flat string, cheap to hash as a key.
-    const out: Array<string | number> = []
-    // Renaming changes a task's part only where it names other tasks: a grace-period wait.
-    const part = (t: Task): string =>
-      parts !== undefined && (as === undefined || t.wait?.on !== "grace")
-        ? (parts[t.id] as string)
-        : this.taskPart(t, as?.slot)
-    if (as === undefined) for (const t of st.tasks) out.push(part(t))
-    else {
-      const inv = new Int32Array(st.tasks.length)
-      for (let i = 0; i < inv.length; i++) inv[as.slot[i] as number] = i
-      for (const i of inv) out.push(part(st.tasks[i] as Task))
-    }
-    out.push(st.sems.digest(as?.slot), st.seqs.digest(), "|")
-    // The lockdep history is part of the state: it decides which inversions are still reported.
-    const history = st.lockdep.history()
-    const memory = st.memory.key(as)
-    out.push(intern ? intern(history) : history, "|", intern ? intern(memory) : memory)
-    return out.join("")
+    return Digest.fingerprint(this.st, intern, as, parts)
   }
 
   /** Each task's part of the fingerprint (where it is, what it holds and waits for), by id. */
   taskDigests(): Array<string> {
-    return this.st.tasks.map((t) => this.taskPart(t))
+    return Digest.taskParts(this.st)
   }
 
   /** The leaf entry mapping page `vpn` of mm `mm` (0 when none), as fingerprints show it. */
   leafAt(mm: string, vpn: number): number {
     return this.st.memory.mms.get(mm)?.pt.leafAt(vpn) ?? 0
-  }
-
-  private taskPart(t: Task, slot?: Int32Array): string {
-    let out = `${t.pc}${t.status[0]}${t.rcuDepth}`
-    if (t.ptl) out += `m${t.ptl.table}${t.ptl.locked ? "l" : ""}`
-    if (t.vmaLookup) out += `v${t.vmaLookup.vma}${t.vmaLookup.ref ? "r" : ""}`
-    if (t.mapped) out += `n${t.mapped.table}${t.mapped.locked ? "l" : ""}`
-    if (t.interrupted !== undefined) out += `k${t.interrupted}`
-    for (const h of t.held) out += `,${h.id}${h.mode[0]}`
-    return `${out}${Rcu.digest(this.st, t, slot)}${RmapWalk.digest(t)};`
   }
 }
 

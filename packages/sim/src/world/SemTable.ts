@@ -11,10 +11,14 @@ import * as Rwsem from "../Rwsem.js"
 export class SemTable {
   private table = new Map<string, Rwsem.Rwsem>()
   private shared = false
-  /** After a fork: the semaphores this table has copied for itself (the rest are shared). */
+  /** Forked: a semaphore is this table's own only once copied (listed in `owned`). */
+  private forked = false
+  /** After a fork: the semaphores this table has copied for itself (made on the first copy). */
   private owned: Set<string> | undefined
   /** The lock ids in sorted order, for digests (recomputed when the table grows). */
   private order: ReadonlyArray<string> = []
+  /** The digest without renaming, until a semaphore may change (`get`). */
+  private cached: string | undefined
 
   /** The semaphores by lock id (a read-only view). */
   get view(): ReadonlyMap<string, Rwsem.Rwsem> {
@@ -23,15 +27,20 @@ export class SemTable {
 
   /** Semaphore `id`, created on first use, and this table's own (copied if a fork shares it). */
   get(id: string): Rwsem.Rwsem {
+    // Every change to a semaphore goes through here: the digest may be stale from now on.
+    this.cached = undefined
     const s = this.table.get(id)
-    if (s !== undefined && (this.owned === undefined || this.owned.has(id))) return s
+    if (s !== undefined && (!this.forked || this.owned?.has(id) === true)) return s
     if (this.shared) {
       this.table = new Map(this.table)
       this.shared = false
     }
     const mine = s ? { ...s, readers: [...s.readers], waiters: [...s.waiters] } : Rwsem.make(id)
     this.table.set(id, mine)
-    this.owned?.add(id)
+    if (this.forked) {
+      this.owned ??= new Set()
+      this.owned.add(id)
+    }
     return mine
   }
 
@@ -40,6 +49,7 @@ export class SemTable {
    * tasks' held lists; FIFO order decides who gets it next). With `slot`, task ids renamed by it.
    */
   digest(slot?: Int32Array): string {
+    if (slot === undefined && this.cached !== undefined) return this.cached
     if (this.order.length !== this.table.size) this.order = [...this.table.keys()].sort()
     let out = ""
     for (const k of this.order) {
@@ -49,15 +59,17 @@ export class SemTable {
       for (const w of sem.waiters) out += `/${slot ? slot[w.task] : w.task}${w.mode[0]}`
       out += ";"
     }
+    if (slot === undefined) this.cached = out
     return out
   }
 
   /** A copy for a cloned world: both share every semaphore until one of them changes it. */
   fork(): SemTable {
     this.shared = true
-    this.owned = new Set()
+    this.forked = true
+    this.owned = undefined
     const c = Object.create(SemTable.prototype) as SemTable
-    Object.assign(c, this, { owned: new Set() })
+    Object.assign(c, this)
     return c
   }
 }

@@ -89,7 +89,14 @@ export class State {
   sems: SemTable
   /** mm_lock_seq per mm and vm_lock_seq per VMA (V1, V2). */
   seqs: VmaLock.VmaSeqs
-  readonly tasks: Array<Task>
+  /**
+   * The tasks, by id: read them here, change one only through `own` (a clone shares the array
+   * and every task object until one side changes a task).
+   */
+  tasks: Array<Task>
+  private tasksShared = false
+  /** Per task id: 1 when this state has its own copy of the task (0: maybe shared). */
+  private ownedTasks: Uint8Array
   /** The schedule so far, newest move first: clones share the older part. */
   private steps: { readonly id: number; readonly prev: State["steps"] } | undefined
   private stepCount = 0
@@ -106,7 +113,22 @@ export class State {
     this.sems = new SemTable()
     this.seqs = new VmaLock.VmaSeqs()
     this.tasks = tasks
+    this.ownedTasks = new Uint8Array(tasks.length).fill(1)
     this.resume = resume
+  }
+
+  /** Task `id`, this state's own copy (made first if a clone may share it): call before writes. */
+  own(id: number): Task | undefined {
+    const t = this.tasks[id]
+    if (t === undefined || this.ownedTasks[id] === 1) return t
+    if (this.tasksShared) {
+      this.tasks = this.tasks.slice()
+      this.tasksShared = false
+    }
+    const mine = { ...t }
+    this.tasks[id] = mine
+    this.ownedTasks[id] = 1
+    return mine
   }
 
   /** The memory, copied first if a clone still shares it: call before any write. */
@@ -237,7 +259,7 @@ export class State {
   /** The tasks granted a semaphore go on: each finishes the wait it slept in. */
   grant(waiters: ReadonlyArray<Rwsem.Waiter>): void {
     for (const w of waiters) {
-      const t = this.tasks[w.task] as Task
+      const t = this.own(w.task) as Task
       const wait = t.wait
       if (wait?.on !== "sem") continue
       t.wait = undefined
@@ -249,11 +271,12 @@ export class State {
   /** A copy sharing everything with this state until either side writes. */
   clone(): State {
     const c = Object.create(State.prototype) as State
-    // Held lists, their entries and waits are immutable: a task copy can share them.
-    const tasks = this.tasks.map((t) => ({ ...t }))
+    // Both sides share the tasks until they change one (`own`).
     this.memoryShared = true
+    this.tasksShared = true
+    this.ownedTasks.fill(0)
     Object.assign(c, this, {
-      tasks,
+      ownedTasks: new Uint8Array(this.tasks.length),
       sems: this.sems.fork(),
       seqs: this.seqs.fork(),
       lockdep: this.lockdep.fork(),

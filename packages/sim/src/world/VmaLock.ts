@@ -29,9 +29,12 @@ export class VmaSeqs {
   private mm = new Map<string, number>()
   private vm = new Map<number, { readonly mm: string; readonly seq: number }>()
   private shared = false
+  /** The digest, until the next write (`own`). */
+  private cached: string | undefined
 
-  /** Copies the maps first if a fork still shares them. */
+  /** Copies the maps first if a fork still shares them; every write calls it first. */
   private own(): void {
+    this.cached = undefined
     if (!this.shared) return
     this.mm = new Map(this.mm)
     this.vm = new Map(this.vm)
@@ -64,8 +67,10 @@ export class VmaSeqs {
 
   /** The write-locked VMAs (the counts matter only as "write-locked"), for state digests. */
   digest(): string {
+    if (this.cached !== undefined) return this.cached
     let out = ""
     for (const [id, v] of this.vm) if (v.seq === this.mm.get(v.mm)) out += `w${v.mm}:${id};`
+    this.cached = out
     return out
   }
 

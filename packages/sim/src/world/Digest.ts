@@ -1,0 +1,136 @@
+/**
+ * The digests of a world's state for the explorer's state hashing: each task's part (where it
+ * is, what it holds, its lookups and walks under way) and the fingerprint that joins them with
+ * the wait queues, the VMA sequence counts, the lockdep history and the memory.
+ *
+ * Digests are incremental where the state is shared: the lock table, the sequence counts and
+ * the memory cache theirs until they change (copy on write), and a task's part is remembered
+ * on the task with the fields it was made from (`TaskDigest`). Every field a part reads is a
+ * number or an object replaced, never changed, when the task moves on (see `Task`), so a part
+ * is reused exactly when each field is the same value or the same object: a copy of the task
+ * (a clone's) reuses it, a task that stepped makes its part again. The part of a task waiting
+ * for a grace period names other tasks' read sections, so it is never reused.
+ *
+ * @since 0.2.0
+ */
+import type { Renaming } from "../Memory.js"
+import type { Task } from "../Task.js"
+import * as Rcu from "./Rcu.js"
+import * as RmapWalk from "./RmapWalk.js"
+import type { State } from "./State.js"
+
+/** A task's part, with the fields it was made from (compared by value or identity). */
+export interface TaskDigest {
+  readonly pc: number
+  readonly status: Task["status"]
+  readonly rcuDepth: number
+  readonly ptl: Task["ptl"]
+  readonly vmaLookup: Task["vmaLookup"]
+  readonly mapped: Task["mapped"]
+  readonly interrupted: Task["interrupted"]
+  readonly held: Task["held"]
+  readonly walk: Task["walk"]
+  readonly part: string
+  /** The number an interner gave `part`, and that interner (see `fingerprint`). */
+  num?: { readonly by: (part: string) => number; readonly id: number }
+}
+
+/** Task `t`'s part made afresh (with `slot`, the task ids it names renamed by it). */
+const make = (st: State, t: Task, slot?: Int32Array): string => {
+  let out = `${t.pc}${t.status[0]}${t.rcuDepth}`
+  if (t.ptl) out += `m${t.ptl.table}${t.ptl.locked ? "l" : ""}`
+  if (t.vmaLookup) out += `v${t.vmaLookup.vma}${t.vmaLookup.ref ? "r" : ""}`
+  if (t.mapped) out += `n${t.mapped.table}${t.mapped.locked ? "l" : ""}`
+  if (t.interrupted !== undefined) out += `k${t.interrupted}`
+  for (const h of t.held) out += `,${h.id}${h.mode[0]}`
+  return `${out}${Rcu.digest(st, t, slot)}${RmapWalk.digest(t)};`
+}
+
+/** Was `d` made from `t` as it is now? */
+const fresh = (d: TaskDigest, t: Task): boolean =>
+  d.pc === t.pc &&
+  d.status === t.status &&
+  d.rcuDepth === t.rcuDepth &&
+  d.ptl === t.ptl &&
+  d.vmaLookup === t.vmaLookup &&
+  d.mapped === t.mapped &&
+  d.interrupted === t.interrupted &&
+  d.held === t.held &&
+  d.walk === t.walk
+
+/**
+ * Task `t`'s part of the fingerprint: remembered on the task while its fields stay, made again
+ * otherwise. With `slot` (a renaming), made afresh for a grace-period wait, the only part that
+ * names other tasks.
+ */
+export const taskPart = (st: State, t: Task, slot?: Int32Array): string => {
+  if (t.wait?.on === "grace") return make(st, t, slot)
+  const d = t.digest
+  if (d !== undefined && fresh(d, t)) return d.part
+  const part = make(st, t)
+  t.digest = {
+    pc: t.pc,
+    status: t.status,
+    rcuDepth: t.rcuDepth,
+    ptl: t.ptl,
+    vmaLookup: t.vmaLookup,
+    mapped: t.mapped,
+    interrupted: t.interrupted,
+    held: t.held,
+    walk: t.walk,
+    part,
+  }
+  return part
+}
+
+/**
+ * Task `t`'s part as the number `intern` gives it (remembered with the part: the key then joins
+ * a few small numbers instead of the parts' text). With `slot`, renamed as for `taskPart`.
+ */
+const partNumber = (
+  st: State,
+  t: Task,
+  intern: (part: string) => number,
+  slot?: Int32Array,
+): number => {
+  const part = taskPart(st, t, slot)
+  const d = t.digest
+  if (d === undefined || d.part !== part) return intern(part)
+  if (d.num?.by !== intern) d.num = { by: intern, id: intern(part) }
+  return d.num.id
+}
+
+/** Each task's part, by id. */
+export const taskParts = (st: State): Array<string> => st.tasks.map((t) => taskPart(st, t))
+
+/**
+ * The fingerprint of `st` (see `World.fingerprint`): `intern` numbers the long parts (and the
+ * tasks' parts), `as` renames tasks and pages, `parts` are this state's `taskParts` if made.
+ */
+export const fingerprint = (
+  st: State,
+  intern?: (part: string) => number,
+  as?: Renaming,
+  parts?: ReadonlyArray<string>,
+): string => {
+  // Joined once from its parts: a flat string, cheap to hash as a key.
+  const out: Array<string | number> = []
+  // Renaming changes a task's part only where it names other tasks: a grace-period wait.
+  const part = (t: Task): string | number => {
+    const slot = t.wait?.on === "grace" ? as?.slot : undefined
+    if (intern) return `${partNumber(st, t, intern, slot)};`
+    return (slot === undefined ? parts?.[t.id] : undefined) ?? taskPart(st, t, slot)
+  }
+  if (as === undefined) for (const t of st.tasks) out.push(part(t))
+  else {
+    const inv = new Int32Array(st.tasks.length)
+    for (let i = 0; i < inv.length; i++) inv[as.slot[i] as number] = i
+    for (const i of inv) out.push(part(st.tasks[i] as Task))
+  }
+  out.push(st.sems.digest(as?.slot), st.seqs.digest(), "|")
+  // The lockdep history is part of the state: it decides which inversions are still reported.
+  const history = st.lockdep.history()
+  const memory = st.memory.key(as)
+  out.push(intern ? intern(history) : history, "|", intern ? intern(memory) : memory)
+  return out.join("")
+}
