@@ -129,6 +129,21 @@ const finals = (s: WorldSpec, budget: Explorer.Budget) => {
   return { verdict: r.verdict, seen, search: r.search }
 }
 
+/**
+ * The DPOR searches (with and without state hashing) give the verdict of the full search of
+ * `s`, and reach the same final states when it is safe; worlds too large to search fully are
+ * skipped (fast-check's precondition).
+ */
+const agreesWithFull = (s: WorldSpec) => {
+  const base = finals(s, { ...full, maxStates: 20_000 })
+  fc.pre(base.verdict !== "budget")
+  for (const budget of [dpor, stateless]) {
+    const r = finals(s, budget)
+    expect(r.verdict).toBe(base.verdict)
+    if (base.verdict === "safe") expect(r.seen).toEqual(base.seen)
+  }
+}
+
 /** Every renumbering of the tasks of `s` within their classes (task -> its new number). */
 const renumberings = (s: WorldSpec): Array<Int32Array> => {
   const perms = (xs: ReadonlyArray<number>): Array<Array<number>> =>
@@ -207,14 +222,7 @@ describe("Explorer dynamic partial-order reduction", () => {
           fc.array(wellFormed, { minLength: 2, maxLength: 3 }),
         ),
         (programs) => {
-          const s = spec(programs)
-          const base = finals(s, { ...full, maxStates: 20_000 })
-          fc.pre(base.verdict !== "budget")
-          for (const budget of [dpor, stateless]) {
-            const r = finals(s, budget)
-            expect(r.verdict).toBe(base.verdict)
-            if (base.verdict === "safe") expect(r.seen).toEqual(base.seen)
-          }
+          agreesWithFull(spec(programs))
         },
       ),
       { numRuns: 60 },
@@ -240,14 +248,7 @@ describe("Explorer dynamic partial-order reduction", () => {
       )
     fc.assert(
       fc.property(fc.array(withGotos, { minLength: 2, maxLength: 3 }), (programs) => {
-        const s = spec(programs)
-        const base = finals(s, { ...full, maxStates: 20_000 })
-        fc.pre(base.verdict !== "budget")
-        for (const budget of [dpor, stateless]) {
-          const r = finals(s, budget)
-          expect(r.verdict).toBe(base.verdict)
-          if (base.verdict === "safe") expect(r.seen).toEqual(base.seen)
-        }
+        agreesWithFull(spec(programs))
       }),
       { numRuns: 80 },
     )
