@@ -7,38 +7,11 @@
  */
 import type { LockKind } from "./Rules.js"
 
-/** The lock classes of the ordering rules (O1, O2). */
-export const LockClasses = [
-  "i_rwsem",
-  "mmap_lock",
-  "invalidate_lock",
-  "folio_lock",
-  "hugetlbfs_i_mmap_rwsem",
-  "vma_lock",
-  "i_mmap_rwsem",
-  "anon_vma_rwsem",
-  "page_table_lock",
-  "swap_lock",
-  "mmlist_lock",
-  "private_lock",
-  "i_pages_lock",
-  "lru_lock",
-  "i_lock",
-  "wb_list_lock",
-  "sb_lock",
-  "tasklist_lock",
-  "hugetlb_fault_mutex",
-  "hugetlb_vma_lock",
-] as const
-
-/** A lock class in the ordering rules. */
-export type LockClass = (typeof LockClasses)[number]
-
-/** One ordering rule: chains of lock classes, each taken before the next. */
+/** One ordering rule: chains of lock classes (lockdep class names), each taken before the next. */
 export interface OrderRule {
   readonly id: "O1" | "O2" | "O4"
   readonly source: string
-  readonly chains: ReadonlyArray<ReadonlyArray<LockClass>>
+  readonly chains: ReadonlyArray<ReadonlyArray<string>>
 }
 
 /**
@@ -103,6 +76,17 @@ export const Ordering = [
     ],
   },
 ] as const satisfies ReadonlyArray<OrderRule>
+
+/** A lock class in the ordering rules: any class one of their chains names. */
+export type LockClass = (typeof Ordering)[number]["chains"][number][number]
+
+/**
+ * Every lock class of the ordering rules, in the order the chains first name them (O1's main
+ * chain first), computed from `Ordering`.
+ */
+export const LockClasses: ReadonlyArray<LockClass> = [
+  ...new Set(Ordering.flatMap((o): ReadonlyArray<LockClass> => o.chains.flat())),
+]
 
 /** The lock a rule's lock kind belongs to in the ordering (O1). */
 export const LockClassOf = {
