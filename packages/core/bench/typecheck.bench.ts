@@ -2,6 +2,10 @@
 // and operations over four mm handles) against @mmguard/core, and the same module against an
 // unbranded, lock-free baseline API, both checked by tsc 7 and tsc 6 in the same run.
 // Reports core.typecheck.ts7 / .ts6 (ms, baseline ms) and the instantiation counts.
+// A third module uses the baseline API with only the scope identities of L5 added (each scope's
+// body generic in a fresh `S`, handles carrying it, their operations putting its token in `R`,
+// as core does, and no rule types): core.scopeIdentity.ts7 / .ts6 measure what the identity
+// alone costs against the same baseline, the part of core's cost no rule encoding can remove.
 import { spawnSync } from "node:child_process"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
@@ -52,11 +56,32 @@ const header = {
     ...[0, 1, 2, 3].map((i) => `const mm${i} = "proc${i}"`),
     "declare const pfn: bigint",
   ],
+  scope: [
+    'import { Effect } from "effect"',
+    "interface Token<S> { readonly token: (s: S) => S }",
+    "interface Vma<S> { readonly id: number; readonly vma: (s: S) => S }",
+    "interface Lock<S> { readonly mm: string; readonly lock: (s: S) => S }",
+    "interface Pte<S> { readonly addr: bigint; readonly pte: (s: S) => S }",
+    "declare const Scoped: {",
+    "  mmapWriteLock: <A, E, R>(mm: string, body: <S>(lock: Lock<S>) => Effect.Effect<A, E, R | Token<S>>) => Effect.Effect<A, E, R>",
+    "  mmapReadLock: <A, E, R>(mm: string, body: <S>(lock: Lock<S>) => Effect.Effect<A, E, R | Token<S>>) => Effect.Effect<A, E, R>",
+    "  vmaStartWrite: <T, A, E, R>(vma: Vma<T>, body: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R | T>",
+    "  pteOffsetMapLock: <T, A, E, R>(vma: Vma<T>, addr: bigint, body: <S>(pte: Pte<S>) => Effect.Effect<A, E, R | Token<S>>) => Effect.Effect<A, E, R | T>",
+    "  findVma: <S>(lock: Lock<S>, addr: bigint) => Effect.Effect<Vma<Token<S>>, never, Token<S>>",
+    "  readVma: <T>(vma: Vma<T>) => Effect.Effect<number, never, T>",
+    "  zapRange: <T>(vma: Vma<T>, addr: bigint, end: bigint) => Effect.Effect<void, never, T>",
+    "  installPte: <S>(pte: Pte<S>, addr: bigint, pfn: bigint) => Effect.Effect<void, never, Token<S>>",
+    "  freePgtables: <S>(lock: Lock<S>, addr: bigint, end: bigint) => Effect.Effect<void, never, Token<S>>",
+    "}",
+    ...[0, 1, 2, 3].map((i) => `const mm${i} = "proc${i}"`),
+    "declare const pfn: bigint",
+  ],
 }
 mkdirSync(dir, { recursive: true })
 for (const [name, api, addrType] of [
   ["core", "Core", "Core.Address.PageAddr"],
   ["base", "Base", "bigint"],
+  ["scope", "Scoped", "bigint"],
 ] as const) {
   const body = Array.from({ length: BLOCKS }, (_, i) => block(api, addrType, i))
   writeFileSync(join(dir, `${name}.ts`), `${[...header[name], ...body].join("\n")}\n`)
@@ -98,13 +123,18 @@ for (const [version, pkg] of [
   const tsc = tscOf(pkg)
   // Best of three runs each, alternating, after one warm-up run.
   measure(tsc, "core")
-  const runs = [0, 1, 2].map(() => ({ core: measure(tsc, "core"), base: measure(tsc, "base") }))
-  const best = (k: "core" | "base") => ({
+  const runs = [0, 1, 2].map(() => ({
+    core: measure(tsc, "core"),
+    base: measure(tsc, "base"),
+    scope: measure(tsc, "scope"),
+  }))
+  const best = (k: "core" | "base" | "scope") => ({
     checkMs: Math.min(...runs.map((r) => r[k].checkMs)),
     instantiations: runs[0]?.[k].instantiations ?? Number.NaN,
   })
   const core = best("core")
   const base = best("base")
+  const scope = best("scope")
   const report = (name: string, value: number, unit: string, baseline: number) =>
     console.log(`BENCH ${JSON.stringify({ name, value, unit, baseline })}`)
   report(`core.typecheck.${version}`, core.checkMs, "ms", base.checkMs)
@@ -112,6 +142,14 @@ for (const [version, pkg] of [
     report(
       `core.instantiations.${version}`,
       core.instantiations,
+      "instantiations",
+      base.instantiations,
+    )
+  report(`core.scopeIdentity.${version}`, scope.checkMs, "ms", base.checkMs)
+  if (!Number.isNaN(scope.instantiations))
+    report(
+      `core.scopeIdentity.instantiations.${version}`,
+      scope.instantiations,
       "instantiations",
       base.instantiations,
     )
