@@ -25,9 +25,10 @@ const attached = Core.mmapWriteDowngrade(mm, (lock) =>
 // @expect-error LockRequired<"MmapWriteOrDetached", "proc1">
 run(attached.pipe(provide))
 
-// Broken: a proof of another mmap lock scope (one that has ended) is no proof.
+// Broken: a proof of another mmap lock scope (one that has ended) is no proof: the proof carries
+// its scope's token, which cannot leave the scope (L5).
 const stale = Core.mmapWriteLock(mm, (lock) =>
-  // @expect-error P7: detached under the mmap lock scope that is still held
+  // @expect-error L5: valid only inside the mmap lock scope that found it
   Effect.flatMap(Core.findVma(lock, addr), (vma) => Core.vmaStartWrite(vma, Core.detachVma(vma))),
 )
 

@@ -14,20 +14,35 @@ import type { KernelError, VmaStartWriteInterrupted } from "./KernelError.js"
 import type { Mm } from "./Mm.js"
 import type { Acquires, MmapViolations } from "./Order.js"
 import type { Discharge, ObjectLocks } from "./Requirement.js"
-import { bound, held, type InMmapLockScope, type ScopeBound, withKernel } from "./Scope.js"
+import {
+  bound,
+  held,
+  type InMmapLockScope,
+  type InNestedMmapLockScope,
+  type MmapScopeToken,
+  type ScopeBound,
+  withKernel,
+} from "./Scope.js"
 
 /** An mmap lock mode. */
 export type MmapMode = "read" | "write"
 
 /**
- * The guard of one mmap lock scope of mm `Id` in mode `M`; `S` is that scope's identity. VMAs
+ * The guard of one mmap lock scope of mm `Id` in mode `M`; `S` is that scope's identity and `T`
+ * its token (`InMmapLockScope<S>`, or for mmapWriteLockNested `InNestedMmapLockScope<S>`). VMAs
  * looked up with it (`findVma`) are valid only inside the scope.
  */
-export interface MmapLock<Id extends string, M extends MmapMode, S> {
+export interface MmapLock<
+  Id extends string,
+  M extends MmapMode,
+  S,
+  T extends MmapScopeToken = InMmapLockScope<S>,
+> {
   readonly _tag: "MmapLock"
   readonly mm: Mm<Id>
   readonly mode: M
   readonly "L5: valid only inside the mmap lock scope that found it": ScopeBound<S>
+  readonly token: T
 }
 
 const guard = <Id extends string, M extends MmapMode>(mm: Mm<Id>, mode: M) => ({
@@ -35,6 +50,7 @@ const guard = <Id extends string, M extends MmapMode>(mm: Mm<Id>, mode: M) => ({
   mm,
   mode,
   "L5: valid only inside the mmap lock scope that found it": bound(),
+  token: {} as never,
 })
 
 /** A body that lets -EINTR of vma_start_write_killable escape its mmap lock scope (L11). */
@@ -54,6 +70,11 @@ export type EintrUnhandled<E> = [Extract<E, VmaStartWriteInterrupted>] extends [
 export type MmapBody<Id extends string, M extends MmapMode, A, E, R> = <S>(
   lock: MmapLock<Id, M, S>,
 ) => Effect.Effect<A, E, R | InMmapLockScope<S> | ObjectLocks<InMmapLockScope<S>>>
+
+/** The body of a nested mmap lock scope (mmapWriteLockNested): its token is of its own kind. */
+export type NestedMmapBody<Id extends string, A, E, R> = <S>(
+  lock: MmapLock<Id, "write", S, InNestedMmapLockScope<S>>,
+) => Effect.Effect<A, E, R | InNestedMmapLockScope<S> | ObjectLocks<InNestedMmapLockScope<S>>>
 
 /**
  * The type of an mmap lock scope in mode `M` on mm `Id` around a body `Effect<A, E, R>`: what
@@ -86,6 +107,17 @@ export const mmapReadLock = mmapScope("read", "block")
 
 /** mmap_write_lock: the mmap lock in write mode around `body` (L1); its release ends every VMA write lock (V2). */
 export const mmapWriteLock = mmapScope("write", "block")
+
+/**
+ * mmap_write_lock_nested: the mmap write lock of a second mm taken inside an mmap lock scope of
+ * another (dup_mmap locks the new mm, not yet visible to anyone, inside the old mm's scope; the
+ * lockdep subclass tells the two apart). Like mmapWriteLock, with a scope of its own kind so the
+ * VMAs of both mms stay usable in the body; nested in a scope of the same mm it is still L10.
+ */
+export const mmapWriteLockNested = <Id extends string, A, E, R>(
+  mm: Mm<Id>,
+  body: NestedMmapBody<Id, A, E, R>,
+): MmapScoped<A, E, R, "write", Id> => mmapWriteLock(mm, body as never) as never
 
 /** mmap_read_lock_killable: like mmapReadLock, but fails with `Killed` if the task is killed. */
 export const mmapReadLockKillable = mmapScope("read", "killable")

@@ -22,7 +22,7 @@ import type {
   RequiresOn,
 } from "./Requirement.js"
 import type { ActionName, OperationName, VmaField, VmaFields, VmaKind } from "./Rules.js"
-import { bound, type InMmapLockScope, type ScopeBound } from "./Scope.js"
+import type { MmapScopeToken } from "./Scope.js"
 import { type AnonKind, handle, type Vma, type VmaInfo } from "./Vma.js"
 
 /** An operation's Effect type: its result, kernel errors, and what its rule requires. */
@@ -43,10 +43,10 @@ const operate = <A>(mm: string, action: ActionName | "writeVma", args: Operation
  * find_vma: the VMA covering `addr`, looked up under the mmap lock scope of `lock` (L5, L6). The
  * handle is valid only inside that scope.
  */
-export const findVma = <Id extends string, M extends MmapMode, S>(
-  lock: MmapLock<Id, M, S>,
+export const findVma = <Id extends string, M extends MmapMode, S, T extends MmapScopeToken>(
+  lock: MmapLock<Id, M, S, T>,
   addr: VirtAddr,
-): Effect.Effect<Vma<Id, InMmapLockScope<S>>, KernelError, InMmapLockScope<S> | Kernel> =>
+): Effect.Effect<Vma<Id, T>, KernelError, T | Kernel> =>
   Effect.map(
     Effect.flatMap(Effect.service(Kernel), (k) => k.findVma(lock.mm.id, addr)),
     (info) => handle(lock.mm, info),
@@ -116,22 +116,27 @@ export const walkLockless = <Id extends string>(
  * walk_page_range_debug (P6 rev 2): walks user page tables of [addr, end) that no VMA need
  * cover; needs the mmap WRITE lock (munmap frees tables under the downgraded read lock).
  */
-export const walkPageRangeDebug = <Id extends string, M extends MmapMode, S>(
-  lock: MmapLock<Id, M, S>,
+export const walkPageRangeDebug = <
+  Id extends string,
+  M extends MmapMode,
+  S,
+  T extends MmapScopeToken,
+>(
+  lock: MmapLock<Id, M, S, T>,
   addr: PageAddr,
   end: PageAddr,
-): Operation<ReadonlyArray<WalkStep>, "traverseNoVma", Id, InMmapLockScope<S>> =>
+): Operation<ReadonlyArray<WalkStep>, "traverseNoVma", Id, T> =>
   operate<ReadonlyArray<WalkStep>>(lock.mm.id, "walkNoVma", { addr, end }) as never
 
 /**
  * walk_kernel_page_table_range (P6 rev 2): walks kernel page tables, serialised by init_mm's
  * mmap lock (read for readers): `lock` is a scope of `Mm.initMm`.
  */
-export const walkKernelPageTableRange = <M extends MmapMode, S>(
-  lock: MmapLock<"init_mm", M, S>,
+export const walkKernelPageTableRange = <M extends MmapMode, S, T extends MmapScopeToken>(
+  lock: MmapLock<"init_mm", M, S, T>,
   addr: PageAddr,
   end: PageAddr,
-): Operation<ReadonlyArray<WalkStep>, "traverseKernel", "init_mm", InMmapLockScope<S>> =>
+): Operation<ReadonlyArray<WalkStep>, "traverseKernel", "init_mm", T> =>
   operate<ReadonlyArray<WalkStep>>(lock.mm.id, "walkKernel", { addr, end }) as never
 
 /**
@@ -204,28 +209,24 @@ export const zapRange = <Id extends string, T, K extends VmaKind>(
  * (P7 rev 2). Only `detachVma` makes one; with the mmap lock of that scope still held (after a
  * downgrade, in read mode), it lets `freePgtables` free the VMA's page tables.
  */
-export interface Detached<Id extends string, S> {
+export interface Detached<Id extends string, T extends MmapScopeToken> {
   readonly _tag: "Detached"
   readonly mm: Mm<Id>
   readonly start: bigint
   readonly end: bigint
-  readonly "P7: detached under the mmap lock scope that is still held": ScopeBound<S>
+  readonly "P7: detached under the mmap lock scope that is still held": T
 }
 
 /** Detaches `vma` from the mm's VMA tree, as munmap does before zapping (L7, V7). */
-export const detachVma = <Id extends string, S, K extends VmaKind>(
-  vma: Vma<Id, InMmapLockScope<S>, K>,
-): Effect.Effect<
-  Detached<Id, S>,
-  KernelError,
-  Requires<"detachVma", Id> | InMmapLockScope<S> | Kernel
-> =>
+export const detachVma = <Id extends string, T extends MmapScopeToken, K extends VmaKind>(
+  vma: Vma<Id, T, K>,
+): Effect.Effect<Detached<Id, T>, KernelError, Requires<"detachVma", Id> | T | Kernel> =>
   Effect.as(operate<void>(vma.mm.id, "detachVma", { vma: vma.info.id }), {
     _tag: "Detached",
     mm: vma.mm,
     start: vma.info.start,
     end: vma.info.end,
-    "P7: detached under the mmap lock scope that is still held": bound<S>(),
+    "P7: detached under the mmap lock scope that is still held": {} as T,
   })
 
 /** What free_pgtables requires: with detach proofs, the mmap lock in either mode (P7 rev 2). */
@@ -243,13 +244,14 @@ export const freePgtables = <
   Id extends string,
   M extends MmapMode,
   S,
-  D extends ReadonlyArray<Detached<Id, S>>,
+  T extends MmapScopeToken,
+  D extends ReadonlyArray<Detached<Id, T>>,
 >(
-  lock: MmapLock<Id, M, S>,
+  lock: MmapLock<Id, M, S, T>,
   addr: PageAddr,
   end: PageAddr,
   ...detached: D
-): Effect.Effect<void, KernelError, FreePgtablesRequires<Id, D> | InMmapLockScope<S> | Kernel> => {
+): Effect.Effect<void, KernelError, FreePgtablesRequires<Id, D> | T | Kernel> => {
   const covered = (a: bigint): bigint | undefined =>
     detached.find((d) => d.start <= a && a < d.end)?.end
   let at: bigint | undefined = addr
@@ -269,34 +271,31 @@ export const freePgtables = <
  * downgraded mmap read lock and the anon_vma write lock; `detached` proves the VMA was detached
  * under the write lock first, so no lookup can reach it any more.
  */
-export const unlinkAnonVmas = <Id extends string, T, K extends AnonKind, S>(
+export const unlinkAnonVmas = <Id extends string, T, K extends AnonKind, D extends MmapScopeToken>(
   vma: Vma<Id, T, K>,
-  detached: Detached<Id, S>,
-): Effect.Effect<
-  void,
-  KernelError,
-  Requires<"clearAnonVmaDetached", Id> | T | InMmapLockScope<S> | Kernel
-> => operate<void>(detached.mm.id, "clearAnonVma", { vma: vma.info.id }) as never
+  detached: Detached<Id, D>,
+): Effect.Effect<void, KernelError, Requires<"clearAnonVmaDetached", Id> | T | D | Kernel> =>
+  operate<void>(detached.mm.id, "clearAnonVma", { vma: vma.info.id }) as never
 
 /**
  * vm_area_free: frees the VMA object munmap detached (V7). The slab hands it out again at once
  * (SLAB_TYPESAFE_BY_RCU), so a lock_vma_under_rcu that found it earlier may lock it for another
  * range or mm: the reason that lookup re-checks after locking.
  */
-export const vmAreaFree = <Id extends string, S>(
-  detached: Detached<Id, S>,
-): Effect.Effect<void, KernelError, Requires<"freeVma", Id> | InMmapLockScope<S> | Kernel> =>
+export const vmAreaFree = <Id extends string, T extends MmapScopeToken>(
+  detached: Detached<Id, T>,
+): Effect.Effect<void, KernelError, Requires<"freeVma", Id> | T | Kernel> =>
   operate<void>(detached.mm.id, "freeVma", { addr: detached.start }) as never
 
 /**
  * mmap_region: maps a new anonymous VMA over [addr, end) (vm_area_alloc, then vma_link attaches
  * it write-locked), under the mmap write lock (V7).
  */
-export const mmapRegion = <Id extends string, M extends MmapMode, S>(
-  lock: MmapLock<Id, M, S>,
+export const mmapRegion = <Id extends string, M extends MmapMode, S, T extends MmapScopeToken>(
+  lock: MmapLock<Id, M, S, T>,
   addr: PageAddr,
   end: PageAddr,
-): Effect.Effect<void, KernelError, Requires<"attachVma", Id> | InMmapLockScope<S> | Kernel> =>
+): Effect.Effect<void, KernelError, Requires<"attachVma", Id> | T | Kernel> =>
   operate<void>(lock.mm.id, "mapVma", { addr, end }) as never
 
 /**

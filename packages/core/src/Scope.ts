@@ -22,6 +22,20 @@ export interface InMmapLockScope<S> {
   readonly "L5: valid only inside the mmap lock scope that found it": ScopeBound<S>
 }
 
+/**
+ * Token of a second mmap lock scope taken while one of another mm is held
+ * (mmap_write_lock_nested, as dup_mmap locks the new mm inside the old one's scope): a kind of
+ * its own, so the handles of both scopes stay usable in its body.
+ */
+export interface InNestedMmapLockScope<S> {
+  readonly "L5: valid only inside the nested mmap lock scope that found it": ScopeBound<S>
+}
+
+/** The token of either kind of mmap lock scope, of any identity: what mmap lock handles carry. */
+export type MmapScopeToken =
+  | Record<keyof InMmapLockScope<unknown>, unknown>
+  | Record<keyof InNestedMmapLockScope<unknown>, unknown>
+
 /** Token of a VMA read lock (lock_vma_under_rcu, vma_start_read_locked): valid until vma_end_read. */
 export interface InVmaReadScope<S> {
   readonly "L5: valid only until vma_end_read of the VMA read lock that found it": ScopeBound<S>
