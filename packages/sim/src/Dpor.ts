@@ -36,6 +36,8 @@ interface Event {
   readonly fp: number
   readonly vc: Int32Array
   readonly idx: number
+  /** Where the previous event of its task is on the path (-1: nowhere). */
+  readonly prev: number
 }
 
 // A move asleep or done at a node, with its footprint's number.
@@ -72,6 +74,10 @@ const hasMove = (list: ReadonlyArray<Slept>, move: number): boolean => {
   for (let i = 0; i < list.length; i++) if ((list[i] as Slept).move === move) return true
   return false
 }
+
+/** Is `move` in the backtrack set or the sleep set of `n`? */
+const isIn = (n: Node, move: number): boolean =>
+  n.backtrack.includes(move) || hasMove(n.sleep, move)
 
 const join = (into: Int32Array, from: Int32Array | undefined): void => {
   if (from === undefined) return
@@ -136,62 +142,63 @@ export const search = (
         return prints.id({ reads: g(f.reads), writes: g(f.writes) })
       },
     )
-  // The moves of `v` (events on the path, in order) that no earlier move of `v` happens before:
-  // the initials of v, any of which can start an interleaving where v's moves come first.
-  const initials = (v: ReadonlyArray<Event>): Array<number> => {
-    const firstOf = new Int32Array(tasks).fill(0x7fffffff)
-    const out: Array<number> = []
-    for (const y of v) {
-      if ((firstOf[y.task] as number) !== 0x7fffffff) continue
-      let initial = true
-      for (let r = 0; r < tasks && initial; r++)
-        if ((firstOf[r] as number) <= (y.vc[r] as number)) initial = false
-      firstOf[y.task] = y.idx
-      if (initial) out.push(y.move)
-    }
-    return out
-  }
-  // Source-DPOR's race rule for event `i` of `path` and a later move: some initial of
+  // Per task: where its last event is on the path (-1: nowhere).
+  const lastAt = new Int32Array(tasks).fill(-1)
+  // Scratch space of `reverse`: notdep(i), and per task the number of its first move there.
+  const notdep: Array<Event> = []
+  const firstOf = new Int32Array(tasks)
+  // Source-DPOR's race rule for event `i` of the path and a later move: some initial of
   // notdep(i) (the moves after i not ordered after it) followed by that move must be in the
-  // backtrack set of the state before i. `tail` is the later move when it is known; when it is
-  // not (a move below a state reached again), `below` are the tasks that may make it, and an
-  // initial of the known part stands for the whole, or else every such task enabled there.
-  // `path` is the events on the path, and `extra` one more after them, if any.
+  // backtrack set of the state before i. The path is `events`, then `extra` if given. `tail`
+  // is the later move when it is known; when it is not (a move below a state reached again),
+  // `below` are the tasks that may make it, and an initial of the known part stands for the
+  // whole, or else every such task enabled there.
   const reverse = (
-    path: ReadonlyArray<Event>,
-    extra: Event | undefined,
     i: number,
+    extra: Event | undefined,
     tail: Event | undefined,
     below?: Uint8Array,
   ): void => {
-    const e = (i < path.length ? path[i] : extra) as Event
+    const e = (i < events.length ? events[i] : extra) as Event
     const n = stack[i] as Node
-    const has = (m: number) => n.backtrack.includes(m) || hasMove(n.sleep, m)
-    const v: Array<Event> = []
-    const length = path.length + (extra ? 1 : 0)
+    const length = events.length + (extra ? 1 : 0)
+    let count = 0
     for (let j = i + 1; j < length; j++) {
-      const y = (j < path.length ? path[j] : extra) as Event
+      const y = (j < events.length ? events[j] : extra) as Event
       if (e.idx > (y.vc[e.task] as number)) {
-        // The first move of v is an initial: often it is here already.
-        if (v.length === 0 && has(y.move)) return
-        v.push(y)
+        // The first move of notdep(i) is an initial: often it is here already.
+        if (count === 0 && isIn(n, y.move)) return
+        notdep[count++] = y
       }
     }
-    if (tail) v.push(tail)
-    const first = initials(v)
-    if (first.length > 0) {
-      if (first.some(has)) return
-      n.backtrack.push(Math.min(...first))
+    if (tail) notdep[count++] = tail
+    if (count > 0) {
+      // The initials: the moves of notdep(i) that no earlier move of it happens before, any
+      // of which can start an interleaving where its moves come first. One here is enough;
+      // else the least joins the backtrack set.
+      firstOf.fill(0x7fffffff)
+      let least = -1
+      for (let a = 0; a < count; a++) {
+        const y = notdep[a] as Event
+        if ((firstOf[y.task] as number) !== 0x7fffffff) continue
+        let initial = true
+        for (let r = 0; r < tasks && initial; r++)
+          if ((firstOf[r] as number) <= (y.vc[r] as number)) initial = false
+        firstOf[y.task] = y.idx
+        if (!initial) continue
+        if (isIn(n, y.move)) return
+        if (least < 0 || y.move < least) least = y.move
+      }
+      n.backtrack.push(least)
       return
     }
     // Nothing known after i: the interleaving starts with a move of a task that has not moved
     // since i, enabled at i.
-    moved.fill(0)
-    for (let j = i + 1; j < length; j++)
-      moved[((j < path.length ? path[j] : extra) as Event).task] = 1
-    for (const m of n.enabled)
-      if (below?.[taskOf(m)] === 1 && moved[taskOf(m)] === 0)
-        if (!n.backtrack.includes(m) && !hasMove(n.sleep, m)) n.backtrack.push(m)
+    for (const m of n.enabled) {
+      const t = taskOf(m)
+      const moved = (lastAt[t] as number) > i || (extra?.task === t && i < events.length)
+      if (below?.[t] === 1 && !moved && !isIn(n, m)) n.backtrack.push(m)
+    }
   }
   // A state reached again is not searched again: its subtree, searched before from the same
   // state with a sleep set inside this one, covers every interleaving from it. What that search
@@ -199,32 +206,29 @@ export const search = (
   // over-approximated by every (task, footprint) run below the state before (dependent, of
   // another task, not already ordered before that task's next move), each reversed with the
   // known part of its sequence (after Yang et al., "Efficient stateful dynamic partial order
-  // reduction", SPIN 2008, with source sets). The path is `events` and then `x`.
+  // reduction", SPIN 2008, with source sets). The path is `events` and then `x`, the move from
+  // node `n`; `woken` marks the tasks x woke (their clocks, like x's task's, are x's).
   const rows: Array<Int32Array> = []
   const tasksBelow = new Uint8Array(tasks)
-  const moved = new Uint8Array(tasks)
   const bef = new Int32Array(tasks * tasks)
   const open = new Int32Array(tasks)
-  const revisit = (
-    below: ReadonlyArray<number>,
-    x: Event,
-    last: ReadonlyArray<Int32Array | undefined>,
-    woke: ReadonlyArray<Int32Array | undefined>,
-  ): void => {
+  const revisit = (below: ReadonlyArray<number>, x: Event, n: Node, woken: Uint8Array): void => {
     // bef[q * tasks + t]: how many moves of task t happen before task q's next move; open[t]:
     // the fewest of those over the other tasks that moved below (a move of t past it may race).
+    // Only the rows of tasks that moved below are read.
     const words = dones.split(below, rows, tasksBelow)
     open.fill(0x7fffffff)
     for (let q = 0; q < tasks; q++) {
-      const l = last[q]
-      const k = woke[q]
+      if (tasksBelow[q] === 0) continue
+      const l = q === x.task ? x.vc : n.last[q]
+      const k = woken[q] === 1 ? x.vc : n.woke[q]
       for (let t = 0; t < tasks; t++) {
         const b = Math.max(
           l === undefined ? 0 : (l[t] as number),
           k === undefined ? 0 : (k[t] as number),
         )
         bef[q * tasks + t] = b
-        if (tasksBelow[q] === 1 && q !== t && b < (open[t] as number)) open[t] = b
+        if (q !== t && b < (open[t] as number)) open[t] = b
       }
     }
     for (let i = 0; i <= events.length; i++) {
@@ -237,13 +241,15 @@ export const search = (
           e.idx > (bef[q * tasks + e.task] as number) &&
           dones.races(rows[q] as Int32Array, words, e.fp)
         ) {
-          reverse(events, x, i, undefined, tasksBelow)
+          reverse(i, x, undefined, tasksBelow)
           break
         }
     }
   }
   const stack: Array<Node> = []
   const events: Array<Event> = []
+  // The tasks the move being made woke up (scratch).
+  const woken = new Uint8Array(tasks)
   const asleep = sleep.map((a) => ({ move: a.move, fp: prints.id(a.fp) }))
   // Packed arrays (no holes): the copies below are cheap slices.
   const none = (): Array<Int32Array | undefined> => new Array(tasks).fill(undefined)
@@ -262,7 +268,8 @@ export const search = (
       if ((move < 0 || m < move) && !hasMove(n.done, m) && !hasMove(n.sleep, m)) move = m
     if (move < 0) {
       stack.pop()
-      events.pop()
+      const e = events.pop()
+      if (e !== undefined) lastAt[e.task] = e.prev
       if (n.key !== undefined) {
         if (!cache.has(n.key)) counters.stored++
         cache.set(n.key, {
@@ -288,17 +295,20 @@ export const search = (
     const vc = new Int32Array(tasks)
     join(vc, n.last[task])
     join(vc, n.woke[task])
+    // A move ordered before it by a clock joined so far (every move of its own task is) has its
+    // clock inside vc already: it needs neither the dependence test nor a join.
     const races: Array<number> = []
+    const dep = prints.row(fp)
     for (let i = events.length - 1; i >= 0; i--) {
       const e = events[i] as Event
-      if (e.task === task || !prints.dependent(e.fp, fp)) continue
-      if (e.idx > (vc[e.task] as number)) races.push(i)
+      if (e.idx <= (vc[e.task] as number) || !prints.dependentIn(dep, fp, e.fp)) continue
+      races.push(i)
       join(vc, e.vc)
     }
     const idx = (n.last[task]?.[task] ?? 0) + 1
     vc[task] = idx
-    const x: Event = { move, task, fp, vc, idx }
-    for (const i of races) reverse(events, undefined, i, x)
+    const x: Event = { move, task, fp, vc, idx, prev: lastAt[task] as number }
+    for (const i of races) reverse(i, undefined, x)
 
     const child = n.w.clone()
     advance(child, move)
@@ -320,16 +330,13 @@ export const search = (
     // A move of another task that this one disables (a kill, once the waiter it would interrupt
     // is granted) never runs below, so no race shows it: run it here first too.
     for (const m of n.enabled)
-      if (taskOf(m) !== task && !enabled.includes(m) && !n.backtrack.includes(m))
-        if (!hasMove(n.sleep, m)) n.backtrack.push(m)
+      if (taskOf(m) !== task && !enabled.includes(m) && !isIn(n, m)) n.backtrack.push(m)
     if (enabled.length === 0) {
       counters.executions++
       continue
     }
-    const last = n.last.slice()
-    last[task] = vc
-    const woke = n.woke.slice()
-    for (const m of enabled) if (taskOf(m) !== task && !n.enabled.includes(m)) woke[taskOf(m)] = vc
+    woken.fill(0)
+    for (const m of enabled) if (taskOf(m) !== task && !n.enabled.includes(m)) woken[taskOf(m)] = 1
     let resumed: { moves: Array<number>; below: ReadonlyArray<number> } | undefined
     const keyed = limits.key?.(child)
     const key = keyed?.key
@@ -343,7 +350,7 @@ export const search = (
           childSleep.map((a) => a.move),
         )
       if (seen && mine) {
-        revisit(seen.below, x, last, woke)
+        revisit(seen.below, x, n, woken)
         merge(n.below, seen.below)
         // Searched before with a sleep set inside this one: nothing new here. Otherwise what
         // was not searched is the interleavings starting with a move asleep then and not now
@@ -356,12 +363,17 @@ export const search = (
         }
       }
     }
+    const last = n.last.slice()
+    last[task] = vc
+    const woke = n.woke.slice()
+    for (let q = 0; q < tasks; q++) if (woken[q] === 1) woke[q] = vc
     const next = node(child, enabled, childSleep, last, woke, slot, resumed)
     if (next === undefined) {
       counters.sleepBlocked++
       continue
     }
     next.key = key
+    lastAt[task] = events.length
     events.push(x)
     stack.push(next)
     if (stack.length > counters.depth) counters.depth = stack.length

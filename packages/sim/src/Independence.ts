@@ -55,13 +55,26 @@ export class Prints {
 
   /** Are the moves of footprints `a` and `b` (numbers) dependent? */
   dependent(a: number, b: number): boolean {
+    return this.dependentIn(this.row(a), a, b)
+  }
+
+  /**
+   * The row of footprint `a`: what `dependentIn` reads, wide enough for every footprint
+   * numbered so far (valid until the next new footprint).
+   */
+  row(a: number): Uint8Array {
     let row = this.rows[a]
-    if (row === undefined || row.length <= b) {
+    if (row === undefined || row.length < this.all.length) {
       const wider = new Uint8Array(Math.max(64, this.all.length * 2))
       if (row) wider.set(row)
       row = wider
       this.rows[a] = row
     }
+    return row
+  }
+
+  /** `dependent(a, b)`, given `row`, the `row(a)` of now. */
+  dependentIn(row: Uint8Array, a: number, b: number): boolean {
     let d = row[b] as number
     if (d === 0) {
       d = dependent(this.get(a), this.get(b)) ? 2 : 1
