@@ -64,23 +64,28 @@ export class Lockdep {
   ): Array<string> {
     if (cls === undefined) return []
     const out: Array<string> = []
-    // The acquisition chain: what the task holds, in order, then the lock it takes now.
-    const chain = `${task}: ${[...held.map((h) => `${h.id} (${h.cls ?? h.kind})`), `${id} (${cls})`].join(" -> ")}`
+    // The acquisition chain: what the task holds, in order, then the lock it takes now (made
+    // when a pair is first seen, which is rare).
+    let text: string | undefined
+    const chain = (): string => {
+      text ??= `${task}: ${[...held.map((h) => `${h.id} (${h.cls ?? h.kind})`), `${id} (${cls})`].join(" -> ")}`
+      return text
+    }
     for (const h of held) {
       if (h.cls === undefined || h.cls === cls) continue
       const pair = `${h.cls}>${cls}`
       if (orderedBefore(cls, h.cls) && !this.seen.has(`!${pair}`)) {
-        this.remember(`!${pair}`, chain)
+        this.remember(`!${pair}`, chain())
         out.push(
-          `${cls} taken while holding ${h.cls}, but ${ruleOrdering(cls, h.cls)} order ${cls} before ${h.cls}; chain ${chain}`,
+          `${cls} taken while holding ${h.cls}, but ${ruleOrdering(cls, h.cls)} order ${cls} before ${h.cls}; chain ${chain()}`,
         )
       }
       const reverse = this.seen.get(`${cls}>${h.cls}`)
       if (reverse !== undefined && !this.seen.has(`!${pair}`) && !orderedBefore(h.cls, cls)) {
-        this.remember(`!${pair}`, chain)
-        out.push(`lock inversion between ${h.cls} and ${cls}: now ${chain}; earlier ${reverse}`)
+        this.remember(`!${pair}`, chain())
+        out.push(`lock inversion between ${h.cls} and ${cls}: now ${chain()}; earlier ${reverse}`)
       }
-      if (!this.seen.has(pair)) this.remember(pair, chain)
+      if (!this.seen.has(pair)) this.remember(pair, chain())
     }
     return out
   }
@@ -89,7 +94,10 @@ export class Lockdep {
   fork(): Lockdep {
     this.shared = true
     const c = Object.create(Lockdep.prototype) as Lockdep
-    Object.assign(c, this)
+    c.seen = this.seen
+    c.shared = true
+    c.key = this.key
+    c.keySize = this.keySize
     return c
   }
 

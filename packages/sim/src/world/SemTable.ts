@@ -68,8 +68,14 @@ export class SemTable {
     this.shared = true
     this.forked = true
     this.owned = undefined
+    // Field by field, in the order the class declares them (one shape for every fork).
     const c = Object.create(SemTable.prototype) as SemTable
-    Object.assign(c, this)
+    c.table = this.table
+    c.shared = true
+    c.forked = true
+    c.owned = undefined
+    c.order = this.order
+    c.cached = this.cached
     return c
   }
 }
