@@ -8,6 +8,7 @@
  */
 import { Rules } from "@mmguard/core"
 import type { Held } from "./Task.js"
+import { type Numbered, numbered } from "./world/Digest.js"
 
 const staticOrder = (() => {
   const before = new Map<Rules.LockClass, Set<Rules.LockClass>>()
@@ -51,6 +52,8 @@ export class Lockdep {
   private shared = false
   private key = ""
   private keySize = 0
+  /** The history's number under the last interner asked (`historyText`). */
+  private num: Numbered | undefined
 
   /**
    * Task `task`, holding `held`, takes lock `id` of class `cls`: records the pairs and returns
@@ -98,6 +101,7 @@ export class Lockdep {
     c.shared = true
     c.key = this.key
     c.keySize = this.keySize
+    c.num = this.num
     return c
   }
 
@@ -108,6 +112,12 @@ export class Lockdep {
       this.keySize = this.seen.size
     }
     return this.key
+  }
+
+  /** The number `intern` gives the history, as text (remembered while the history stays). */
+  historyText(intern: (part: string) => number): string {
+    this.num = numbered(this.num, this.history(), intern)
+    return this.num.text
   }
 
   private remember(pair: string, chain: string): void {

@@ -31,9 +31,26 @@ export interface TaskDigest {
   readonly held: Task["held"]
   readonly walk: Task["walk"]
   readonly part: string
-  /** The number an interner gave `part`, and that interner (see `fingerprint`). */
-  num?: { readonly by: (part: string) => number; readonly id: number }
+  /** The number an interner gave `part` (see `fingerprint`). */
+  num?: Numbered
 }
+
+/** A part of a fingerprint, and the number one interner gave it, as text. */
+export interface Numbered {
+  readonly by: (part: string) => number
+  readonly part: string
+  readonly text: string
+}
+
+/** `intern(part)` as text: `known` when it was made by `intern` for this part, else made anew. */
+export const numbered = (
+  known: Numbered | undefined,
+  part: string,
+  intern: (part: string) => number,
+): Numbered =>
+  known !== undefined && known.by === intern && known.part === part
+    ? known
+    : { by: intern, part, text: String(intern(part)) }
 
 /** Task `t`'s part made afresh (with `slot`, the task ids it names renamed by it). */
 const make = (st: State, t: Task, slot?: Int32Array): string => {
@@ -84,20 +101,21 @@ export const taskPart = (st: State, t: Task, slot?: Int32Array): string => {
 }
 
 /**
- * Task `t`'s part as the number `intern` gives it (remembered with the part: the key then joins
- * a few small numbers instead of the parts' text). With `slot`, renamed as for `taskPart`.
+ * Task `t`'s part as the text of the number `intern` gives it (remembered with the part: the key
+ * then joins a few small numbers instead of the parts' text). With `slot`, renamed as for
+ * `taskPart`.
  */
-const partNumber = (
+const partText = (
   st: State,
   t: Task,
   intern: (part: string) => number,
   slot?: Int32Array,
-): number => {
+): string => {
   const part = taskPart(st, t, slot)
   const d = t.digest
-  if (d === undefined || d.part !== part) return intern(part)
-  if (d.num?.by !== intern) d.num = { by: intern, id: intern(part) }
-  return d.num.id
+  if (d === undefined || d.part !== part) return String(intern(part))
+  d.num = numbered(d.num, part, intern)
+  return d.num.text
 }
 
 /** Each task's part, by id. */
@@ -113,24 +131,28 @@ export const fingerprint = (
   as?: Renaming,
   parts?: ReadonlyArray<string>,
 ): string => {
-  // Joined once from its parts: a flat string, cheap to hash as a key.
-  const out: Array<string | number> = []
+  // Concatenated from cached texts (flattened once, when first hashed as a key).
+  let out = ""
   // Renaming changes a task's part only where it names other tasks: a grace-period wait.
-  const part = (t: Task): string | number => {
+  const part = (t: Task): void => {
     const slot = t.wait?.on === "grace" ? as?.slot : undefined
-    if (intern) return `${partNumber(st, t, intern, slot)};`
-    return (slot === undefined ? parts?.[t.id] : undefined) ?? taskPart(st, t, slot)
+    if (intern) {
+      out += partText(st, t, intern, slot)
+      out += ";"
+    } else out += (slot === undefined ? parts?.[t.id] : undefined) ?? taskPart(st, t, slot)
   }
-  if (as === undefined) for (const t of st.tasks) out.push(part(t))
+  if (as === undefined) for (const t of st.tasks) part(t)
   else {
     const inv = new Int32Array(st.tasks.length)
     for (let i = 0; i < inv.length; i++) inv[as.slot[i] as number] = i
-    for (const i of inv) out.push(part(st.tasks[i] as Task))
+    for (const i of inv) part(st.tasks[i] as Task)
   }
-  out.push(st.sems.digest(as?.slot), st.seqs.digest(), "|")
+  out += st.sems.digest(as?.slot)
+  out += st.seqs.digest()
   // The lockdep history is part of the state: it decides which inversions are still reported.
-  const history = st.lockdep.history()
-  const memory = st.memory.key(as)
-  out.push(intern ? intern(history) : history, "|", intern ? intern(memory) : memory)
-  return out.join("")
+  out += "|"
+  out += intern ? st.lockdep.historyText(intern) : st.lockdep.history()
+  out += "|"
+  out += intern ? st.memory.keyText(intern, as) : st.memory.key(as)
+  return out
 }
