@@ -144,6 +144,34 @@ export const search = (
     )
   // Per task: where its last event is on the path (-1: nowhere).
   const lastAt = new Int32Array(tasks).fill(-1)
+  // Per event i on the path: where the first later event not ordered after it is (found[i],
+  // -1 if none yet), and how far the path after it has been looked at for one (scanned[i]).
+  // Cut back when the path is (`truncate`): reversals look again and again behind the same
+  // events, from every state reached again below them.
+  const found: Array<number> = []
+  const scanned: Array<number> = []
+  const firstAfter = (i: number): number => {
+    const f = found[i] as number
+    if (f >= 0) return f
+    const e = events[i] as Event
+    for (let j = scanned[i] as number; j < events.length; j++)
+      if (e.idx > ((events[j] as Event).vc[e.task] as number)) {
+        found[i] = j
+        return j
+      }
+    scanned[i] = events.length
+    return events.length
+  }
+  // The path loses its last event, at `at`.
+  const truncate = (at: number): void => {
+    for (let i = 0; i < at; i++)
+      if (found[i] === at) {
+        found[i] = -1
+        scanned[i] = at
+      } else if ((scanned[i] as number) > at) scanned[i] = at
+    found.pop()
+    scanned.pop()
+  }
   // Scratch space of `reverse`: notdep(i), and per task the number of its first move there.
   const notdep: Array<Event> = []
   const firstOf = new Int32Array(tasks)
@@ -161,17 +189,18 @@ export const search = (
   ): void => {
     const e = (i < events.length ? events[i] : extra) as Event
     const n = stack[i] as Node
-    const length = events.length + (extra ? 1 : 0)
+    // The first move of notdep(i) is an initial: most often it is here already.
+    const from = i < events.length ? firstAfter(i) : events.length
+    const late = extra !== undefined && i < events.length && e.idx > (extra.vc[e.task] as number)
+    const first = from < events.length ? events[from] : late ? extra : tail
+    if (first !== undefined && isIn(n, first.move)) return
     let count = 0
-    for (let j = i + 1; j < length; j++) {
-      const y = (j < events.length ? events[j] : extra) as Event
-      if (e.idx > (y.vc[e.task] as number)) {
-        // The first move of notdep(i) is an initial: often it is here already.
-        if (count === 0 && isIn(n, y.move)) return
-        notdep[count++] = y
-      }
+    for (let j = from; j < events.length; j++) {
+      const y = events[j] as Event
+      if (j === from || e.idx > (y.vc[e.task] as number)) notdep[count++] = y
     }
-    if (tail) notdep[count++] = tail
+    if (late) notdep[count++] = extra
+    if (tail !== undefined) notdep[count++] = tail
     if (count > 0) {
       // The initials: the moves of notdep(i) that no earlier move of it happens before, any
       // of which can start an interleaving where its moves come first. One here is enough;
@@ -269,7 +298,10 @@ export const search = (
     if (move < 0) {
       stack.pop()
       const e = events.pop()
-      if (e !== undefined) lastAt[e.task] = e.prev
+      if (e !== undefined) {
+        lastAt[e.task] = e.prev
+        truncate(events.length)
+      }
       if (n.key !== undefined) {
         if (!cache.has(n.key)) counters.stored++
         cache.set(n.key, {
@@ -374,6 +406,8 @@ export const search = (
     }
     next.key = key
     lastAt[task] = events.length
+    found.push(-1)
+    scanned.push(events.length + 1)
     events.push(x)
     stack.push(next)
     if (stack.length > counters.depth) counters.depth = stack.length
