@@ -108,8 +108,10 @@ export const search = (
     slot: Int32Array | undefined,
     resumed?: { readonly moves: Array<number>; readonly below: ReadonlyArray<number> },
   ): Node | undefined => {
-    const first = enabled.find((m) => !hasMove(asleep, m))
-    if (first === undefined) return undefined
+    let first = -1
+    for (let i = 0; i < enabled.length && first < 0; i++)
+      if (!hasMove(asleep, enabled[i] as number)) first = enabled[i] as number
+    if (first < 0) return undefined
     return {
       w,
       enabled,
@@ -126,12 +128,18 @@ export const search = (
   // The sleep set of a state as its key sees it (renumbered like its image, with symmetry).
   const asKeyed = (slot: Int32Array | undefined, moves: ReadonlyArray<number>) =>
     sym && slot ? moves.map((m) => sym.map(slot, m)) : moves
+  // Is `move` (as the key numbers tasks) in `asleep` (as the state with renaming `slot` does)?
+  const asleepAs = (asleep: ReadonlyArray<Slept>, slot: Int32Array | undefined, move: number) => {
+    for (const a of asleep) if ((sym && slot ? sym.map(slot, a.move) : a.move) === move) return true
+    return false
+  }
   // A move of the key's numbering as this state numbers it.
   const fromKeyed = (slot: Int32Array | undefined, move: number) =>
     sym && slot ? sym.unmap(slot, move) : move
   // The number of a move run below a state: with symmetry, for any task of its class and its
   // footprint generalised (what it says about the states of its orbit).
   const doneId = (task: number, fp: number): number =>
+    dones.known(fp * 256 + task) ??
     dones.id(
       fp * 256 + task,
       () => (sym ? sym.group(task) : [task]),
@@ -277,7 +285,8 @@ export const search = (
   }
   const stack: Array<Node> = []
   const events: Array<Event> = []
-  // The tasks the move being made woke up (scratch).
+  // Scratch space of a move: the events it races with, the tasks it wakes up.
+  const races: Array<number> = []
   const woken = new Uint8Array(tasks)
   const asleep = sleep.map((a) => ({ move: a.move, fp: prints.id(a.fp) }))
   // Packed arrays (no holes): the copies below are cheap slices.
@@ -329,18 +338,18 @@ export const search = (
     join(vc, n.woke[task])
     // A move ordered before it by a clock joined so far (every move of its own task is) has its
     // clock inside vc already: it needs neither the dependence test nor a join.
-    const races: Array<number> = []
+    let raced = 0
     const dep = prints.row(fp)
     for (let i = events.length - 1; i >= 0; i--) {
       const e = events[i] as Event
       if (e.idx <= (vc[e.task] as number) || !prints.dependentIn(dep, fp, e.fp)) continue
-      races.push(i)
+      races[raced++] = i
       join(vc, e.vc)
     }
     const idx = (n.last[task]?.[task] ?? 0) + 1
     vc[task] = idx
     const x: Event = { move, task, fp, vc, idx, prev: lastAt[task] as number }
-    for (const i of races) reverse(i, undefined, x)
+    for (let r = 0; r < raced; r++) reverse(races[r] as number, undefined, x)
 
     const child = n.w.clone()
     advance(child, move)
@@ -375,20 +384,19 @@ export const search = (
     const slot = keyed?.slot
     if (key !== undefined) {
       const seen = cache.get(key)
-      const mine =
-        seen &&
-        asKeyed(
-          slot,
-          childSleep.map((a) => a.move),
-        )
-      if (seen && mine) {
+      if (seen) {
         revisit(seen.below, x, n, woken)
         merge(n.below, seen.below)
         // Searched before with a sleep set inside this one: nothing new here. Otherwise what
         // was not searched is the interleavings starting with a move asleep then and not now
         // (the rest are covered): search from those moves (and whatever races add) only.
-        const missing = seen.sleep.filter((m) => !mine.includes(m))
-        if (missing.length === 0) continue
+        let missing: Array<number> | undefined
+        for (const m of seen.sleep)
+          if (!asleepAs(childSleep, slot, m)) {
+            missing ??= []
+            missing.push(m)
+          }
+        if (missing === undefined) continue
         resumed = {
           moves: missing.map((m) => fromKeyed(slot, m)).filter((m) => enabled.includes(m)),
           below: seen.below,

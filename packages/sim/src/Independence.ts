@@ -26,26 +26,50 @@ export const dependent = (a: Footprint, b: Footprint): boolean =>
   a.writes.some((r) => touches(b.writes, r) || touches(b.reads, r)) ||
   b.writes.some((r) => touches(a.reads, r))
 
+/** A trie of resource lists: the footprints whose reads (then writes) start with a path. */
+interface Trie {
+  readonly next: Map<string, Trie>
+  /** Where the writes start, after reads that end here. */
+  writes: Trie | undefined
+  /** The number of the footprint that ends here (-1: none). */
+  id: number
+}
+
+const trie = (): Trie => ({ next: new Map(), writes: undefined, id: -1 })
+
+/** The child of `t` along `r`, made if new. */
+const child = (t: Trie, r: string): Trie => {
+  let c = t.next.get(r)
+  if (c === undefined) {
+    c = trie()
+    t.next.set(r, c)
+  }
+  return c
+}
+
 /**
- * Footprints numbered by their text, with the dependence of every pair asked for remembered: a
- * search meets a few hundred footprints millions of times, so each pair is compared once.
+ * Footprints numbered by their resource lists (looked up in a trie, without building a text per
+ * footprint), with the dependence of every pair asked for remembered: a search meets a few
+ * hundred footprints millions of times, so each pair is compared once.
  */
 export class Prints {
-  private readonly ids = new Map<string, number>()
+  private readonly ids = trie()
   private readonly all: Array<Footprint> = []
   /** Pair (a, b) -> 1 independent, 2 dependent (0: not asked yet), in rows of `a`. */
   private readonly rows: Array<Uint8Array> = []
 
   /** The number of footprint `fp`. */
   id(fp: Footprint): number {
-    const key = `${fp.reads.join()}|${fp.writes.join()}`
-    let id = this.ids.get(key)
-    if (id === undefined) {
-      id = this.all.length
+    let t = this.ids
+    for (let i = 0; i < fp.reads.length; i++) t = child(t, fp.reads[i] as string)
+    t.writes ??= trie()
+    t = t.writes
+    for (let i = 0; i < fp.writes.length; i++) t = child(t, fp.writes[i] as string)
+    if (t.id < 0) {
+      t.id = this.all.length
       this.all.push(fp)
-      this.ids.set(key, id)
     }
-    return id
+    return t.id
   }
 
   /** The footprint numbered `id`. */
@@ -101,6 +125,11 @@ export class Dones {
   private readonly against: Array<{ bits: Array<number>; upTo: number } | undefined> = []
 
   constructor(private readonly prints: Prints) {}
+
+  /** The number of the move keyed `key`, if it has one. */
+  known(key: number): number | undefined {
+    return this.ids.get(key)
+  }
 
   /** The number of the move (`tasks`, `fp`) keyed `key`, added if new. */
   id(key: number, tasks: () => ReadonlyArray<number>, fp: () => number): number {

@@ -118,8 +118,15 @@ const partText = (
   return d.num.text
 }
 
-/** Each task's part, by id. */
-export const taskParts = (st: State): Array<string> => st.tasks.map((t) => taskPart(st, t))
+/** Each task's part, by id (in `into` when given). */
+export const taskParts = (st: State, into: Array<string> = []): Array<string> => {
+  into.length = st.tasks.length
+  for (let i = 0; i < st.tasks.length; i++) into[i] = taskPart(st, st.tasks[i] as Task)
+  return into
+}
+
+/** Scratch space of `fingerprint`: the task ids in the order a renaming puts them. */
+let order = new Int32Array(16)
 
 /**
  * The fingerprint of `st` (see `World.fingerprint`): `intern` numbers the long parts (and the
@@ -133,19 +140,19 @@ export const fingerprint = (
 ): string => {
   // Concatenated from cached texts (flattened once, when first hashed as a key).
   let out = ""
-  // Renaming changes a task's part only where it names other tasks: a grace-period wait.
-  const part = (t: Task): void => {
+  const n = st.tasks.length
+  if (as !== undefined) {
+    if (order.length < n) order = new Int32Array(2 * n)
+    for (let i = 0; i < n; i++) order[as.slot[i] as number] = i
+  }
+  for (let r = 0; r < n; r++) {
+    const t = st.tasks[as === undefined ? r : (order[r] as number)] as Task
+    // Renaming changes a task's part only where it names other tasks: a grace-period wait.
     const slot = t.wait?.on === "grace" ? as?.slot : undefined
     if (intern) {
       out += partText(st, t, intern, slot)
       out += ";"
     } else out += (slot === undefined ? parts?.[t.id] : undefined) ?? taskPart(st, t, slot)
-  }
-  if (as === undefined) for (const t of st.tasks) part(t)
-  else {
-    const inv = new Int32Array(st.tasks.length)
-    for (let i = 0; i < inv.length; i++) inv[as.slot[i] as number] = i
-    for (const i of inv) part(st.tasks[i] as Task)
   }
   out += st.sems.digest(as?.slot)
   out += st.seqs.digest()
