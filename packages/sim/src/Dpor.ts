@@ -16,6 +16,7 @@
  * @since 0.2.0
  */
 
+import { type Event, Path } from "./Path.js"
 import {
   type Asleep,
   advance,
@@ -26,19 +27,6 @@ import {
   taskOf,
 } from "./Search.js"
 import type { Violation, World } from "./World.js"
-
-// One executed move on the current path, with its happens-before vector clock: `vc[t]` is how
-// many moves of task t happen before it or are it; `idx` is its own number among its task's.
-interface Event {
-  readonly move: number
-  readonly task: number
-  /** The footprint's number (see `Prints`). */
-  readonly fp: number
-  readonly vc: Int32Array
-  readonly idx: number
-  /** Where the previous event of its task is on the path (-1: nowhere). */
-  readonly prev: number
-}
 
 // A move asleep or done at a node, with its footprint's number.
 interface Slept {
@@ -55,9 +43,6 @@ interface Node {
   readonly backtrack: Array<number>
   /** Moves explored from here, with their footprints (they sleep in later siblings). */
   readonly done: Array<Slept>
-  /** Per task: the clock of its last move, and of the move that woke it up since. */
-  readonly last: ReadonlyArray<Int32Array | undefined>
-  readonly woke: ReadonlyArray<Int32Array | undefined>
   /** With state hashing: the state's key, and every (task, footprint) run below it so far. */
   key: string | undefined
   readonly below: Array<number>
@@ -79,12 +64,6 @@ const hasMove = (list: ReadonlyArray<Slept>, move: number): boolean => {
 const isIn = (n: Node, move: number): boolean =>
   n.backtrack.includes(move) || hasMove(n.sleep, move)
 
-const join = (into: Int32Array, from: Int32Array | undefined): void => {
-  if (from === undefined) return
-  for (let i = 0; i < into.length; i++)
-    if ((from[i] as number) > (into[i] as number)) into[i] = from[i] as number
-}
-
 /**
  * Explores every interleaving class from `root`, except those starting with a move in `sleep`
  * (explored elsewhere), adding to `counters` as it goes.
@@ -103,8 +82,6 @@ export const search = (
     w: World,
     enabled: ReadonlyArray<number>,
     asleep: ReadonlyArray<Slept>,
-    last: ReadonlyArray<Int32Array | undefined>,
-    woke: ReadonlyArray<Int32Array | undefined>,
     slot: Int32Array | undefined,
     resumed?: { readonly moves: Array<number>; readonly below: ReadonlyArray<number> },
   ): Node | undefined => {
@@ -118,8 +95,6 @@ export const search = (
       sleep: asleep,
       backtrack: resumed?.moves ?? [first],
       done: [],
-      last,
-      woke,
       key: undefined,
       below: resumed ? [...resumed.below] : [],
       slot,
@@ -150,36 +125,9 @@ export const search = (
         return prints.id({ reads: g(f.reads), writes: g(f.writes) })
       },
     )
-  // Per task: where its last event is on the path (-1: nowhere).
-  const lastAt = new Int32Array(tasks).fill(-1)
-  // Per event i on the path: where the first later event not ordered after it is (found[i],
-  // -1 if none yet), and how far the path after it has been looked at for one (scanned[i]).
-  // Cut back when the path is (`truncate`): reversals look again and again behind the same
-  // events, from every state reached again below them.
-  const found: Array<number> = []
-  const scanned: Array<number> = []
-  const firstAfter = (i: number): number => {
-    const f = found[i] as number
-    if (f >= 0) return f
-    const e = events[i] as Event
-    for (let j = scanned[i] as number; j < events.length; j++)
-      if (e.idx > ((events[j] as Event).vc[e.task] as number)) {
-        found[i] = j
-        return j
-      }
-    scanned[i] = events.length
-    return events.length
-  }
-  // The path loses its last event, at `at`.
-  const truncate = (at: number): void => {
-    for (let i = 0; i < at; i++)
-      if (found[i] === at) {
-        found[i] = -1
-        scanned[i] = at
-      } else if ((scanned[i] as number) > at) scanned[i] = at
-    found.pop()
-    scanned.pop()
-  }
+  // The path: its events, their clocks, and which moves were each task's last and woke it.
+  const path = new Path(tasks)
+  const { events, lastAt } = path
   // Scratch space of `reverse`: notdep(i), and per task the number of its first move there.
   const notdep: Array<Event> = []
   const firstOf = new Int32Array(tasks)
@@ -198,14 +146,14 @@ export const search = (
     const e = (i < events.length ? events[i] : extra) as Event
     const n = stack[i] as Node
     // The first move of notdep(i) is an initial: most often it is here already.
-    const from = i < events.length ? firstAfter(i) : events.length
-    const late = extra !== undefined && i < events.length && e.idx > (extra.vc[e.task] as number)
+    const from = i < events.length ? path.firstAfter(i) : events.length
+    const late = extra !== undefined && i < events.length && !path.after(e, extra)
     const first = from < events.length ? events[from] : late ? extra : tail
     if (first !== undefined && isIn(n, first.move)) return
     let count = 0
     for (let j = from; j < events.length; j++) {
       const y = events[j] as Event
-      if (j === from || e.idx > (y.vc[e.task] as number)) notdep[count++] = y
+      if (j === from || !path.after(e, y)) notdep[count++] = y
     }
     if (late) notdep[count++] = extra
     if (tail !== undefined) notdep[count++] = tail
@@ -220,7 +168,7 @@ export const search = (
         if ((firstOf[y.task] as number) !== 0x7fffffff) continue
         let initial = true
         for (let r = 0; r < tasks && initial; r++)
-          if ((firstOf[r] as number) <= (y.vc[r] as number)) initial = false
+          if ((firstOf[r] as number) <= path.vc(y.at, r)) initial = false
         firstOf[y.task] = y.idx
         if (!initial) continue
         if (isIn(n, y.move)) return
@@ -249,7 +197,7 @@ export const search = (
   const tasksBelow = new Uint8Array(tasks)
   const bef = new Int32Array(tasks * tasks)
   const open = new Int32Array(tasks)
-  const revisit = (below: ReadonlyArray<number>, x: Event, n: Node, woken: Uint8Array): void => {
+  const revisit = (below: ReadonlyArray<number>, x: Event, woken: Uint8Array): void => {
     // bef[q * tasks + t]: how many moves of task t happen before task q's next move; open[t]:
     // the fewest of those over the other tasks that moved below (a move of t past it may race).
     // Only the rows of tasks that moved below are read.
@@ -257,13 +205,8 @@ export const search = (
     open.fill(0x7fffffff)
     for (let q = 0; q < tasks; q++) {
       if (tasksBelow[q] === 0) continue
-      const l = q === x.task ? x.vc : n.last[q]
-      const k = woken[q] === 1 ? x.vc : n.woke[q]
       for (let t = 0; t < tasks; t++) {
-        const b = Math.max(
-          l === undefined ? 0 : (l[t] as number),
-          k === undefined ? 0 : (k[t] as number),
-        )
+        const b = path.before(q, t, x, woken)
         bef[q * tasks + t] = b
         if (q !== t && b < (open[t] as number)) open[t] = b
       }
@@ -284,14 +227,11 @@ export const search = (
     }
   }
   const stack: Array<Node> = []
-  const events: Array<Event> = []
   // Scratch space of a move: the events it races with, the tasks it wakes up.
   const races: Array<number> = []
   const woken = new Uint8Array(tasks)
   const asleep = sleep.map((a) => ({ move: a.move, fp: prints.id(a.fp) }))
-  // Packed arrays (no holes): the copies below are cheap slices.
-  const none = (): Array<Int32Array | undefined> => new Array(tasks).fill(undefined)
-  const start = node(root, root.runnable(), asleep, none(), none(), undefined)
+  const start = node(root, root.runnable(), asleep, undefined)
   if (start === undefined) {
     if (root.runnable().length === 0) counters.executions++
     else counters.sleepBlocked++
@@ -306,11 +246,7 @@ export const search = (
       if ((move < 0 || m < move) && !hasMove(n.done, m) && !hasMove(n.sleep, m)) move = m
     if (move < 0) {
       stack.pop()
-      const e = events.pop()
-      if (e !== undefined) {
-        lastAt[e.task] = e.prev
-        truncate(events.length)
-      }
+      path.pop()
       if (n.key !== undefined) {
         if (!cache.has(n.key)) counters.stored++
         cache.set(n.key, {
@@ -333,22 +269,20 @@ export const search = (
 
     // The new move's clock: its task's last move, what woke it, and every earlier dependent
     // move; a dependent move not already ordered before it by the others is a race.
-    const vc = new Int32Array(tasks)
-    join(vc, n.last[task])
-    join(vc, n.woke[task])
+    const idx = path.begin(task)
     // A move ordered before it by a clock joined so far (every move of its own task is) has its
-    // clock inside vc already: it needs neither the dependence test nor a join.
+    // clock inside already: it needs neither the dependence test nor a join.
+    const at = events.length
     let raced = 0
     const dep = prints.row(fp)
-    for (let i = events.length - 1; i >= 0; i--) {
+    for (let i = at - 1; i >= 0; i--) {
       const e = events[i] as Event
-      if (e.idx <= (vc[e.task] as number) || !prints.dependentIn(dep, fp, e.fp)) continue
+      if (e.idx <= path.vc(at, e.task) || !prints.dependentIn(dep, fp, e.fp)) continue
       races[raced++] = i
-      join(vc, e.vc)
+      path.join(i)
     }
-    const idx = (n.last[task]?.[task] ?? 0) + 1
-    vc[task] = idx
-    const x: Event = { move, task, fp, vc, idx, prev: lastAt[task] as number }
+    path.set(task, idx)
+    const x: Event = { move, task, fp, idx, at, prev: lastAt[task] as number }
     for (let r = 0; r < raced; r++) reverse(races[r] as number, undefined, x)
 
     const child = n.w.clone()
@@ -356,8 +290,8 @@ export const search = (
     counters.states++
     limits.visit?.(child, move)
     const childSleep: Array<Slept> = []
-    for (const a of n.sleep) if (!prints.dependent(a.fp, fp)) childSleep.push(a)
-    for (const a of n.done) if (!prints.dependent(a.fp, fp)) childSleep.push(a)
+    for (const a of n.sleep) if (!prints.dependentIn(dep, fp, a.fp)) childSleep.push(a)
+    for (const a of n.done) if (!prints.dependentIn(dep, fp, a.fp)) childSleep.push(a)
     n.done.push({ move, fp })
     if (limits.key) {
       const id = doneId(task, fp)
@@ -385,7 +319,7 @@ export const search = (
     if (key !== undefined) {
       const seen = cache.get(key)
       if (seen) {
-        revisit(seen.below, x, n, woken)
+        revisit(seen.below, x, woken)
         merge(n.below, seen.below)
         // Searched before with a sleep set inside this one: nothing new here. Otherwise what
         // was not searched is the interleavings starting with a move asleep then and not now
@@ -403,20 +337,13 @@ export const search = (
         }
       }
     }
-    const last = n.last.slice()
-    last[task] = vc
-    const woke = n.woke.slice()
-    for (let q = 0; q < tasks; q++) if (woken[q] === 1) woke[q] = vc
-    const next = node(child, enabled, childSleep, last, woke, slot, resumed)
+    const next = node(child, enabled, childSleep, slot, resumed)
     if (next === undefined) {
       counters.sleepBlocked++
       continue
     }
     next.key = key
-    lastAt[task] = events.length
-    found.push(-1)
-    scanned.push(events.length + 1)
-    events.push(x)
+    path.push(x, woken)
     stack.push(next)
     if (stack.length > counters.depth) counters.depth = stack.length
   }

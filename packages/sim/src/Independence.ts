@@ -97,8 +97,9 @@ export class Prints {
     return row
   }
 
-  /** `dependent(a, b)`, given `row`, the `row(a)` of now. */
+  /** `dependent(a, b)`, given `row`, a `row(a)` (made before `b` was numbered, it is asked anew). */
   dependentIn(row: Uint8Array, a: number, b: number): boolean {
+    if (b >= row.length) return this.dependent(a, b)
     let d = row[b] as number
     if (d === 0) {
       d = dependent(this.get(a), this.get(b)) ? 2 : 1
