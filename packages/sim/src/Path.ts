@@ -35,6 +35,12 @@ export class Path {
   private last: Int32Array
   /** Row d: per task, the position of the move that woke it before the state at depth d (-1: none). */
   private woke: Int32Array
+  /**
+   * Row d: `before(q, t)` with no move being made, for every pair (q, t) (made on first use for
+   * the state at depth d, when `based[d]` is 1): states reached again ask it once per move.
+   */
+  private bases: Int32Array
+  private based: Uint8Array
   /** Rows the arrays have room for. */
   private rows = 64
   /**
@@ -50,6 +56,8 @@ export class Path {
     this.clock = new Int32Array(this.rows * tasks)
     this.last = new Int32Array(this.rows * tasks).fill(-1)
     this.woke = new Int32Array(this.rows * tasks).fill(-1)
+    this.bases = new Int32Array(this.rows * tasks * tasks)
+    this.based = new Uint8Array(this.rows)
   }
 
   /** Entry `t` of the clock of the move at position `at`. */
@@ -97,6 +105,10 @@ export class Path {
   before(q: number, t: number, x?: Event, woken?: Uint8Array): number {
     const d = this.events.length
     const n = this.tasks
+    if (x?.task !== q && woken?.[q] !== 1) {
+      if (this.based[d] === 0) this.base(d)
+      return this.bases[(d * n + q) * n + t] as number
+    }
     const l = x?.task === q ? d : (this.last[d * n + q] as number)
     const k = woken?.[q] === 1 ? d : (this.woke[d * n + q] as number)
     return Math.max(l < 0 ? 0 : this.vc(l, t), k < 0 ? 0 : this.vc(k, t))
@@ -109,6 +121,7 @@ export class Path {
     this.last.copyWithin((d + 1) * n, d * n, d * n + n)
     this.woke.copyWithin((d + 1) * n, d * n, d * n + n)
     this.last[(d + 1) * n + x.task] = d
+    this.based[d + 1] = 0
     for (let q = 0; q < n; q++) if (woken[q] === 1) this.woke[(d + 1) * n + q] = d
     this.lastAt[x.task] = d
     this.found.push(-1)
@@ -150,6 +163,21 @@ export class Path {
     return this.events.length
   }
 
+  /** Makes row d of `bases`. */
+  private base(d: number): void {
+    const n = this.tasks
+    for (let q = 0; q < n; q++) {
+      const l = this.last[d * n + q] as number
+      const k = this.woke[d * n + q] as number
+      for (let t = 0; t < n; t++)
+        this.bases[(d * n + q) * n + t] = Math.max(
+          l < 0 ? 0 : this.vc(l, t),
+          k < 0 ? 0 : this.vc(k, t),
+        )
+    }
+    this.based[d] = 1
+  }
+
   private grow(): void {
     const n = this.tasks
     const wider = (a: Int32Array, fill: number) => {
@@ -160,6 +188,12 @@ export class Path {
     this.clock = wider(this.clock, 0)
     this.last = wider(this.last, -1)
     this.woke = wider(this.woke, -1)
+    const bases = new Int32Array(2 * this.rows * n * n)
+    bases.set(this.bases)
+    this.bases = bases
+    const based = new Uint8Array(2 * this.rows)
+    based.set(this.based)
+    this.based = based
     this.rows *= 2
   }
 }
