@@ -326,7 +326,7 @@ export const killFootprint = (t: Task): Footprint =>
  * otherwise it only reads the lock (it commutes with other readers).
  */
 const dropRef = (st: State, t: Task, id: string, vma: number | undefined): Footprint =>
-  (st.sems.view.get(id)?.waiters.length ?? 0) > 0
+  (st.sems.peek(id)?.waiters.length ?? 0) > 0
     ? { reads: [], writes: [id, res.seq(t.mm, vma)] }
     : { reads: [id], writes: [] }
 
