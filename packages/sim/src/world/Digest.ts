@@ -127,6 +127,8 @@ export const taskParts = (st: State, into: Array<string> = []): Array<string> =>
 
 /** Scratch space of `fingerprint`: the task ids in the order a renaming puts them. */
 let order = new Int32Array(16)
+/** Scratch space of `fingerprint`: its pieces, joined at once into one flat text. */
+const pieces: Array<string> = []
 
 /**
  * The fingerprint of `st` (see `World.fingerprint`): `intern` numbers the long parts (and the
@@ -138,8 +140,7 @@ export const fingerprint = (
   as?: Renaming,
   parts?: ReadonlyArray<string>,
 ): string => {
-  // Concatenated from cached texts (flattened once, when first hashed as a key).
-  let out = ""
+  pieces.length = 0
   const n = st.tasks.length
   if (as !== undefined) {
     if (order.length < n) order = new Int32Array(2 * n)
@@ -149,17 +150,13 @@ export const fingerprint = (
     const t = st.tasks[as === undefined ? r : (order[r] as number)] as Task
     // Renaming changes a task's part only where it names other tasks: a grace-period wait.
     const slot = t.wait?.on === "grace" ? as?.slot : undefined
-    if (intern) {
-      out += partText(st, t, intern, slot)
-      out += ";"
-    } else out += (slot === undefined ? parts?.[t.id] : undefined) ?? taskPart(st, t, slot)
+    if (intern) pieces.push(partText(st, t, intern, slot), ";")
+    else pieces.push((slot === undefined ? parts?.[t.id] : undefined) ?? taskPart(st, t, slot))
   }
-  out += st.sems.digest(as?.slot)
-  out += st.seqs.digest()
+  pieces.push(st.sems.digest(as?.slot), st.seqs.digest(), "|")
   // The lockdep history is part of the state: it decides which inversions are still reported.
-  out += "|"
-  out += intern ? st.lockdep.historyText(intern) : st.lockdep.history()
-  out += "|"
-  out += intern ? st.memory.keyText(intern, as) : st.memory.key(as)
-  return out
+  pieces.push(intern ? st.lockdep.historyText(intern) : st.lockdep.history(), "|")
+  pieces.push(intern ? st.memory.keyText(intern, as) : st.memory.key(as))
+  // Joined at once: a flat text (one made of many appended pieces is copied flat when hashed).
+  return pieces.join("")
 }
