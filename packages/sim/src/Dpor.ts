@@ -205,9 +205,9 @@ export const search = (
     open.fill(0x7fffffff)
     for (let q = 0; q < tasks; q++) {
       if (tasksBelow[q] === 0) continue
+      path.before(q, x, woken, bef, q * tasks)
       for (let t = 0; t < tasks; t++) {
-        const b = path.before(q, t, x, woken)
-        bef[q * tasks + t] = b
+        const b = bef[q * tasks + t] as number
         if (q !== t && b < (open[t] as number)) open[t] = b
       }
     }

@@ -98,20 +98,23 @@ export class Path {
   }
 
   /**
-   * How many moves of task `t` happen before the next move of task `q` from the state at the
-   * end of the path, after move `x` (the move being made) when given, which woke the tasks
-   * marked in `woken`.
+   * How many moves of each task t happen before the next move of task `q` from the state at the
+   * end of the path, after `x` (the move being made), which woke the tasks marked in `woken`:
+   * written to `into` from `at` on (one entry per task).
    */
-  before(q: number, t: number, x?: Event, woken?: Uint8Array): number {
+  before(q: number, x: Event, woken: Uint8Array, into: Int32Array, at: number): void {
     const d = this.events.length
     const n = this.tasks
-    if (x?.task !== q && woken?.[q] !== 1) {
+    if (x.task !== q && woken[q] !== 1) {
       if (this.based[d] === 0) this.base(d)
-      return this.bases[(d * n + q) * n + t] as number
+      const from = (d * n + q) * n
+      for (let t = 0; t < n; t++) into[at + t] = this.bases[from + t] as number
+      return
     }
-    const l = x?.task === q ? d : (this.last[d * n + q] as number)
-    const k = woken?.[q] === 1 ? d : (this.woke[d * n + q] as number)
-    return Math.max(l < 0 ? 0 : this.vc(l, t), k < 0 ? 0 : this.vc(k, t))
+    const l = x.task === q ? d : (this.last[d * n + q] as number)
+    const k = woken[q] === 1 ? d : (this.woke[d * n + q] as number)
+    for (let t = 0; t < n; t++)
+      into[at + t] = Math.max(l < 0 ? 0 : this.vc(l, t), k < 0 ? 0 : this.vc(k, t))
   }
 
   /** Adds `x`, the move being made, to the path; it woke the tasks marked in `woken`. */
