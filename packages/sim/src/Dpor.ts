@@ -48,6 +48,12 @@ interface Node {
   readonly below: Array<number>
   /** With symmetry: the renaming of the state's key (task -> its number there). */
   readonly slot: Int32Array | undefined
+  /**
+   * Is every enabled move here in the backtrack or the sleep set (`full`)? Once true it stays
+   * so; `checked` is the backtrack set's size when it was last found false.
+   */
+  full: boolean
+  checked: number
 }
 
 /** Adds the bits of `from` to `into`. */
@@ -63,6 +69,21 @@ const hasMove = (list: ReadonlyArray<Slept>, move: number): boolean => {
 /** Is `move` in the backtrack set or the sleep set of `n`? */
 const isIn = (n: Node, move: number): boolean =>
   n.backtrack.includes(move) || hasMove(n.sleep, move)
+
+/**
+ * Is every move enabled at `n` in its backtrack or sleep set? Then no race reversed there can
+ * add anything: what a reversal adds is an initial of the moves after the racing one, the first
+ * move of its task since the state (which no move in between woke: that move would come first
+ * or be ordered after the racing one), so enabled there.
+ */
+const full = (n: Node): boolean => {
+  if (n.full) return true
+  if (n.checked === n.backtrack.length) return false
+  n.checked = n.backtrack.length
+  for (const m of n.enabled) if (!isIn(n, m)) return false
+  n.full = true
+  return true
+}
 
 /**
  * Explores every interleaving class from `root`, except those starting with a move in `sleep`
@@ -98,6 +119,8 @@ export const search = (
       key: undefined,
       below: resumed ? [...resumed.below] : [],
       slot,
+      full: false,
+      checked: -1,
     }
   }
   // The sleep set of a state as its key sees it (renumbered like its image, with symmetry).
@@ -145,6 +168,7 @@ export const search = (
   ): void => {
     const e = (i < events.length ? events[i] : extra) as Event
     const n = stack[i] as Node
+    if (full(n)) return
     // The first move of notdep(i) is an initial: most often it is here already.
     const from = i < events.length ? path.firstAfter(i) : events.length
     const late = extra !== undefined && i < events.length && !path.after(e, extra)
@@ -213,7 +237,7 @@ export const search = (
     }
     for (let i = 0; i <= events.length; i++) {
       const e = (i < events.length ? events[i] : x) as Event
-      if (e.idx <= (open[e.task] as number)) continue
+      if (e.idx <= (open[e.task] as number) || full(stack[i] as Node)) continue
       for (let q = 0; q < tasks; q++)
         if (
           tasksBelow[q] === 1 &&
