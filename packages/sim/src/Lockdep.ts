@@ -114,9 +114,12 @@ export class Lockdep {
     return this.key
   }
 
-  /** The number `intern` gives the history, as text (remembered while the history stays). */
+  /**
+   * The number `intern` gives the history, as text between the key's separators (`|n|`,
+   * remembered while the history stays).
+   */
   historyText(intern: (part: string) => number): string {
-    this.num = numbered(this.num, this.history(), intern)
+    this.num = numbered(this.num, this.history(), intern, "|", "|")
     return this.num.text
   }
 

@@ -39,18 +39,24 @@ export interface TaskDigest {
 export interface Numbered {
   readonly by: (part: string) => number
   readonly part: string
+  /** The number with the separators around it in the key. */
   readonly text: string
 }
 
-/** `intern(part)` as text: `known` when it was made by `intern` for this part, else made anew. */
+/**
+ * `intern(part)` as text between `before` and `after` (a caller always passes the same two):
+ * `known` when it was made by `intern` for this part, else made anew.
+ */
 export const numbered = (
   known: Numbered | undefined,
   part: string,
   intern: (part: string) => number,
+  before = "",
+  after = "",
 ): Numbered =>
   known !== undefined && known.by === intern && known.part === part
     ? known
-    : { by: intern, part, text: String(intern(part)) }
+    : { by: intern, part, text: `${before}${intern(part)}${after}` }
 
 /** Task `t`'s part made afresh (with `slot`, the task ids it names renamed by it). */
 const make = (st: State, t: Task, slot?: Int32Array): string => {
@@ -101,9 +107,9 @@ export const taskPart = (st: State, t: Task, slot?: Int32Array): string => {
 }
 
 /**
- * Task `t`'s part as the text of the number `intern` gives it (remembered with the part: the key
- * then joins a few small numbers instead of the parts' text). With `slot`, renamed as for
- * `taskPart`.
+ * Task `t`'s part as the text of the number `intern` gives it, with its `;` (remembered with the
+ * part: the key then joins a few small numbers instead of the parts' text). With `slot`, renamed
+ * as for `taskPart`.
  */
 const partText = (
   st: State,
@@ -113,8 +119,8 @@ const partText = (
 ): string => {
   const part = taskPart(st, t, slot)
   const d = t.digest
-  if (d === undefined || d.part !== part) return String(intern(part))
-  d.num = numbered(d.num, part, intern)
+  if (d === undefined || d.part !== part) return `${intern(part)};`
+  d.num = numbered(d.num, part, intern, "", ";")
   return d.num.text
 }
 
@@ -150,13 +156,13 @@ export const fingerprint = (
     const t = st.tasks[as === undefined ? r : (order[r] as number)] as Task
     // Renaming changes a task's part only where it names other tasks: a grace-period wait.
     const slot = t.wait?.on === "grace" ? as?.slot : undefined
-    if (intern) pieces.push(partText(st, t, intern, slot), ";")
+    if (intern) pieces.push(partText(st, t, intern, slot))
     else pieces.push((slot === undefined ? parts?.[t.id] : undefined) ?? taskPart(st, t, slot))
   }
-  pieces.push(st.sems.digest(as?.slot), st.seqs.digest(), "|")
+  pieces.push(st.sems.digest(as?.slot), st.seqs.digest())
   // The lockdep history is part of the state: it decides which inversions are still reported.
-  pieces.push(intern ? st.lockdep.historyText(intern) : st.lockdep.history(), "|")
-  pieces.push(intern ? st.memory.keyText(intern, as) : st.memory.key(as))
+  if (intern) pieces.push(st.lockdep.historyText(intern), st.memory.keyText(intern, as))
+  else pieces.push("|", st.lockdep.history(), "|", st.memory.key(as))
   // Joined at once: a flat text (one made of many appended pieces is copied flat when hashed).
   return pieces.join("")
 }
