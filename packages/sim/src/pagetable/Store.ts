@@ -270,10 +270,19 @@ export abstract class TableStore {
       .join(";")
   }
 
-  /** The leaf entry mapping page `vpn` as `entries` lists it (0 when none). */
+  /**
+   * The leaf entry mapping page `vpn` as `entries` lists it (0 when none): a huge leaf only at
+   * its first page.
+   */
   leafAt(vpn: number): number {
-    for (const [v, e] of this.leaves()) if (v === vpn) return e
-    return 0
+    let t: Slot = this.root
+    for (let l = 0; l < this.depth - 1; l++) {
+      const next: Slot = (t.children as Array<Slot>)[this.idx(l, vpn)]
+      if (next === undefined) return 0
+      if (typeof next === "number") return vpn % (this.span[l] as number) === 0 ? next : 0
+      t = next
+    }
+    return (t.leaves as Float64Array)[this.idx(this.depth - 1, vpn)] as number
   }
 
   /** `entries`, cached until the next change. */

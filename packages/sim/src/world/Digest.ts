@@ -109,15 +109,16 @@ export const taskPart = (st: State, t: Task, slot?: Int32Array): string => {
 /**
  * Task `t`'s part as the text of the number `intern` gives it, with its `;` (remembered with the
  * part: the key then joins a few small numbers instead of the parts' text). With `slot`, renamed
- * as for `taskPart`.
+ * as for `taskPart`; `parts` are this state's `taskParts` if made.
  */
 const partText = (
   st: State,
   t: Task,
   intern: (part: string) => number,
   slot?: Int32Array,
+  parts?: ReadonlyArray<string>,
 ): string => {
-  const part = taskPart(st, t, slot)
+  const part = (slot === undefined ? parts?.[t.id] : undefined) ?? taskPart(st, t, slot)
   const d = t.digest
   if (d === undefined || d.part !== part) return `${intern(part)};`
   d.num = numbered(d.num, part, intern, "", ";")
@@ -156,7 +157,7 @@ export const fingerprint = (
     const t = st.tasks[as === undefined ? r : (order[r] as number)] as Task
     // Renaming changes a task's part only where it names other tasks: a grace-period wait.
     const slot = t.wait?.on === "grace" ? as?.slot : undefined
-    if (intern) pieces.push(partText(st, t, intern, slot))
+    if (intern) pieces.push(partText(st, t, intern, slot, parts))
     else pieces.push((slot === undefined ? parts?.[t.id] : undefined) ?? taskPart(st, t, slot))
   }
   pieces.push(st.sems.digest(as?.slot), st.seqs.digest())
