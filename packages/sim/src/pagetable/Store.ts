@@ -264,10 +264,22 @@ export abstract class TableStore {
    * does not name stay): the digest the renamed page table would have (for symmetry).
    */
   digestAs(pages: ReadonlyMap<number, number>): string {
-    return this.leaves()
-      .map(([vpn, e]): [number, number] => [pages.get(vpn) ?? vpn, e])
-      .sort((a, b) => a[0] - b[0])
-      .join(";")
+    const list = this.leaves()
+    // The renamed pages, in order (an insertion sort: the renaming moves a few pages).
+    const at: Array<number> = []
+    const order: Array<number> = []
+    for (let i = 0; i < list.length; i++) {
+      const vpn = (list[i] as readonly [number, number])[0]
+      const v = pages.get(vpn) ?? vpn
+      let j = i
+      for (; j > 0 && (at[order[j - 1] as number] as number) > v; j--)
+        order[j] = order[j - 1] as number
+      order[j] = i
+      at[i] = v
+    }
+    const out: Array<string> = []
+    for (const i of order) out.push(`${at[i]},${(list[i] as readonly [number, number])[1]}`)
+    return out.join(";")
   }
 
   /**
