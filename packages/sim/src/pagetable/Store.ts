@@ -78,6 +78,11 @@ export abstract class TableStore {
    * path splits the page number into 32-bit halves once; each index is then a shift and a mask.
    */
   read(vpn: number): number {
+    return this.entryAt(vpn, false)
+  }
+
+  /** The leaf entry of `vpn` (0 when none); with `first`, a huge leaf only at its first page. */
+  private entryAt(vpn: number, first: boolean): number {
     const lo = vpn >>> 0
     const hi = (vpn - lo) / 4294967296
     const last = this.depth - 1
@@ -90,7 +95,7 @@ export abstract class TableStore {
       if (l === last) return (t.leaves as Float64Array)[i] as number
       const next: Slot = (t.children as Array<Slot>)[i]
       if (next === undefined) return 0
-      if (typeof next === "number") return next
+      if (typeof next === "number") return !first || vpn % (this.span[l] as number) === 0 ? next : 0
       t = next
     }
     return 0
@@ -287,14 +292,7 @@ export abstract class TableStore {
    * its first page.
    */
   leafAt(vpn: number): number {
-    let t: Slot = this.root
-    for (let l = 0; l < this.depth - 1; l++) {
-      const next: Slot = (t.children as Array<Slot>)[this.idx(l, vpn)]
-      if (next === undefined) return 0
-      if (typeof next === "number") return vpn % (this.span[l] as number) === 0 ? next : 0
-      t = next
-    }
-    return (t.leaves as Float64Array)[this.idx(this.depth - 1, vpn)] as number
+    return this.entryAt(vpn, true)
   }
 
   /** `entries`, cached until the next change. */
