@@ -80,7 +80,7 @@ const full = (n: Node): boolean => {
   if (n.full) return true
   if (n.checked === n.backtrack.length) return false
   n.checked = n.backtrack.length
-  for (const m of n.enabled) if (!isIn(n, m)) return false
+  for (let i = 0; i < n.enabled.length; i++) if (!isIn(n, n.enabled[i] as number)) return false
   n.full = true
   return true
 }
@@ -128,7 +128,10 @@ export const search = (
     sym && slot ? moves.map((m) => sym.map(slot, m)) : moves
   // Is `move` (as the key numbers tasks) in `asleep` (as the state with renaming `slot` does)?
   const asleepAs = (asleep: ReadonlyArray<Slept>, slot: Int32Array | undefined, move: number) => {
-    for (const a of asleep) if ((sym && slot ? sym.map(slot, a.move) : a.move) === move) return true
+    for (let i = 0; i < asleep.length; i++) {
+      const a = (asleep[i] as Slept).move
+      if ((sym && slot ? sym.map(slot, a) : a) === move) return true
+    }
     return false
   }
   // A move of the key's numbering as this state numbers it.
@@ -203,7 +206,8 @@ export const search = (
     }
     // Nothing known after i: the interleaving starts with a move of a task that has not moved
     // since i, enabled at i.
-    for (const m of n.enabled) {
+    for (let k = 0; k < n.enabled.length; k++) {
+      const m = n.enabled[k] as number
       const t = taskOf(m)
       const moved = (lastAt[t] as number) > i || (extra?.task === t && i < events.length)
       if (below?.[t] === 1 && !moved && !isIn(n, m)) n.backtrack.push(m)
@@ -266,8 +270,10 @@ export const search = (
   while (stack.length > 0) {
     const n = stack[stack.length - 1] as Node
     let move = -1
-    for (const m of n.backtrack)
+    for (let k = 0; k < n.backtrack.length; k++) {
+      const m = n.backtrack[k] as number
       if ((move < 0 || m < move) && !hasMove(n.done, m) && !hasMove(n.sleep, m)) move = m
+    }
     if (move < 0) {
       stack.pop()
       path.pop()
@@ -314,8 +320,14 @@ export const search = (
     counters.states++
     limits.visit?.(child, move)
     const childSleep: Array<Slept> = []
-    for (const a of n.sleep) if (!prints.dependentIn(dep, fp, a.fp)) childSleep.push(a)
-    for (const a of n.done) if (!prints.dependentIn(dep, fp, a.fp)) childSleep.push(a)
+    for (let k = 0; k < n.sleep.length; k++) {
+      const a = n.sleep[k] as Slept
+      if (!prints.dependentIn(dep, fp, a.fp)) childSleep.push(a)
+    }
+    for (let k = 0; k < n.done.length; k++) {
+      const a = n.done[k] as Slept
+      if (!prints.dependentIn(dep, fp, a.fp)) childSleep.push(a)
+    }
     n.done.push({ move, fp })
     if (limits.key) {
       const id = doneId(task, fp)
@@ -328,14 +340,19 @@ export const search = (
     const enabled = child.runnable()
     // A move of another task that this one disables (a kill, once the waiter it would interrupt
     // is granted) never runs below, so no race shows it: run it here first too.
-    for (const m of n.enabled)
+    for (let k = 0; k < n.enabled.length; k++) {
+      const m = n.enabled[k] as number
       if (taskOf(m) !== task && !enabled.includes(m) && !isIn(n, m)) n.backtrack.push(m)
+    }
     if (enabled.length === 0) {
       counters.executions++
       continue
     }
     woken.fill(0)
-    for (const m of enabled) if (taskOf(m) !== task && !n.enabled.includes(m)) woken[taskOf(m)] = 1
+    for (let k = 0; k < enabled.length; k++) {
+      const m = enabled[k] as number
+      if (taskOf(m) !== task && !n.enabled.includes(m)) woken[taskOf(m)] = 1
+    }
     let resumed: { moves: Array<number>; below: ReadonlyArray<number> } | undefined
     const keyed = limits.key?.(child)
     const key = keyed?.key
@@ -349,11 +366,13 @@ export const search = (
         // was not searched is the interleavings starting with a move asleep then and not now
         // (the rest are covered): search from those moves (and whatever races add) only.
         let missing: Array<number> | undefined
-        for (const m of seen.sleep)
+        for (let k = 0; k < seen.sleep.length; k++) {
+          const m = seen.sleep[k] as number
           if (!asleepAs(childSleep, slot, m)) {
             missing ??= []
             missing.push(m)
           }
+        }
         if (missing === undefined) continue
         resumed = {
           moves: missing.map((m) => fromKeyed(slot, m)).filter((m) => enabled.includes(m)),
