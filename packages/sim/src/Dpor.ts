@@ -56,6 +56,9 @@ interface Node {
   checked: number
 }
 
+/** The empty sleep set most completed states have, shared. */
+const NONE: ReadonlyArray<number> = []
+
 /** Adds the bits of `from` to `into`. */
 const merge = (into: Array<number>, from: ReadonlyArray<number>): void => {
   for (let i = 0; i < from.length; i++) into[i] = (into[i] ?? 0) | (from[i] as number)
@@ -124,8 +127,8 @@ export const search = (
     }
   }
   // The sleep set of a state as its key sees it (renumbered like its image, with symmetry).
-  const asKeyed = (slot: Int32Array | undefined, moves: ReadonlyArray<number>) =>
-    sym && slot ? moves.map((m) => sym.map(slot, m)) : moves
+  const asKeyed = (slot: Int32Array | undefined, asleep: ReadonlyArray<Slept>) =>
+    asleep.length === 0 ? NONE : asleep.map((a) => (sym && slot ? sym.map(slot, a.move) : a.move))
   // Is `move` (as the key numbers tasks) in `asleep` (as the state with renaming `slot` does)?
   const asleepAs = (asleep: ReadonlyArray<Slept>, slot: Int32Array | undefined, move: number) => {
     for (let i = 0; i < asleep.length; i++) {
@@ -280,10 +283,7 @@ export const search = (
       if (n.key !== undefined) {
         if (!cache.has(n.key)) counters.stored++
         cache.set(n.key, {
-          sleep: asKeyed(
-            n.slot,
-            n.sleep.map((a) => a.move),
-          ),
+          sleep: asKeyed(n.slot, n.sleep),
           below: n.below,
         })
         const parent = stack[stack.length - 1]
