@@ -222,41 +222,37 @@ export const search = (
   // over-approximated by every (task, footprint) run below the state before (dependent, of
   // another task, not already ordered before that task's next move), each reversed with the
   // known part of its sequence (after Yang et al., "Efficient stateful dynamic partial order
-  // reduction", SPIN 2008, with source sets). The path is `events` and then `x`, the move from
-  // node `n`; `woken` marks the tasks x woke (their clocks, like x's task's, are x's).
+  // reduction", SPIN 2008, with source sets). The path is `events` and then `x`, the move being
+  // made; `woken` marks the tasks x woke (their clocks, like x's task's, are x's).
   const rows: Array<Int32Array> = []
   const tasksBelow = new Uint8Array(tasks)
   const bef = new Int32Array(tasks * tasks)
-  const open = new Int32Array(tasks)
+  const made = new Uint8Array(tasks)
   const revisit = (below: ReadonlyArray<number>, x: Event, woken: Uint8Array): void => {
-    // bef[q * tasks + t]: how many moves of task t happen before task q's next move; open[t]:
-    // the fewest of those over the other tasks that moved below (a move of t past it may race).
-    // Only the rows of tasks that moved below are read.
+    // bef[q * tasks + t]: how many moves of task t happen before task q's next move, a row made
+    // when first needed (only for tasks that moved below, at states not full).
     const words = dones.split(below, rows, tasksBelow)
-    open.fill(0x7fffffff)
-    for (let q = 0; q < tasks; q++) {
-      if (tasksBelow[q] === 0) continue
-      path.before(q, x, woken, bef, q * tasks)
-      for (let t = 0; t < tasks; t++) {
-        const b = bef[q * tasks + t] as number
-        if (q !== t && b < (open[t] as number)) open[t] = b
-      }
-    }
+    made.fill(0)
     for (let i = 0; i <= events.length; i++) {
+      if (full(stack[i] as Node)) continue
       const e = (i < events.length ? events[i] : x) as Event
-      if (e.idx <= (open[e.task] as number) || full(stack[i] as Node)) continue
-      for (let q = 0; q < tasks; q++)
+      for (let q = 0; q < tasks; q++) {
+        if (tasksBelow[q] === 0 || e.task === q) continue
+        if (made[q] === 0) {
+          path.before(q, x, woken, bef, q * tasks)
+          made[q] = 1
+        }
         if (
-          tasksBelow[q] === 1 &&
-          e.task !== q &&
           e.idx > (bef[q * tasks + e.task] as number) &&
           dones.races(rows[q] as Int32Array, words, e.fp)
         ) {
           reverse(i, x, undefined, tasksBelow)
           break
         }
+      }
     }
   }
+
   const stack: Array<Node> = []
   // Scratch space of a move: the events it races with, the tasks it wakes up.
   const races: Array<number> = []
@@ -281,11 +277,9 @@ export const search = (
       stack.pop()
       path.pop()
       if (n.key !== undefined) {
-        if (!cache.has(n.key)) counters.stored++
-        cache.set(n.key, {
-          sleep: asKeyed(n.slot, n.sleep),
-          below: n.below,
-        })
+        const size = cache.size
+        cache.set(n.key, { sleep: asKeyed(n.slot, n.sleep), below: n.below })
+        if (cache.size > size) counters.stored++
         const parent = stack[stack.length - 1]
         if (parent) merge(parent.below, n.below)
       }
