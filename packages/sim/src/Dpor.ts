@@ -16,6 +16,7 @@
  * @since 0.2.0
  */
 
+import { setBit } from "./Independence.js"
 import { type Event, Path } from "./Path.js"
 import {
   type Asleep,
@@ -325,7 +326,7 @@ export const search = (
     n.done.push({ move, fp })
     if (limits.key) {
       const id = doneId(task, fp)
-      n.below[id >>> 5] = (n.below[id >>> 5] ?? 0) | (1 << (id & 31))
+      setBit(n.below, id)
     }
     if (child.violations.length > 0) {
       const violation = child.violations[0] as Violation

@@ -109,6 +109,12 @@ export class Prints {
   }
 }
 
+/** Sets bit `id` of the bitset `bits`, growing it with zero words (no holes: reads stay fast). */
+export const setBit = (bits: Array<number>, id: number): void => {
+  while (bits.length <= id >>> 5) bits.push(0)
+  bits[id >>> 5] = (bits[id >>> 5] as number) | (1 << (id & 31))
+}
+
 /**
  * The moves run below states, numbered: (task, footprint) pairs, where with symmetry the task
  * stands for its class and the footprint is generalised (the state may be an image of the one
@@ -142,7 +148,7 @@ export class Dones {
       for (const t of tasks()) {
         const bits = this.byTask[t] ?? []
         this.byTask[t] = bits
-        bits[id >>> 5] = (bits[id >>> 5] ?? 0) | (1 << (id & 31))
+        setBit(bits, id)
       }
     }
     return id
@@ -156,8 +162,7 @@ export class Dones {
       this.against[fp] = d
     }
     for (; d.upTo < this.count; d.upTo++)
-      if (this.prints.dependent(this.fps[d.upTo] as number, fp))
-        d.bits[d.upTo >>> 5] = (d.bits[d.upTo >>> 5] ?? 0) | (1 << (d.upTo & 31))
+      if (this.prints.dependent(this.fps[d.upTo] as number, fp)) setBit(d.bits, d.upTo)
     return d.bits
   }
 
