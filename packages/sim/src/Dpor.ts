@@ -16,6 +16,8 @@
  * @since 0.2.0
  */
 
+import { setBit } from "./Independence.js"
+import { type Event, Path } from "./Path.js"
 import {
   type Asleep,
   advance,
@@ -26,17 +28,6 @@ import {
   taskOf,
 } from "./Search.js"
 import type { Violation, World } from "./World.js"
-
-// One executed move on the current path, with its happens-before vector clock: `vc[t]` is how
-// many moves of task t happen before it or are it; `idx` is its own number among its task's.
-interface Event {
-  readonly move: number
-  readonly task: number
-  /** The footprint's number (see `Prints`). */
-  readonly fp: number
-  readonly vc: Int32Array
-  readonly idx: number
-}
 
 // A move asleep or done at a node, with its footprint's number.
 interface Slept {
@@ -53,15 +44,21 @@ interface Node {
   readonly backtrack: Array<number>
   /** Moves explored from here, with their footprints (they sleep in later siblings). */
   readonly done: Array<Slept>
-  /** Per task: the clock of its last move, and of the move that woke it up since. */
-  readonly last: ReadonlyArray<Int32Array | undefined>
-  readonly woke: ReadonlyArray<Int32Array | undefined>
   /** With state hashing: the state's key, and every (task, footprint) run below it so far. */
   key: string | undefined
   readonly below: Array<number>
   /** With symmetry: the renaming of the state's key (task -> its number there). */
   readonly slot: Int32Array | undefined
+  /**
+   * Is every enabled move here in the backtrack or the sleep set (`full`)? Once true it stays
+   * so; `checked` is the backtrack set's size when it was last found false.
+   */
+  full: boolean
+  checked: number
 }
+
+/** The empty sleep set most completed states have, shared. */
+const NONE: ReadonlyArray<number> = []
 
 /** Adds the bits of `from` to `into`. */
 const merge = (into: Array<number>, from: ReadonlyArray<number>): void => {
@@ -73,10 +70,23 @@ const hasMove = (list: ReadonlyArray<Slept>, move: number): boolean => {
   return false
 }
 
-const join = (into: Int32Array, from: Int32Array | undefined): void => {
-  if (from === undefined) return
-  for (let i = 0; i < into.length; i++)
-    if ((from[i] as number) > (into[i] as number)) into[i] = from[i] as number
+/** Is `move` in the backtrack set or the sleep set of `n`? */
+const isIn = (n: Node, move: number): boolean =>
+  n.backtrack.includes(move) || hasMove(n.sleep, move)
+
+/**
+ * Is every move enabled at `n` in its backtrack or sleep set? Then no race reversed there can
+ * add anything: what a reversal adds is an initial of the moves after the racing one, the first
+ * move of its task since the state (which no move in between woke: that move would come first
+ * or be ordered after the racing one), so enabled there.
+ */
+const full = (n: Node): boolean => {
+  if (n.full) return true
+  if (n.checked === n.backtrack.length) return false
+  n.checked = n.backtrack.length
+  for (let i = 0; i < n.enabled.length; i++) if (!isIn(n, n.enabled[i] as number)) return false
+  n.full = true
+  return true
 }
 
 /**
@@ -97,35 +107,44 @@ export const search = (
     w: World,
     enabled: ReadonlyArray<number>,
     asleep: ReadonlyArray<Slept>,
-    last: ReadonlyArray<Int32Array | undefined>,
-    woke: ReadonlyArray<Int32Array | undefined>,
     slot: Int32Array | undefined,
     resumed?: { readonly moves: Array<number>; readonly below: ReadonlyArray<number> },
   ): Node | undefined => {
-    const first = enabled.find((m) => !hasMove(asleep, m))
-    if (first === undefined) return undefined
+    let first = -1
+    for (let i = 0; i < enabled.length && first < 0; i++)
+      if (!hasMove(asleep, enabled[i] as number)) first = enabled[i] as number
+    if (first < 0) return undefined
     return {
       w,
       enabled,
       sleep: asleep,
       backtrack: resumed?.moves ?? [first],
       done: [],
-      last,
-      woke,
       key: undefined,
       below: resumed ? [...resumed.below] : [],
       slot,
+      full: false,
+      checked: -1,
     }
   }
   // The sleep set of a state as its key sees it (renumbered like its image, with symmetry).
-  const asKeyed = (slot: Int32Array | undefined, moves: ReadonlyArray<number>) =>
-    sym && slot ? moves.map((m) => sym.map(slot, m)) : moves
+  const asKeyed = (slot: Int32Array | undefined, asleep: ReadonlyArray<Slept>) =>
+    asleep.length === 0 ? NONE : asleep.map((a) => (sym && slot ? sym.map(slot, a.move) : a.move))
+  // Is `move` (as the key numbers tasks) in `asleep` (as the state with renaming `slot` does)?
+  const asleepAs = (asleep: ReadonlyArray<Slept>, slot: Int32Array | undefined, move: number) => {
+    for (let i = 0; i < asleep.length; i++) {
+      const a = (asleep[i] as Slept).move
+      if ((sym && slot ? sym.map(slot, a) : a) === move) return true
+    }
+    return false
+  }
   // A move of the key's numbering as this state numbers it.
   const fromKeyed = (slot: Int32Array | undefined, move: number) =>
     sym && slot ? sym.unmap(slot, move) : move
   // The number of a move run below a state: with symmetry, for any task of its class and its
   // footprint generalised (what it says about the states of its orbit).
   const doneId = (task: number, fp: number): number =>
+    dones.known(fp * 256 + task) ??
     dones.id(
       fp * 256 + task,
       () => (sym ? sym.group(task) : [task]),
@@ -136,62 +155,67 @@ export const search = (
         return prints.id({ reads: g(f.reads), writes: g(f.writes) })
       },
     )
-  // The moves of `v` (events on the path, in order) that no earlier move of `v` happens before:
-  // the initials of v, any of which can start an interleaving where v's moves come first.
-  const initials = (v: ReadonlyArray<Event>): Array<number> => {
-    const firstOf = new Int32Array(tasks).fill(0x7fffffff)
-    const out: Array<number> = []
-    for (const y of v) {
-      if ((firstOf[y.task] as number) !== 0x7fffffff) continue
-      let initial = true
-      for (let r = 0; r < tasks && initial; r++)
-        if ((firstOf[r] as number) <= (y.vc[r] as number)) initial = false
-      firstOf[y.task] = y.idx
-      if (initial) out.push(y.move)
-    }
-    return out
-  }
-  // Source-DPOR's race rule for event `i` of `path` and a later move: some initial of
+  // The path: its events, their clocks, and which moves were each task's last and woke it.
+  const path = new Path(tasks)
+  const { events, lastAt } = path
+  // Scratch space of `reverse`: notdep(i), and per task the number of its first move there.
+  const notdep: Array<Event> = []
+  const firstOf = new Int32Array(tasks)
+  // Source-DPOR's race rule for event `i` of the path and a later move: some initial of
   // notdep(i) (the moves after i not ordered after it) followed by that move must be in the
-  // backtrack set of the state before i. `tail` is the later move when it is known; when it is
-  // not (a move below a state reached again), `below` are the tasks that may make it, and an
-  // initial of the known part stands for the whole, or else every such task enabled there.
-  // `path` is the events on the path, and `extra` one more after them, if any.
+  // backtrack set of the state before i. The path is `events`, then `extra` if given. `tail`
+  // is the later move when it is known; when it is not (a move below a state reached again),
+  // `below` are the tasks that may make it, and an initial of the known part stands for the
+  // whole, or else every such task enabled there.
   const reverse = (
-    path: ReadonlyArray<Event>,
-    extra: Event | undefined,
     i: number,
+    extra: Event | undefined,
     tail: Event | undefined,
     below?: Uint8Array,
   ): void => {
-    const e = (i < path.length ? path[i] : extra) as Event
+    const e = (i < events.length ? events[i] : extra) as Event
     const n = stack[i] as Node
-    const has = (m: number) => n.backtrack.includes(m) || hasMove(n.sleep, m)
-    const v: Array<Event> = []
-    const length = path.length + (extra ? 1 : 0)
-    for (let j = i + 1; j < length; j++) {
-      const y = (j < path.length ? path[j] : extra) as Event
-      if (e.idx > (y.vc[e.task] as number)) {
-        // The first move of v is an initial: often it is here already.
-        if (v.length === 0 && has(y.move)) return
-        v.push(y)
-      }
+    if (full(n)) return
+    // The first move of notdep(i) is an initial: most often it is here already.
+    const from = i < events.length ? path.firstAfter(i) : events.length
+    const late = extra !== undefined && i < events.length && !path.after(e, extra)
+    const first = from < events.length ? events[from] : late ? extra : tail
+    if (first !== undefined && isIn(n, first.move)) return
+    let count = 0
+    for (let j = from; j < events.length; j++) {
+      const y = events[j] as Event
+      if (j === from || !path.after(e, y)) notdep[count++] = y
     }
-    if (tail) v.push(tail)
-    const first = initials(v)
-    if (first.length > 0) {
-      if (first.some(has)) return
-      n.backtrack.push(Math.min(...first))
+    if (late) notdep[count++] = extra
+    if (tail !== undefined) notdep[count++] = tail
+    if (count > 0) {
+      // The initials: the moves of notdep(i) that no earlier move of it happens before, any
+      // of which can start an interleaving where its moves come first. One here is enough;
+      // else the least joins the backtrack set.
+      firstOf.fill(0x7fffffff)
+      let least = -1
+      for (let a = 0; a < count; a++) {
+        const y = notdep[a] as Event
+        if ((firstOf[y.task] as number) !== 0x7fffffff) continue
+        let initial = true
+        for (let r = 0; r < tasks && initial; r++)
+          if ((firstOf[r] as number) <= path.vc(y.at, r)) initial = false
+        firstOf[y.task] = y.idx
+        if (!initial) continue
+        if (isIn(n, y.move)) return
+        if (least < 0 || y.move < least) least = y.move
+      }
+      n.backtrack.push(least)
       return
     }
     // Nothing known after i: the interleaving starts with a move of a task that has not moved
     // since i, enabled at i.
-    moved.fill(0)
-    for (let j = i + 1; j < length; j++)
-      moved[((j < path.length ? path[j] : extra) as Event).task] = 1
-    for (const m of n.enabled)
-      if (below?.[taskOf(m)] === 1 && moved[taskOf(m)] === 0)
-        if (!n.backtrack.includes(m) && !hasMove(n.sleep, m)) n.backtrack.push(m)
+    for (let k = 0; k < n.enabled.length; k++) {
+      const m = n.enabled[k] as number
+      const t = taskOf(m)
+      const moved = (lastAt[t] as number) > i || (extra?.task === t && i < events.length)
+      if (below?.[t] === 1 && !moved && !isIn(n, m)) n.backtrack.push(m)
+    }
   }
   // A state reached again is not searched again: its subtree, searched before from the same
   // state with a sleep set inside this one, covers every interleaving from it. What that search
@@ -199,55 +223,43 @@ export const search = (
   // over-approximated by every (task, footprint) run below the state before (dependent, of
   // another task, not already ordered before that task's next move), each reversed with the
   // known part of its sequence (after Yang et al., "Efficient stateful dynamic partial order
-  // reduction", SPIN 2008, with source sets). The path is `events` and then `x`.
+  // reduction", SPIN 2008, with source sets). The path is `events` and then `x`, the move being
+  // made; `woken` marks the tasks x woke (their clocks, like x's task's, are x's).
   const rows: Array<Int32Array> = []
   const tasksBelow = new Uint8Array(tasks)
-  const moved = new Uint8Array(tasks)
   const bef = new Int32Array(tasks * tasks)
-  const open = new Int32Array(tasks)
-  const revisit = (
-    below: ReadonlyArray<number>,
-    x: Event,
-    last: ReadonlyArray<Int32Array | undefined>,
-    woke: ReadonlyArray<Int32Array | undefined>,
-  ): void => {
-    // bef[q * tasks + t]: how many moves of task t happen before task q's next move; open[t]:
-    // the fewest of those over the other tasks that moved below (a move of t past it may race).
+  const made = new Uint8Array(tasks)
+  const revisit = (below: ReadonlyArray<number>, x: Event, woken: Uint8Array): void => {
+    // bef[q * tasks + t]: how many moves of task t happen before task q's next move, a row made
+    // when first needed (only for tasks that moved below, at states not full).
     const words = dones.split(below, rows, tasksBelow)
-    open.fill(0x7fffffff)
-    for (let q = 0; q < tasks; q++) {
-      const l = last[q]
-      const k = woke[q]
-      for (let t = 0; t < tasks; t++) {
-        const b = Math.max(
-          l === undefined ? 0 : (l[t] as number),
-          k === undefined ? 0 : (k[t] as number),
-        )
-        bef[q * tasks + t] = b
-        if (tasksBelow[q] === 1 && q !== t && b < (open[t] as number)) open[t] = b
-      }
-    }
+    made.fill(0)
     for (let i = 0; i <= events.length; i++) {
+      if (full(stack[i] as Node)) continue
       const e = (i < events.length ? events[i] : x) as Event
-      if (e.idx <= (open[e.task] as number)) continue
-      for (let q = 0; q < tasks; q++)
+      for (let q = 0; q < tasks; q++) {
+        if (tasksBelow[q] === 0 || e.task === q) continue
+        if (made[q] === 0) {
+          path.before(q, x, woken, bef, q * tasks)
+          made[q] = 1
+        }
         if (
-          tasksBelow[q] === 1 &&
-          e.task !== q &&
           e.idx > (bef[q * tasks + e.task] as number) &&
           dones.races(rows[q] as Int32Array, words, e.fp)
         ) {
-          reverse(events, x, i, undefined, tasksBelow)
+          reverse(i, x, undefined, tasksBelow)
           break
         }
+      }
     }
   }
+
   const stack: Array<Node> = []
-  const events: Array<Event> = []
+  // Scratch space of a move: the events it races with, the tasks it wakes up.
+  const races: Array<number> = []
+  const woken = new Uint8Array(tasks)
   const asleep = sleep.map((a) => ({ move: a.move, fp: prints.id(a.fp) }))
-  // Packed arrays (no holes): the copies below are cheap slices.
-  const none = (): Array<Int32Array | undefined> => new Array(tasks).fill(undefined)
-  const start = node(root, root.runnable(), asleep, none(), none(), undefined)
+  const start = node(root, root.runnable(), asleep, undefined)
   if (start === undefined) {
     if (root.runnable().length === 0) counters.executions++
     else counters.sleepBlocked++
@@ -258,20 +270,17 @@ export const search = (
   while (stack.length > 0) {
     const n = stack[stack.length - 1] as Node
     let move = -1
-    for (const m of n.backtrack)
+    for (let k = 0; k < n.backtrack.length; k++) {
+      const m = n.backtrack[k] as number
       if ((move < 0 || m < move) && !hasMove(n.done, m) && !hasMove(n.sleep, m)) move = m
+    }
     if (move < 0) {
       stack.pop()
-      events.pop()
+      path.pop()
       if (n.key !== undefined) {
-        if (!cache.has(n.key)) counters.stored++
-        cache.set(n.key, {
-          sleep: asKeyed(
-            n.slot,
-            n.sleep.map((a) => a.move),
-          ),
-          below: n.below,
-        })
+        const size = cache.size
+        cache.set(n.key, { sleep: asKeyed(n.slot, n.sleep), below: n.below })
+        if (cache.size > size) counters.stored++
         const parent = stack[stack.length - 1]
         if (parent) merge(parent.below, n.below)
       }
@@ -285,32 +294,39 @@ export const search = (
 
     // The new move's clock: its task's last move, what woke it, and every earlier dependent
     // move; a dependent move not already ordered before it by the others is a race.
-    const vc = new Int32Array(tasks)
-    join(vc, n.last[task])
-    join(vc, n.woke[task])
-    const races: Array<number> = []
-    for (let i = events.length - 1; i >= 0; i--) {
+    const idx = path.begin(task)
+    // A move ordered before it by a clock joined so far (every move of its own task is) has its
+    // clock inside already: it needs neither the dependence test nor a join.
+    const at = events.length
+    let raced = 0
+    const dep = prints.row(fp)
+    for (let i = at - 1; i >= 0; i--) {
       const e = events[i] as Event
-      if (e.task === task || !prints.dependent(e.fp, fp)) continue
-      if (e.idx > (vc[e.task] as number)) races.push(i)
-      join(vc, e.vc)
+      if (e.idx <= path.vc(at, e.task) || !prints.dependentIn(dep, fp, e.fp)) continue
+      races[raced++] = i
+      path.join(i)
     }
-    const idx = (n.last[task]?.[task] ?? 0) + 1
-    vc[task] = idx
-    const x: Event = { move, task, fp, vc, idx }
-    for (const i of races) reverse(events, undefined, i, x)
+    path.set(task, idx)
+    const x: Event = { move, task, fp, idx, at, prev: lastAt[task] as number }
+    for (let r = 0; r < raced; r++) reverse(races[r] as number, undefined, x)
 
     const child = n.w.clone()
     advance(child, move)
     counters.states++
     limits.visit?.(child, move)
     const childSleep: Array<Slept> = []
-    for (const a of n.sleep) if (!prints.dependent(a.fp, fp)) childSleep.push(a)
-    for (const a of n.done) if (!prints.dependent(a.fp, fp)) childSleep.push(a)
+    for (let k = 0; k < n.sleep.length; k++) {
+      const a = n.sleep[k] as Slept
+      if (!prints.dependentIn(dep, fp, a.fp)) childSleep.push(a)
+    }
+    for (let k = 0; k < n.done.length; k++) {
+      const a = n.done[k] as Slept
+      if (!prints.dependentIn(dep, fp, a.fp)) childSleep.push(a)
+    }
     n.done.push({ move, fp })
     if (limits.key) {
       const id = doneId(task, fp)
-      n.below[id >>> 5] = (n.below[id >>> 5] ?? 0) | (1 << (id & 31))
+      setBit(n.below, id)
     }
     if (child.violations.length > 0) {
       const violation = child.violations[0] as Violation
@@ -319,50 +335,53 @@ export const search = (
     const enabled = child.runnable()
     // A move of another task that this one disables (a kill, once the waiter it would interrupt
     // is granted) never runs below, so no race shows it: run it here first too.
-    for (const m of n.enabled)
-      if (taskOf(m) !== task && !enabled.includes(m) && !n.backtrack.includes(m))
-        if (!hasMove(n.sleep, m)) n.backtrack.push(m)
+    for (let k = 0; k < n.enabled.length; k++) {
+      const m = n.enabled[k] as number
+      if (taskOf(m) !== task && !enabled.includes(m) && !isIn(n, m)) n.backtrack.push(m)
+    }
     if (enabled.length === 0) {
       counters.executions++
       continue
     }
-    const last = n.last.slice()
-    last[task] = vc
-    const woke = n.woke.slice()
-    for (const m of enabled) if (taskOf(m) !== task && !n.enabled.includes(m)) woke[taskOf(m)] = vc
+    woken.fill(0)
+    for (let k = 0; k < enabled.length; k++) {
+      const m = enabled[k] as number
+      if (taskOf(m) !== task && !n.enabled.includes(m)) woken[taskOf(m)] = 1
+    }
     let resumed: { moves: Array<number>; below: ReadonlyArray<number> } | undefined
     const keyed = limits.key?.(child)
     const key = keyed?.key
     const slot = keyed?.slot
     if (key !== undefined) {
       const seen = cache.get(key)
-      const mine =
-        seen &&
-        asKeyed(
-          slot,
-          childSleep.map((a) => a.move),
-        )
-      if (seen && mine) {
-        revisit(seen.below, x, last, woke)
+      if (seen) {
+        revisit(seen.below, x, woken)
         merge(n.below, seen.below)
         // Searched before with a sleep set inside this one: nothing new here. Otherwise what
         // was not searched is the interleavings starting with a move asleep then and not now
         // (the rest are covered): search from those moves (and whatever races add) only.
-        const missing = seen.sleep.filter((m) => !mine.includes(m))
-        if (missing.length === 0) continue
+        let missing: Array<number> | undefined
+        for (let k = 0; k < seen.sleep.length; k++) {
+          const m = seen.sleep[k] as number
+          if (!asleepAs(childSleep, slot, m)) {
+            missing ??= []
+            missing.push(m)
+          }
+        }
+        if (missing === undefined) continue
         resumed = {
           moves: missing.map((m) => fromKeyed(slot, m)).filter((m) => enabled.includes(m)),
           below: seen.below,
         }
       }
     }
-    const next = node(child, enabled, childSleep, last, woke, slot, resumed)
+    const next = node(child, enabled, childSleep, slot, resumed)
     if (next === undefined) {
       counters.sleepBlocked++
       continue
     }
     next.key = key
-    events.push(x)
+    path.push(x, woken)
     stack.push(next)
     if (stack.length > counters.depth) counters.depth = stack.length
   }

@@ -26,26 +26,50 @@ export const dependent = (a: Footprint, b: Footprint): boolean =>
   a.writes.some((r) => touches(b.writes, r) || touches(b.reads, r)) ||
   b.writes.some((r) => touches(a.reads, r))
 
+/** A trie of resource lists: the footprints whose reads (then writes) start with a path. */
+interface Trie {
+  readonly next: Map<string, Trie>
+  /** Where the writes start, after reads that end here. */
+  writes: Trie | undefined
+  /** The number of the footprint that ends here (-1: none). */
+  id: number
+}
+
+const trie = (): Trie => ({ next: new Map(), writes: undefined, id: -1 })
+
+/** The child of `t` along `r`, made if new. */
+const child = (t: Trie, r: string): Trie => {
+  let c = t.next.get(r)
+  if (c === undefined) {
+    c = trie()
+    t.next.set(r, c)
+  }
+  return c
+}
+
 /**
- * Footprints numbered by their text, with the dependence of every pair asked for remembered: a
- * search meets a few hundred footprints millions of times, so each pair is compared once.
+ * Footprints numbered by their resource lists (looked up in a trie, without building a text per
+ * footprint), with the dependence of every pair asked for remembered: a search meets a few
+ * hundred footprints millions of times, so each pair is compared once.
  */
 export class Prints {
-  private readonly ids = new Map<string, number>()
+  private readonly ids = trie()
   private readonly all: Array<Footprint> = []
   /** Pair (a, b) -> 1 independent, 2 dependent (0: not asked yet), in rows of `a`. */
   private readonly rows: Array<Uint8Array> = []
 
   /** The number of footprint `fp`. */
   id(fp: Footprint): number {
-    const key = `${fp.reads.join()}|${fp.writes.join()}`
-    let id = this.ids.get(key)
-    if (id === undefined) {
-      id = this.all.length
+    let t = this.ids
+    for (let i = 0; i < fp.reads.length; i++) t = child(t, fp.reads[i] as string)
+    t.writes ??= trie()
+    t = t.writes
+    for (let i = 0; i < fp.writes.length; i++) t = child(t, fp.writes[i] as string)
+    if (t.id < 0) {
+      t.id = this.all.length
       this.all.push(fp)
-      this.ids.set(key, id)
     }
-    return id
+    return t.id
   }
 
   /** The footprint numbered `id`. */
@@ -55,13 +79,27 @@ export class Prints {
 
   /** Are the moves of footprints `a` and `b` (numbers) dependent? */
   dependent(a: number, b: number): boolean {
+    return this.dependentIn(this.row(a), a, b)
+  }
+
+  /**
+   * The row of footprint `a`: what `dependentIn` reads, wide enough for every footprint
+   * numbered so far (valid until the next new footprint).
+   */
+  row(a: number): Uint8Array {
     let row = this.rows[a]
-    if (row === undefined || row.length <= b) {
+    if (row === undefined || row.length < this.all.length) {
       const wider = new Uint8Array(Math.max(64, this.all.length * 2))
       if (row) wider.set(row)
       row = wider
       this.rows[a] = row
     }
+    return row
+  }
+
+  /** `dependent(a, b)`, given `row`, a `row(a)` (made before `b` was numbered, it is asked anew). */
+  dependentIn(row: Uint8Array, a: number, b: number): boolean {
+    if (b >= row.length) return this.dependent(a, b)
     let d = row[b] as number
     if (d === 0) {
       d = dependent(this.get(a), this.get(b)) ? 2 : 1
@@ -69,6 +107,12 @@ export class Prints {
     }
     return d === 2
   }
+}
+
+/** Sets bit `id` of the bitset `bits`, growing it with zero words (no holes: reads stay fast). */
+export const setBit = (bits: Array<number>, id: number): void => {
+  while (bits.length <= id >>> 5) bits.push(0)
+  bits[id >>> 5] = (bits[id >>> 5] as number) | (1 << (id & 31))
 }
 
 /**
@@ -89,6 +133,11 @@ export class Dones {
 
   constructor(private readonly prints: Prints) {}
 
+  /** The number of the move keyed `key`, if it has one. */
+  known(key: number): number | undefined {
+    return this.ids.get(key)
+  }
+
   /** The number of the move (`tasks`, `fp`) keyed `key`, added if new. */
   id(key: number, tasks: () => ReadonlyArray<number>, fp: () => number): number {
     let id = this.ids.get(key)
@@ -99,7 +148,7 @@ export class Dones {
       for (const t of tasks()) {
         const bits = this.byTask[t] ?? []
         this.byTask[t] = bits
-        bits[id >>> 5] = (bits[id >>> 5] ?? 0) | (1 << (id & 31))
+        setBit(bits, id)
       }
     }
     return id
@@ -113,8 +162,7 @@ export class Dones {
       this.against[fp] = d
     }
     for (; d.upTo < this.count; d.upTo++)
-      if (this.prints.dependent(this.fps[d.upTo] as number, fp))
-        d.bits[d.upTo >>> 5] = (d.bits[d.upTo >>> 5] ?? 0) | (1 << (d.upTo & 31))
+      if (this.prints.dependent(this.fps[d.upTo] as number, fp)) setBit(d.bits, d.upTo)
     return d.bits
   }
 

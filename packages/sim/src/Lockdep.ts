@@ -8,6 +8,7 @@
  */
 import { Rules } from "@mmguard/core"
 import type { Held } from "./Task.js"
+import { type Numbered, numbered } from "./world/Digest.js"
 
 const staticOrder = (() => {
   const before = new Map<Rules.LockClass, Set<Rules.LockClass>>()
@@ -51,6 +52,8 @@ export class Lockdep {
   private shared = false
   private key = ""
   private keySize = 0
+  /** The history's number under the last interner asked (`historyText`). */
+  private num: Numbered | undefined
 
   /**
    * Task `task`, holding `held`, takes lock `id` of class `cls`: records the pairs and returns
@@ -64,23 +67,28 @@ export class Lockdep {
   ): Array<string> {
     if (cls === undefined) return []
     const out: Array<string> = []
-    // The acquisition chain: what the task holds, in order, then the lock it takes now.
-    const chain = `${task}: ${[...held.map((h) => `${h.id} (${h.cls ?? h.kind})`), `${id} (${cls})`].join(" -> ")}`
+    // The acquisition chain: what the task holds, in order, then the lock it takes now (made
+    // when a pair is first seen, which is rare).
+    let text: string | undefined
+    const chain = (): string => {
+      text ??= `${task}: ${[...held.map((h) => `${h.id} (${h.cls ?? h.kind})`), `${id} (${cls})`].join(" -> ")}`
+      return text
+    }
     for (const h of held) {
       if (h.cls === undefined || h.cls === cls) continue
       const pair = `${h.cls}>${cls}`
       if (orderedBefore(cls, h.cls) && !this.seen.has(`!${pair}`)) {
-        this.remember(`!${pair}`, chain)
+        this.remember(`!${pair}`, chain())
         out.push(
-          `${cls} taken while holding ${h.cls}, but ${ruleOrdering(cls, h.cls)} order ${cls} before ${h.cls}; chain ${chain}`,
+          `${cls} taken while holding ${h.cls}, but ${ruleOrdering(cls, h.cls)} order ${cls} before ${h.cls}; chain ${chain()}`,
         )
       }
       const reverse = this.seen.get(`${cls}>${h.cls}`)
       if (reverse !== undefined && !this.seen.has(`!${pair}`) && !orderedBefore(h.cls, cls)) {
-        this.remember(`!${pair}`, chain)
-        out.push(`lock inversion between ${h.cls} and ${cls}: now ${chain}; earlier ${reverse}`)
+        this.remember(`!${pair}`, chain())
+        out.push(`lock inversion between ${h.cls} and ${cls}: now ${chain()}; earlier ${reverse}`)
       }
-      if (!this.seen.has(pair)) this.remember(pair, chain)
+      if (!this.seen.has(pair)) this.remember(pair, chain())
     }
     return out
   }
@@ -89,7 +97,11 @@ export class Lockdep {
   fork(): Lockdep {
     this.shared = true
     const c = Object.create(Lockdep.prototype) as Lockdep
-    Object.assign(c, this)
+    c.seen = this.seen
+    c.shared = true
+    c.key = this.key
+    c.keySize = this.keySize
+    c.num = this.num
     return c
   }
 
@@ -100,6 +112,15 @@ export class Lockdep {
       this.keySize = this.seen.size
     }
     return this.key
+  }
+
+  /**
+   * The number `intern` gives the history, as text between the key's separators (`|n|`,
+   * remembered while the history stays).
+   */
+  historyText(intern: (part: string) => number): string {
+    this.num = numbered(this.num, this.history(), intern, "|", "|")
+    return this.num.text
   }
 
   private remember(pair: string, chain: string): void {

@@ -11,6 +11,7 @@ import { Frames } from "./Frames.js"
 import { Mm } from "./Mm.js"
 import * as Rmap from "./Rmap.js"
 import type { Vma } from "./Vma.js"
+import { type Numbered, numbered } from "./world/Digest.js"
 
 /**
  * A renaming of a world's tasks and pages (a symmetry, see `Symmetry`): the digest of a world
@@ -42,6 +43,8 @@ export class Memory {
   private nextAnon: number
   private cachedKey: string | undefined
   private renamedKeys: Map<number | string, string> | undefined
+  /** The keys' numbers under the last interner asked, by renaming (-1: none), see `keyText`. */
+  private keyNums: Map<number | string, Numbered> | undefined
 
   /** An empty memory for `arch`. */
   static empty(arch: Arch): Memory {
@@ -117,6 +120,7 @@ export class Memory {
   touch(): void {
     this.cachedKey = undefined
     this.renamedKeys = undefined
+    this.keyNums = undefined
   }
 
   /**
@@ -135,6 +139,16 @@ export class Memory {
       this.renamedKeys.set(as.sig, key)
     }
     return key
+  }
+
+  /** The number `intern` gives `key(as)`, as text (cached like the key). */
+  keyText(intern: (part: string) => number, as?: Renaming): string {
+    const sig = as?.sig ?? -1
+    this.keyNums ??= new Map()
+    const known = this.keyNums.get(sig)
+    const num = numbered(known, this.key(as), intern)
+    if (num !== known) this.keyNums.set(sig, num)
+    return num.text
   }
 
   private digest(as?: Renaming): string {
@@ -186,6 +200,7 @@ export class Memory {
     const c = new Memory(frames, mms, byName, detached, freed, vmaIds, this.nextAnon, this.arch)
     c.cachedKey = this.cachedKey
     c.renamedKeys = this.renamedKeys
+    c.keyNums = this.keyNums
     return c
   }
 }

@@ -148,6 +148,8 @@ export class Tracker {
   private readonly mms: ReadonlyArray<string>
   private readonly leaves: ReadonlyArray<Float64Array>
   private readonly order: ReadonlyArray<Int32Array>
+  /** Scratch space for the tasks' parts of the state being keyed. */
+  private readonly parts: Array<string> = []
 
   constructor(
     private readonly spec: WorldSpec,
@@ -168,7 +170,7 @@ export class Tracker {
     const slot = new Int32Array(this.spec.tasks.length)
     for (let id = 0; id < slot.length; id++) slot[id] = id
     let moved = false
-    const parts = w.taskDigests()
+    const parts = w.taskDigests(this.parts)
     for (let ci = 0; ci < this.cs.length; ci++) {
       const c = this.cs[ci] as Tracker["cs"][number]
       const ms = c.members
@@ -256,7 +258,9 @@ export class Tracker {
 
   /** The move of the image keyed with `slot`, as the state itself numbers it (`map` undone). */
   unmap(slot: Int32Array, move: number): number {
-    return slot.indexOf(move & 255) | (move & ~255)
+    let t = 0
+    while (t < slot.length && slot[t] !== (move & 255)) t++
+    return (t < slot.length ? t : -1) | (move & ~255)
   }
 
   /** The tasks `task` may stand for in another state of its orbit (its class, or itself). */

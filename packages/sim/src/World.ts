@@ -375,9 +375,12 @@ export class World {
     return Digest.fingerprint(this.st, intern, as, parts)
   }
 
-  /** Each task's part of the fingerprint (where it is, what it holds and waits for), by id. */
-  taskDigests(): Array<string> {
-    return Digest.taskParts(this.st)
+  /**
+   * Each task's part of the fingerprint (where it is, what it holds and waits for), by id:
+   * written to `into` when given (a caller's scratch array).
+   */
+  taskDigests(into?: Array<string>): Array<string> {
+    return Digest.taskParts(this.st, into)
   }
 
   /** The leaf entry mapping page `vpn` of mm `mm` (0 when none), as fingerprints show it. */

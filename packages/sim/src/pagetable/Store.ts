@@ -78,6 +78,11 @@ export abstract class TableStore {
    * path splits the page number into 32-bit halves once; each index is then a shift and a mask.
    */
   read(vpn: number): number {
+    return this.entryAt(vpn, false)
+  }
+
+  /** The leaf entry of `vpn` (0 when none); with `first`, a huge leaf only at its first page. */
+  private entryAt(vpn: number, first: boolean): number {
     const lo = vpn >>> 0
     const hi = (vpn - lo) / 4294967296
     const last = this.depth - 1
@@ -90,7 +95,7 @@ export abstract class TableStore {
       if (l === last) return (t.leaves as Float64Array)[i] as number
       const next: Slot = (t.children as Array<Slot>)[i]
       if (next === undefined) return 0
-      if (typeof next === "number") return next
+      if (typeof next === "number") return !first || vpn % (this.span[l] as number) === 0 ? next : 0
       t = next
     }
     return 0
@@ -264,16 +269,30 @@ export abstract class TableStore {
    * does not name stay): the digest the renamed page table would have (for symmetry).
    */
   digestAs(pages: ReadonlyMap<number, number>): string {
-    return this.leaves()
-      .map(([vpn, e]): [number, number] => [pages.get(vpn) ?? vpn, e])
-      .sort((a, b) => a[0] - b[0])
-      .join(";")
+    const list = this.leaves()
+    // The renamed pages, in order (an insertion sort: the renaming moves a few pages).
+    const at: Array<number> = []
+    const order: Array<number> = []
+    for (let i = 0; i < list.length; i++) {
+      const vpn = (list[i] as readonly [number, number])[0]
+      const v = pages.get(vpn) ?? vpn
+      let j = i
+      for (; j > 0 && (at[order[j - 1] as number] as number) > v; j--)
+        order[j] = order[j - 1] as number
+      order[j] = i
+      at[i] = v
+    }
+    const out: Array<string> = []
+    for (const i of order) out.push(`${at[i]},${(list[i] as readonly [number, number])[1]}`)
+    return out.join(";")
   }
 
-  /** The leaf entry mapping page `vpn` as `entries` lists it (0 when none). */
+  /**
+   * The leaf entry mapping page `vpn` as `entries` lists it (0 when none): a huge leaf only at
+   * its first page.
+   */
   leafAt(vpn: number): number {
-    for (const [v, e] of this.leaves()) if (v === vpn) return e
-    return 0
+    return this.entryAt(vpn, true)
   }
 
   /** `entries`, cached until the next change. */

@@ -31,9 +31,32 @@ export interface TaskDigest {
   readonly held: Task["held"]
   readonly walk: Task["walk"]
   readonly part: string
-  /** The number an interner gave `part`, and that interner (see `fingerprint`). */
-  num?: { readonly by: (part: string) => number; readonly id: number }
+  /** The number an interner gave `part` (see `fingerprint`). */
+  num?: Numbered
 }
+
+/** A part of a fingerprint, and the number one interner gave it, as text. */
+export interface Numbered {
+  readonly by: (part: string) => number
+  readonly part: string
+  /** The number with the separators around it in the key. */
+  readonly text: string
+}
+
+/**
+ * `intern(part)` as text between `before` and `after` (a caller always passes the same two):
+ * `known` when it was made by `intern` for this part, else made anew.
+ */
+export const numbered = (
+  known: Numbered | undefined,
+  part: string,
+  intern: (part: string) => number,
+  before = "",
+  after = "",
+): Numbered =>
+  known !== undefined && known.by === intern && known.part === part
+    ? known
+    : { by: intern, part, text: `${before}${intern(part)}${after}` }
 
 /** Task `t`'s part made afresh (with `slot`, the task ids it names renamed by it). */
 const make = (st: State, t: Task, slot?: Int32Array): string => {
@@ -84,24 +107,35 @@ export const taskPart = (st: State, t: Task, slot?: Int32Array): string => {
 }
 
 /**
- * Task `t`'s part as the number `intern` gives it (remembered with the part: the key then joins
- * a few small numbers instead of the parts' text). With `slot`, renamed as for `taskPart`.
+ * Task `t`'s part as the text of the number `intern` gives it, with its `;` (remembered with the
+ * part: the key then joins a few small numbers instead of the parts' text). With `slot`, renamed
+ * as for `taskPart`; `parts` are this state's `taskParts` if made.
  */
-const partNumber = (
+const partText = (
   st: State,
   t: Task,
   intern: (part: string) => number,
   slot?: Int32Array,
-): number => {
-  const part = taskPart(st, t, slot)
+  parts?: ReadonlyArray<string>,
+): string => {
+  const part = (slot === undefined ? parts?.[t.id] : undefined) ?? taskPart(st, t, slot)
   const d = t.digest
-  if (d === undefined || d.part !== part) return intern(part)
-  if (d.num?.by !== intern) d.num = { by: intern, id: intern(part) }
-  return d.num.id
+  if (d === undefined || d.part !== part) return `${intern(part)};`
+  d.num = numbered(d.num, part, intern, "", ";")
+  return d.num.text
 }
 
-/** Each task's part, by id. */
-export const taskParts = (st: State): Array<string> => st.tasks.map((t) => taskPart(st, t))
+/** Each task's part, by id (in `into` when given). */
+export const taskParts = (st: State, into: Array<string> = []): Array<string> => {
+  into.length = st.tasks.length
+  for (let i = 0; i < st.tasks.length; i++) into[i] = taskPart(st, st.tasks[i] as Task)
+  return into
+}
+
+/** Scratch space of `fingerprint`: the task ids in the order a renaming puts them. */
+let order = new Int32Array(16)
+/** Scratch space of `fingerprint`: its pieces, joined at once into one flat text. */
+const pieces: Array<string> = []
 
 /**
  * The fingerprint of `st` (see `World.fingerprint`): `intern` numbers the long parts (and the
@@ -113,24 +147,23 @@ export const fingerprint = (
   as?: Renaming,
   parts?: ReadonlyArray<string>,
 ): string => {
-  // Joined once from its parts: a flat string, cheap to hash as a key.
-  const out: Array<string | number> = []
-  // Renaming changes a task's part only where it names other tasks: a grace-period wait.
-  const part = (t: Task): string | number => {
+  pieces.length = 0
+  const n = st.tasks.length
+  if (as !== undefined) {
+    if (order.length < n) order = new Int32Array(2 * n)
+    for (let i = 0; i < n; i++) order[as.slot[i] as number] = i
+  }
+  for (let r = 0; r < n; r++) {
+    const t = st.tasks[as === undefined ? r : (order[r] as number)] as Task
+    // Renaming changes a task's part only where it names other tasks: a grace-period wait.
     const slot = t.wait?.on === "grace" ? as?.slot : undefined
-    if (intern) return `${partNumber(st, t, intern, slot)};`
-    return (slot === undefined ? parts?.[t.id] : undefined) ?? taskPart(st, t, slot)
+    if (intern) pieces.push(partText(st, t, intern, slot, parts))
+    else pieces.push((slot === undefined ? parts?.[t.id] : undefined) ?? taskPart(st, t, slot))
   }
-  if (as === undefined) for (const t of st.tasks) out.push(part(t))
-  else {
-    const inv = new Int32Array(st.tasks.length)
-    for (let i = 0; i < inv.length; i++) inv[as.slot[i] as number] = i
-    for (const i of inv) out.push(part(st.tasks[i] as Task))
-  }
-  out.push(st.sems.digest(as?.slot), st.seqs.digest(), "|")
+  pieces.push(st.sems.digest(as?.slot), st.seqs.digest())
   // The lockdep history is part of the state: it decides which inversions are still reported.
-  const history = st.lockdep.history()
-  const memory = st.memory.key(as)
-  out.push(intern ? intern(history) : history, "|", intern ? intern(memory) : memory)
-  return out.join("")
+  if (intern) pieces.push(st.lockdep.historyText(intern), st.memory.keyText(intern, as))
+  else pieces.push("|", st.lockdep.history(), "|", st.memory.key(as))
+  // Joined at once: a flat text (one made of many appended pieces is copied flat when hashed).
+  return pieces.join("")
 }

@@ -130,7 +130,7 @@ const footprint = (
   const more = h.writes?.(st, t, r, s.op !== "unlock") ?? []
   // Taking a lock shared when it is granted at once, or dropping a shared hold that wakes no
   // one, commutes with other such steps on the lock: they read it; the rest change it.
-  const sem = st.sems.view.get(r.id)
+  const sem = st.sems.peek(r.id)
   const shared =
     (s.mode ?? "write") === "read" &&
     (s.op === "unlock"

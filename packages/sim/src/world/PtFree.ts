@@ -77,7 +77,7 @@ export const check = (st: State, t: Task, s: Free): void => {
  */
 export const perform = (st: State, t: Task, s: Free): Exec => {
   for (const id of rmapLocks(detachedIn(st, t, s))) {
-    const sem = st.sems.view.get(id)
+    const sem = st.sems.peek(id)
     if (sem === undefined || st.holds(t, id) || Rwsem.available(sem, "write")) continue
     Rwsem.acquire(st.sems.get(id), t.id, "write")
     t.status = "blocked"

@@ -3,18 +3,23 @@
  * A fork shares the table with its parent; each side copies a semaphore the first time it
  * changes it, so a branch of the explorer costs only the locks its step touches.
  *
+ * The semaphores a table shares sit in a map nobody changes (`base`); its own copies sit in a
+ * small map beside it (`own`). A fork joins the two into a new shared map for both sides, once:
+ * the explorer forks a state once per move from it, and every fork after the first finds
+ * nothing of its own to join.
+ *
  * @since 0.2.0
  */
 import * as Rwsem from "../Rwsem.js"
 
 /** The semaphores of one world, by lock id. */
 export class SemTable {
-  private table = new Map<string, Rwsem.Rwsem>()
-  private shared = false
-  /** Forked: a semaphore is this table's own only once copied (listed in `owned`). */
-  private forked = false
-  /** After a fork: the semaphores this table has copied for itself (made on the first copy). */
-  private owned: Set<string> | undefined
+  /** Semaphores shared with forks: never changed, only replaced. */
+  private base = new Map<string, Rwsem.Rwsem>()
+  /** The semaphores this table has copied or made since it last forked (undefined: none). */
+  private own: Map<string, Rwsem.Rwsem> | undefined
+  /** How many lock ids `own` has that `base` has not. */
+  private added = 0
   /** The lock ids in sorted order, for digests (recomputed when the table grows). */
   private order: ReadonlyArray<string> = []
   /** The digest without renaming, until a semaphore may change (`get`). */
@@ -22,26 +27,27 @@ export class SemTable {
 
   /** The semaphores by lock id (a read-only view). */
   get view(): ReadonlyMap<string, Rwsem.Rwsem> {
-    return this.table
+    this.settle()
+    return this.base
+  }
+
+  /** Semaphore `id` to read, or undefined when no step has used it yet. */
+  peek(id: string): Rwsem.Rwsem | undefined {
+    return this.own?.get(id) ?? this.base.get(id)
   }
 
   /** Semaphore `id`, created on first use, and this table's own (copied if a fork shares it). */
   get(id: string): Rwsem.Rwsem {
     // Every change to a semaphore goes through here: the digest may be stale from now on.
     this.cached = undefined
-    const s = this.table.get(id)
-    if (s !== undefined && (!this.forked || this.owned?.has(id) === true)) return s
-    if (this.shared) {
-      this.table = new Map(this.table)
-      this.shared = false
-    }
-    const mine = s ? { ...s, readers: [...s.readers], waiters: [...s.waiters] } : Rwsem.make(id)
-    this.table.set(id, mine)
-    if (this.forked) {
-      this.owned ??= new Set()
-      this.owned.add(id)
-    }
-    return mine
+    const mine = this.own?.get(id)
+    if (mine !== undefined) return mine
+    const s = this.base.get(id)
+    if (s === undefined) this.added++
+    const copy = s ? { ...s, readers: [...s.readers], waiters: [...s.waiters] } : Rwsem.make(id)
+    this.own ??= new Map()
+    this.own.set(id, copy)
+    return copy
   }
 
   /**
@@ -50,10 +56,13 @@ export class SemTable {
    */
   digest(slot?: Int32Array): string {
     if (slot === undefined && this.cached !== undefined) return this.cached
-    if (this.order.length !== this.table.size) this.order = [...this.table.keys()].sort()
+    if (this.order.length !== this.base.size + this.added) {
+      this.settle()
+      this.order = [...this.base.keys()].sort()
+    }
     let out = ""
     for (const k of this.order) {
-      const sem = this.table.get(k) as Rwsem.Rwsem
+      const sem = this.peek(k) as Rwsem.Rwsem
       if (sem.waiters.length === 0) continue
       out += k
       for (const w of sem.waiters) out += `/${slot ? slot[w.task] : w.task}${w.mode[0]}`
@@ -65,11 +74,24 @@ export class SemTable {
 
   /** A copy for a cloned world: both share every semaphore until one of them changes it. */
   fork(): SemTable {
-    this.shared = true
-    this.forked = true
-    this.owned = undefined
+    this.settle()
+    // Field by field, in the order the class declares them (one shape for every fork).
     const c = Object.create(SemTable.prototype) as SemTable
-    Object.assign(c, this)
+    c.base = this.base
+    c.own = undefined
+    c.added = 0
+    c.order = this.order
+    c.cached = this.cached
     return c
+  }
+
+  /** Joins this table's own semaphores into a new shared map (they are shared from now on). */
+  private settle(): void {
+    if (this.own === undefined) return
+    const joined = new Map(this.base)
+    for (const [id, s] of this.own) joined.set(id, s)
+    this.base = joined
+    this.own = undefined
+    this.added = 0
   }
 }

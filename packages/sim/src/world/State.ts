@@ -95,8 +95,11 @@ export class State {
    */
   tasks: Array<Task>
   private tasksShared = false
-  /** Per task id: 1 when this state has its own copy of the task (0: maybe shared). */
-  private ownedTasks: Uint8Array
+  /**
+   * Per task id: 1 when this state has its own copy of the task (0: maybe shared); undefined
+   * when it has none (a clone's, until its first `own`).
+   */
+  private ownedTasks: Uint8Array | undefined
   /** The schedule so far, newest move first: clones share the older part. */
   private steps: { readonly id: number; readonly prev: State["steps"] } | undefined
   private stepCount = 0
@@ -120,13 +123,14 @@ export class State {
   /** Task `id`, this state's own copy (made first if a clone may share it): call before writes. */
   own(id: number): Task | undefined {
     const t = this.tasks[id]
-    if (t === undefined || this.ownedTasks[id] === 1) return t
+    if (t === undefined || this.ownedTasks?.[id] === 1) return t
     if (this.tasksShared) {
       this.tasks = this.tasks.slice()
       this.tasksShared = false
     }
     const mine = { ...t }
     this.tasks[id] = mine
+    this.ownedTasks ??= new Uint8Array(this.tasks.length)
     this.ownedTasks[id] = 1
     return mine
   }
@@ -270,17 +274,25 @@ export class State {
 
   /** A copy sharing everything with this state until either side writes. */
   clone(): State {
-    const c = Object.create(State.prototype) as State
-    // Both sides share the tasks until they change one (`own`).
+    // Both sides share the memory and the tasks until they change them (`writable`, `own`).
     this.memoryShared = true
     this.tasksShared = true
-    this.ownedTasks.fill(0)
-    Object.assign(c, this, {
-      ownedTasks: new Uint8Array(this.tasks.length),
-      sems: this.sems.fork(),
-      seqs: this.seqs.fork(),
-      lockdep: this.lockdep.fork(),
-    })
+    this.ownedTasks = undefined
+    // Field by field, in the order the class declares them (one shape for every clone).
+    const c = Object.create(State.prototype) as State
+    ;(c as { arch: Arch }).arch = this.arch
+    c.memory = this.memory
+    c.memoryShared = true
+    c.sems = this.sems.fork()
+    c.seqs = this.seqs.fork()
+    c.tasks = this.tasks
+    c.tasksShared = true
+    c.ownedTasks = undefined
+    c.steps = this.steps
+    c.stepCount = this.stepCount
+    c.violations = this.violations
+    c.lockdep = this.lockdep.fork()
+    ;(c as { resume: Resumers }).resume = this.resume
     return c
   }
 }

@@ -78,7 +78,10 @@ export class VmaSeqs {
   fork(): VmaSeqs {
     this.shared = true
     const c = Object.create(VmaSeqs.prototype) as VmaSeqs
-    Object.assign(c, this)
+    c.mm = this.mm
+    c.vm = this.vm
+    c.shared = true
+    c.cached = this.cached
     return c
   }
 }
@@ -323,14 +326,14 @@ export const killFootprint = (t: Task): Footprint =>
  * otherwise it only reads the lock (it commutes with other readers).
  */
 const dropRef = (st: State, t: Task, id: string, vma: number | undefined): Footprint =>
-  (st.sems.view.get(id)?.waiters.length ?? 0) > 0
+  (st.sems.peek(id)?.waiters.length ?? 0) > 0
     ? { reads: [], writes: [id, res.seq(t.mm, vma)] }
     : { reads: [id], writes: [] }
 
-/** Joins footprints. */
-const join = (...fps: ReadonlyArray<Footprint>): Footprint => ({
-  reads: fps.flatMap((f) => f.reads),
-  writes: fps.flatMap((f) => f.writes),
+/** Joins two footprints (`a`'s resources first). */
+const join = (a: Footprint, b: Footprint): Footprint => ({
+  reads: a.reads.concat(b.reads),
+  writes: a.writes.concat(b.writes),
 })
 
 /**
@@ -344,7 +347,8 @@ const lookupFootprint = (st: State, t: Task): Footprint => {
   if (look === undefined) return base
   const id = lockId(look.vma)
   if (!look.ref) return join(base, { reads: [id], writes: [] })
-  return join(base, { reads: [res.seq(t.mm, look.vma)], writes: [] }, dropRef(st, t, id, look.vma))
+  base.reads.push(res.seq(t.mm, look.vma))
+  return join(base, dropRef(st, t, id, look.vma))
 }
 
 /** vma_start_read_locked: the lock state, the tree, and a read trylock. */
