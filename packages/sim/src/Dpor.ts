@@ -22,8 +22,10 @@ import {
   type Asleep,
   advance,
   type Counters,
+  complete,
   type Limits,
   memo,
+  missing,
   type Outcome,
   taskOf,
 } from "./Search.js"
@@ -102,7 +104,8 @@ export const search = (
   const tasks = root.tasks.length
   const sym = limits.symmetry
   // Completed states: key -> the sleep set they were searched with and what ran below them.
-  const { cache, dones, prints } = limits.memo ?? memo()
+  const store = limits.memo ?? memo()
+  const { cache, dones, prints } = store
   const node = (
     w: World,
     enabled: ReadonlyArray<number>,
@@ -278,9 +281,7 @@ export const search = (
       stack.pop()
       path.pop()
       if (n.key !== undefined) {
-        const size = cache.size
-        cache.set(n.key, { sleep: asKeyed(n.slot, n.sleep), below: n.below })
-        if (cache.size > size) counters.stored++
+        if (complete(store, n.key, asKeyed(n.slot, n.sleep), n.below)) counters.stored++
         const parent = stack[stack.length - 1]
         if (parent) merge(parent.below, n.below)
       }
@@ -357,20 +358,12 @@ export const search = (
       if (seen) {
         revisit(seen.below, x, woken)
         merge(n.below, seen.below)
-        // Searched before with a sleep set inside this one: nothing new here. Otherwise what
-        // was not searched is the interleavings starting with a move asleep then and not now
-        // (the rest are covered): search from those moves (and whatever races add) only.
-        let missing: Array<number> | undefined
-        for (let k = 0; k < seen.sleep.length; k++) {
-          const m = seen.sleep[k] as number
-          if (!asleepAs(childSleep, slot, m)) {
-            missing ??= []
-            missing.push(m)
-          }
-        }
-        if (missing === undefined) continue
+        // Searched before with a sleep set inside this one: nothing new here. Otherwise search
+        // from the moves asleep then and not now (and whatever races add) only.
+        const awake = missing(seen, (a) => asleepAs(childSleep, slot, a))
+        if (awake === undefined) continue
         resumed = {
-          moves: missing.map((m) => fromKeyed(slot, m)).filter((m) => enabled.includes(m)),
+          moves: awake.map((a) => fromKeyed(slot, a)).filter((a) => enabled.includes(a)),
           below: seen.below,
         }
       }

@@ -28,6 +28,7 @@ parentPort?.on("message", (m) => {
     maxMillis: m.maxMillis,
     maxDepth: m.maxDepth,
     hashing: m.hashing,
+    symmetry: m.symmetry,
     progressMillis: 200,
     onProgress: () => parentPort.postMessage({ kind: "progress", index: m.index, counters }),
   })

@@ -46,6 +46,7 @@ export interface WorkerJob {
   readonly maxMillis: number
   readonly maxDepth: number
   readonly hashing: boolean
+  readonly symmetry: boolean
 }
 
 /** A worker's answer: progress while it searches, then the job's outcome and counts. */
@@ -131,6 +132,7 @@ export const exploreParallel = async (
         maxMillis: run.maxMillis - (now() - run.start),
         maxDepth: run.maxDepth,
         hashing: budget.hashing !== false,
+        symmetry: budget.symmetry !== false,
       }
       w.postMessage(message)
       return true

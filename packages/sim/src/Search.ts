@@ -88,12 +88,20 @@ export interface Limits {
 }
 
 /**
- * Completed states (key -> the sleep set they were searched with, as the key numbers tasks, and
- * what ran below them, a bitset of the numbers `Dones` gives moves). Searches of one spec with
- * the same keys may share it.
+ * A completed state: the sleep sets it was searched with (as its key numbers tasks) and what
+ * ran below it (a bitset of the numbers `Dones` gives moves). Each search of the state claims
+ * that every class of interleavings from it none of whose first moves is asleep in its sleep
+ * set was searched; the claims of all its searches hold together, so the sets are kept side by
+ * side (none inside another), not merged into one.
  */
+export interface Completed {
+  readonly sleeps: ReadonlyArray<ReadonlyArray<number>>
+  readonly below: ReadonlyArray<number>
+}
+
+/** Completed states by key. Searches of one spec with the same keys may share it. */
 export interface Memo {
-  readonly cache: Map<string, { sleep: ReadonlyArray<number>; below: ReadonlyArray<number> }>
+  readonly cache: Map<string, Completed>
   readonly dones: Dones
   readonly prints: Prints
 }
@@ -102,4 +110,54 @@ export interface Memo {
 export const memo = (): Memo => {
   const prints = new Prints()
   return { cache: new Map(), dones: new Dones(prints), prints }
+}
+
+/**
+ * Records that the state keyed `key` was searched with `sleep` asleep and `below` ran below it;
+ * true when the key is new. A sleep set holding an older one makes that one's claim redundant.
+ */
+export const complete = (
+  m: Memo,
+  key: string,
+  sleep: ReadonlyArray<number>,
+  below: ReadonlyArray<number>,
+): boolean => {
+  const old = m.cache.get(key)
+  if (old === undefined) {
+    m.cache.set(key, { sleeps: [sleep], below })
+    return true
+  }
+  const joined = below.slice()
+  for (let i = 0; i < old.below.length; i++) joined[i] = (joined[i] ?? 0) | (old.below[i] as number)
+  const sleeps = old.sleeps.filter((s) => !sleep.every((x) => s.includes(x)))
+  sleeps.push(sleep)
+  m.cache.set(key, { sleeps, below: joined })
+  return false
+}
+
+/**
+ * What a completed state reached again still needs searched, given which moves (as its key
+ * numbers tasks) are asleep now: nothing (undefined) when one of its searches had no move
+ * asleep that is awake now; else the moves asleep in the closest search and awake now. Searched
+ * from those, the state is covered for the sleep set of now: a class of interleavings that
+ * starts with none of those moves was searched then, the others are searched now (Godefroid's
+ * sleep sets with state caching).
+ */
+export const missing = (
+  c: Completed,
+  asleep: (move: number) => boolean,
+): Array<number> | undefined => {
+  let best: ReadonlyArray<number> = []
+  let fewest = Number.POSITIVE_INFINITY
+  for (let k = 0; k < c.sleeps.length; k++) {
+    const s = c.sleeps[k] as ReadonlyArray<number>
+    let awake = 0
+    for (let i = 0; i < s.length; i++) if (!asleep(s[i] as number)) awake++
+    if (awake === 0) return undefined
+    if (awake < fewest) {
+      fewest = awake
+      best = s
+    }
+  }
+  return best.filter((m) => !asleep(m))
 }

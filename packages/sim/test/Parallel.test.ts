@@ -44,6 +44,29 @@ describe("Explorer.exploreParallel", () => {
     expect(r.states).toBe(built.Explorer.explore(safe, untimed).states)
   }, 300_000)
 
+  it("searches as the budget says in the workers too (symmetry off)", async () => {
+    // Two page faults on neighbouring pages, interchangeable, beside mprotect and reclaim.
+    const { fault, mprotect, reclaim } = Scenarios.paths
+    const { task } = Scenarios
+    const s = {
+      mms: Scenarios.layout,
+      tasks: [
+        task("mprotect", mprotect(600)),
+        task("reclaim", reclaim),
+        task("fault0", fault(601)),
+        task("fault1", fault(602)),
+      ],
+    }
+    for (const symmetry of [true, false]) {
+      const one = built.Explorer.explore(s, { ...untimed, symmetry })
+      const two = await built.Explorer.exploreParallel(s, { ...untimed, symmetry, threads: 2 })
+      expect([two.verdict, two.states]).toEqual(["safe", one.states])
+    }
+    // The option changes the search, so the equal counts above say the workers heeded it.
+    const plain = built.Explorer.explore(s, { ...untimed, symmetry: false })
+    expect(plain.states).not.toBe(built.Explorer.explore(s, untimed).states)
+  }, 300_000)
+
   it("is deterministic on random programs whatever the thread count", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(wellFormed, { minLength: 3, maxLength: 4 }), async (programs) => {
