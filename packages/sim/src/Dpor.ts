@@ -111,11 +111,23 @@ export const search = (
     enabled: ReadonlyArray<number>,
     asleep: ReadonlyArray<Slept>,
     slot: Int32Array | undefined,
+    ran: number,
     resumed?: { readonly moves: Array<number>; readonly below: ReadonlyArray<number> },
   ): Node | undefined => {
+    // The first move: the task that ran last goes on if it can (as a scheduler lets a thread
+    // run until it blocks), else the least awake move. Any choice is sound; this one makes
+    // fewer context switches, so later siblings meet more states already searched (k=7 of the
+    // scale bench: 28% fewer moves than the least move first).
     let first = -1
-    for (let i = 0; i < enabled.length && first < 0; i++)
-      if (!hasMove(asleep, enabled[i] as number)) first = enabled[i] as number
+    for (let i = 0; i < enabled.length; i++) {
+      const m = enabled[i] as number
+      if (hasMove(asleep, m)) continue
+      if (taskOf(m) === ran) {
+        first = m
+        break
+      }
+      if (first < 0) first = m
+    }
     if (first < 0) return undefined
     return {
       w,
@@ -262,7 +274,7 @@ export const search = (
   const races: Array<number> = []
   const woken = new Uint8Array(tasks)
   const asleep = sleep.map((a) => ({ move: a.move, fp: prints.id(a.fp) }))
-  const start = node(root, root.runnable(), asleep, undefined)
+  const start = node(root, root.runnable(), asleep, undefined, -1)
   if (start === undefined) {
     if (root.runnable().length === 0) counters.executions++
     else counters.sleepBlocked++
@@ -368,7 +380,7 @@ export const search = (
         }
       }
     }
-    const next = node(child, enabled, childSleep, slot, resumed)
+    const next = node(child, enabled, childSleep, slot, task, resumed)
     if (next === undefined) {
       counters.sleepBlocked++
       continue
