@@ -7,8 +7,8 @@
  * @since 0.1.0
  */
 import { Rules } from "@mmguard/core"
+import { type Numbered, numbered } from "./Numbered.js"
 import type { Held } from "./Task.js"
-import { type Numbered, numbered } from "./world/Digest.js"
 
 const staticOrder = (() => {
   const before = new Map<Rules.LockClass, Set<Rules.LockClass>>()

@@ -9,9 +9,9 @@
 import type { Arch } from "./Arch.js"
 import { Frames } from "./Frames.js"
 import { Mm } from "./Mm.js"
+import { type Numbered, numbered } from "./Numbered.js"
 import * as Rmap from "./Rmap.js"
 import type { Vma } from "./Vma.js"
-import { type Numbered, numbered } from "./world/Digest.js"
 
 /**
  * A renaming of a world's tasks and pages (a symmetry, see `Symmetry`): the digest of a world

@@ -14,6 +14,7 @@
  * @since 0.2.0
  */
 import type { Renaming } from "../Memory.js"
+import { type Numbered, numbered } from "../Numbered.js"
 import type { Task } from "../Task.js"
 import * as Rcu from "./Rcu.js"
 import * as RmapWalk from "./RmapWalk.js"
@@ -34,29 +35,6 @@ export interface TaskDigest {
   /** The number an interner gave `part` (see `fingerprint`). */
   num?: Numbered
 }
-
-/** A part of a fingerprint, and the number one interner gave it, as text. */
-export interface Numbered {
-  readonly by: (part: string) => number
-  readonly part: string
-  /** The number with the separators around it in the key. */
-  readonly text: string
-}
-
-/**
- * `intern(part)` as text between `before` and `after` (a caller always passes the same two):
- * `known` when it was made by `intern` for this part, else made anew.
- */
-export const numbered = (
-  known: Numbered | undefined,
-  part: string,
-  intern: (part: string) => number,
-  before = "",
-  after = "",
-): Numbered =>
-  known !== undefined && known.by === intern && known.part === part
-    ? known
-    : { by: intern, part, text: `${before}${intern(part)}${after}` }
 
 /** Task `t`'s part made afresh (with `slot`, the task ids it names renamed by it). */
 const make = (st: State, t: Task, slot?: Int32Array): string => {
