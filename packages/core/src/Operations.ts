@@ -205,8 +205,8 @@ export const zapRange = <Id extends string, T, K extends VmaKind>(
   operate<void>(vma.mm.id, "zapRange", { vma: vma.info.id, addr, end }) as never
 
 /**
- * Proof that munmap detached a VMA from the mm's tree under the mmap write lock of scope `S`
- * (P7 rev 2). Only `detachVma` makes one; with the mmap lock of that scope still held (after a
+ * Proof that munmap detached a VMA from the mm's tree under the mmap write lock of the scope
+ * whose token is `T` (P7 rev 2). Only `detachVma` makes one; with the mmap lock of that scope still held (after a
  * downgrade, in read mode), it lets `freePgtables` free the VMA's page tables.
  */
 export interface Detached<Id extends string, T extends MmapScopeToken> {
